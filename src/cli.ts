@@ -1,0 +1,178 @@
+/**
+ * Commander definitions. Each action lazy-imports its command module so that
+ * `convoy add` loads only what adding needs. No error handling here: errors
+ * travel to `src/main.ts`, the one place that maps them to exit codes.
+ */
+import { Command, Option } from 'commander';
+import { createContext, type Context } from './context.js';
+import { TASK_STATUSES } from './domain/rules.js';
+import { UsageError } from './errors.js';
+import { createStreamReporter, type ReporterStreams } from './output/reporter.js';
+
+export interface CliIo extends ReporterStreams {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+}
+
+type Action = (ctx: Context, args: unknown[]) => Promise<number | void>;
+type Runner = (action: Action) => (...args: unknown[]) => Promise<void>;
+
+const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+
+async function readAll(stream: CliIo['stdin']): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The task fields shared by add and update (update also takes --title). */
+function taskOptions(command: Command, withTitle: boolean): Command {
+  if (withTitle) command.option('--title <text>', 'new title');
+  const clears = withTitle ? ' ("" clears)' : '';
+  return command
+    .option('--description <text>', 'longer description')
+    .addOption(new Option('--status <status>', 'task status').choices(TASK_STATUSES))
+    .option('--stage <text>', `free-text stage, e.g. "review"${clears}`)
+    .option('--project <id|name>', `project name or id${clears}`)
+    .option('--parent <id>', `parent task id${clears}`)
+    .option('--json', 'print the task as JSON');
+}
+
+/**
+ * Build the program. `run(action)` receives a function of the context; it
+ * creates the context (with the reporter for --json) and records the exit code.
+ */
+export function buildProgram(io: CliIo, onContext: (ctx: Context) => void, setExit: (code: number) => void): Command {
+  const run: Runner =
+    (action) =>
+    async (...args) => {
+      const command = args.at(-1) as Command;
+      const json = Boolean(command.opts().json);
+      const ctx = createContext({ env: io.env, reporter: createStreamReporter(io, json) });
+      onContext(ctx);
+      const code = await action(ctx, args.slice(0, -1));
+      setExit(code ?? 0);
+    };
+  const stdin = () => {
+    if (io.stdin.isTTY) return Promise.reject(new UsageError('stdin is a terminal, not piped input; give a file name or pipe lines in'));
+    return readAll(io.stdin);
+  };
+  const program = new Command('convoy')
+    .description('Capture tasks offline and sync them with Convex or Supabase.')
+    .version('0.1.0', '-V, --version')
+    .showHelpAfterError('(add --help for usage and examples)')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride()
+    .addHelpText(
+      'after',
+      examples([
+        'convoy add "Fix login" --status in_progress',
+        'convoy list --status todo,in_progress',
+        'convoy update 0193ab --status done',
+        'convoy status --json',
+      ]) + '\nExit codes: 0 ok, 1 unexpected, 2 bad input, 3 offline, 4 sync incomplete, 5 not configured.\n',
+    );
+
+  taskOptions(program.command('add').argument('<title>', 'what to do').description('capture a task (works offline)'), false)
+    .addHelpText('after', examples(['convoy add "Fix login"', 'convoy add "Write docs" --project Website --stage draft --json']))
+    .action(run(async (ctx, [title, opts]) => (await import('./commands/add.js')).addCommand(title as string, opts as object, ctx)));
+
+  taskOptions(program.command('update').argument('<id>', 'task id or unique prefix (≥ 4 chars)').description('change a task'), true)
+    .addHelpText('after', examples(['convoy update 0193ab --status done', 'convoy update 0193ab --title "Fix login on Safari" --json']))
+    .action(run(async (ctx, [id, opts]) => (await import('./commands/update.js')).updateCommand(id as string, opts as object, ctx)));
+
+  program
+    .command('list')
+    .description('list tasks, newest first')
+    .option('--status <list>', `comma-separated statuses (${TASK_STATUSES.join(', ')})`)
+    .option('--project <id|name>', 'only tasks of this project')
+    .option('--pending', 'only tasks with unsynced changes')
+    .option('--search <text>', 'text in title or description')
+    .option('--limit <n>', 'at most n tasks')
+    .option('--json', 'print a JSON array')
+    .addHelpText('after', examples(['convoy list', 'convoy list --status todo,in_progress --search login', 'convoy list --pending --json | jq length']))
+    .action(run(async (ctx, [opts]) => (await import('./commands/list.js')).listCommand(opts as object, ctx)));
+
+  program
+    .command('show')
+    .argument('<id>', 'task id or unique prefix')
+    .description('show a task, its sync state and its queued ops')
+    .option('--json', 'print JSON')
+    .addHelpText('after', examples(['convoy show 0193ab', 'convoy show 0193ab --json']))
+    .action(run(async (ctx, [id, opts]) => (await import('./commands/show.js')).showCommand(id as string, opts as object, ctx)));
+
+  const project = program.command('project').description('manage projects');
+  project
+    .command('add')
+    .argument('<name>', 'project name')
+    .option('--description <text>', 'what the project is')
+    .option('--json', 'print JSON')
+    .addHelpText('after', examples(['convoy project add Website', 'convoy add "Fix header" --project Website']))
+    .action(run(async (ctx, [name, opts]) => (await import('./commands/project.js')).projectAddCommand(name as string, opts as object, ctx)));
+  project
+    .command('list')
+    .option('--json', 'print a JSON array')
+    .addHelpText('after', examples(['convoy project list', 'convoy project list --json']))
+    .action(run(async (ctx, [opts]) => (await import('./commands/project.js')).projectListCommand(opts as object, ctx)));
+
+  program
+    .command('import')
+    .argument('[file]', 'JSON-lines file, or - for stdin', '-')
+    .description('create/update many tasks from JSON lines, all or nothing')
+    .option('--json', 'print the summary as JSON')
+    .addHelpText(
+      'after',
+      examples([
+        'convoy import tasks.jsonl',
+        `echo '{"op":"create","title":"Ship it","status":"todo"}' | convoy import -`,
+        `echo '{"op":"update","id":"0193ab","status":"done"}' | convoy import`,
+      ]) + '\nEach line: {"op":"create"|"update", "id"?, "title"?, "description"?, "status"?, "stage"?, "project"?, "parent"?}\n',
+    )
+    .action(run(async (ctx, [file, opts]) => (await import('./commands/import.js')).importCommand(file as string, opts as object, ctx, stdin)));
+
+  program
+    .command('status')
+    .description('backend, queued ops, conflicts, sync state, daemon')
+    .option('--json', 'print JSON')
+    .addHelpText('after', examples(['convoy status', 'convoy status --json | jq .pending']))
+    .action(run(async (ctx, [opts]) => (await import('./commands/status.js')).statusCommand(opts as object, ctx)));
+
+  addConfigCommands(program, run, stdin);
+  return program;
+}
+
+function addConfigCommands(program: Command, run: Runner, stdin: () => Promise<string>) {
+  const load = () => import('./commands/config.js');
+  const config = program
+    .command('config')
+    .description('read and change settings (backend, URLs, tokens)')
+    .addHelpText('after', examples(['convoy config set convex.url https://happy-animal-123.convex.cloud', 'convoy config set convex.token -   # reads stdin', 'convoy config list']));
+  config
+    .command('get')
+    .argument('<key>')
+    .option('--json', 'print JSON')
+    .addHelpText('after', examples(['convoy config get convex.url']))
+    .action(run(async (ctx, [key, opts]) => (await load()).configGetCommand(key as string, opts as object, ctx)));
+  config
+    .command('set')
+    .argument('<key>')
+    .argument('<value>', 'the value, or - to read it from stdin')
+    .option('--json', 'print JSON')
+    .addHelpText('after', examples(['convoy config set backend convex', 'printf %s "$TOKEN" | convoy config set convex.token -']))
+    .action(run(async (ctx, [key, value, opts]) => (await load()).configSetCommand(key as string, value as string, opts as object, ctx, stdin)));
+  config
+    .command('unset')
+    .argument('<key>')
+    .option('--json', 'print JSON')
+    .addHelpText('after', examples(['convoy config unset convex.token']))
+    .action(run(async (ctx, [key, opts]) => (await load()).configUnsetCommand(key as string, opts as object, ctx)));
+  config
+    .command('list')
+    .option('--json', 'print JSON')
+    .addHelpText('after', examples(['convoy config list', 'convoy config list --json']))
+    .action(run(async (ctx, [opts]) => (await load()).configListCommand(opts as object, ctx)));
+  config
+    .command('path')
+    .option('--json', 'print JSON')
+    .addHelpText('after', examples(['convoy config path']))
+    .action(run(async (ctx, [opts]) => (await load()).configPathCommand(opts as object, ctx)));
+}

@@ -1,0 +1,28 @@
+import { shortIds } from '../db/lookup.js';
+import { addProject, listProjects } from '../db/projects.js';
+import type { Context } from '../context.js';
+import { paint, projectJson, SYNC_GLYPHS, table } from '../output/format.js';
+
+export interface ProjectAddOptions {
+  description?: string;
+  json?: boolean;
+}
+
+/** `convoy project add <name>`: create a project locally and queue it for sync. */
+export async function projectAddCommand(name: string, options: ProjectAddOptions, ctx: Context): Promise<void> {
+  const project = addProject(ctx.replica(), { name, description: options.description }, ctx.now());
+  ctx.reporter.result(projectJson(project), () => `Added project ${paint(ctx.reporter.color, 'bold', project.id)}  ${project.name}`);
+}
+
+/** `convoy project list`: every project, by name. */
+export async function projectListCommand(_options: { json?: boolean }, ctx: Context): Promise<void> {
+  const found = listProjects(ctx.replica());
+  ctx.reporter.result(found.map(projectJson), () => {
+    if (found.length === 0) return 'No projects. Create one with: convoy project add "Website"';
+    const ids = shortIds(found.map((p) => p.id).sort());
+    const rows = found.map((p) => [ids.get(p.id)!, `${SYNC_GLYPHS[p.syncStatus].glyph} ${p.syncStatus}`, p.name]);
+    return table([['ID', 'SYNC', 'NAME'], ...rows], ctx.reporter.columns, (r, _c, cell) =>
+      r === 0 ? paint(ctx.reporter.color, 'dim', cell) : cell,
+    );
+  });
+}

@@ -1,0 +1,146 @@
+/**
+ * Configuration: plain settings in config.json, secrets in secrets.json (mode
+ * 0600), both managed by `conf`. Environment variables beat the files.
+ * Loaded lazily: only commands that need config import this module.
+ */
+import Conf from 'conf';
+import { ConfigError, UsageError } from '../errors.js';
+import type { Paths } from './paths.js';
+
+export type BackendKind = 'convex' | 'supabase';
+
+interface KeySpec {
+  secret: boolean;
+  env?: string;
+  describe: string;
+  /** Returns a message saying what is wrong and how to fix it, or null. */
+  check?: (value: string) => string | null;
+}
+
+const isUrl = (value: string) => {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? null : 'must be an http(s) URL';
+  } catch {
+    return 'must be a URL such as https://happy-animal-123.convex.cloud';
+  }
+};
+
+export const CONFIG_KEYS: Record<string, KeySpec> = {
+  backend: {
+    secret: false,
+    describe: 'which backend to sync with: convex or supabase',
+    check: (v) => (v === 'convex' || v === 'supabase' ? null : 'must be convex or supabase'),
+  },
+  'convex.url': { secret: false, env: 'CONVOY_CONVEX_URL', describe: 'Convex deployment URL', check: isUrl },
+  'convex.token': { secret: true, env: 'CONVOY_CONVEX_TOKEN', describe: 'JWT identifying you to Convex' },
+  'supabase.url': { secret: false, env: 'CONVOY_SUPABASE_URL', describe: 'Supabase project URL', check: isUrl },
+  'supabase.anonKey': { secret: true, env: 'CONVOY_SUPABASE_ANON_KEY', describe: 'Supabase anon (public) key' },
+  'supabase.accessToken': { secret: true, env: 'CONVOY_SUPABASE_TOKEN', describe: 'Supabase user access token' },
+  'supabase.refreshToken': { secret: true, describe: 'Supabase refresh token (renews the access token)' },
+  'sync.batchSize': {
+    secret: false,
+    describe: 'ops per push request (1-500, default 200)',
+    check: (v) => (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 500 ? null : 'must be a whole number from 1 to 500'),
+  },
+};
+
+export type ConfigSource = 'env' | 'file' | 'unset';
+
+export interface ConfigEntry {
+  key: string;
+  /** Secrets are redacted: never printed in full. */
+  value: string | null;
+  source: ConfigSource;
+  secret: boolean;
+}
+
+/** Show enough of a secret to recognise it, never all of it. */
+export function redact(secret: string): string {
+  return secret.length <= 8 ? '••••' : `${secret.slice(0, 4)}…${secret.slice(-2)} (${secret.length} chars)`;
+}
+
+function keySpec(key: string): KeySpec {
+  const spec = CONFIG_KEYS[key];
+  if (!spec) throw new UsageError(`unknown config key "${key}"; use one of ${Object.keys(CONFIG_KEYS).join(', ')}`);
+  return spec;
+}
+
+export class ConfigStore {
+  readonly #plain: Conf<Record<string, unknown>>;
+  readonly #secrets: Conf<Record<string, unknown>>;
+  readonly #env: NodeJS.ProcessEnv;
+
+  constructor(paths: Paths, env: NodeJS.ProcessEnv) {
+    this.#env = env;
+    const common = { projectName: 'convoy', cwd: paths.configDir, projectSuffix: '' };
+    try {
+      this.#plain = new Conf({ ...common, configName: 'config' });
+      this.#secrets = new Conf({ ...common, configName: 'secrets', configFileMode: 0o600 });
+    } catch (error) {
+      throw new ConfigError(`cannot read config in ${paths.configDir}: ${(error as Error).message}; fix or delete the file`);
+    }
+  }
+
+  /** Paths of the two files, for `convoy config path`. */
+  get files(): { config: string; secrets: string } {
+    return { config: this.#plain.path, secrets: this.#secrets.path };
+  }
+
+  #file(key: string) {
+    return keySpec(key).secret ? this.#secrets : this.#plain;
+  }
+
+  /** The effective raw value (env first, then file), unredacted: for code, never for printing. */
+  get(key: string): string | undefined {
+    const spec = keySpec(key);
+    const fromEnv = spec.env ? this.#env[spec.env] : undefined;
+    if (fromEnv) return fromEnv;
+    const stored = this.#file(key).get(key);
+    return stored === undefined ? undefined : String(stored);
+  }
+
+  /** The value as it may be shown to a person, with where it came from. */
+  entry(key: string): ConfigEntry {
+    const spec = keySpec(key);
+    const fromEnv = spec.env ? this.#env[spec.env] : undefined;
+    const raw = this.get(key);
+    const source: ConfigSource = fromEnv ? 'env' : raw === undefined ? 'unset' : 'file';
+    const value = raw === undefined ? null : spec.secret ? redact(raw) : raw;
+    return { key, value, source, secret: spec.secret };
+  }
+
+  entries(): ConfigEntry[] {
+    return Object.keys(CONFIG_KEYS).map((key) => this.entry(key));
+  }
+
+  /** Validate and store. Throws UsageError (nothing written) on a bad value. */
+  set(key: string, value: string): void {
+    const problem = keySpec(key).check?.(value);
+    if (problem) throw new UsageError(`${key} ${problem}`);
+    this.#file(key).set(key, value);
+  }
+
+  unset(key: string): void {
+    this.#file(key).delete(key);
+  }
+
+  /**
+   * The backend in effect: a backend URL given in the environment first (env
+   * beats files), then the `backend` setting, then whichever URL is stored.
+   */
+  backendKind(): BackendKind | null {
+    const convexEnv = Boolean(this.#env.CONVOY_CONVEX_URL);
+    const supabaseEnv = Boolean(this.#env.CONVOY_SUPABASE_URL);
+    if (convexEnv !== supabaseEnv) return convexEnv ? 'convex' : 'supabase';
+    const explicit = this.get('backend');
+    if (explicit === 'convex' || explicit === 'supabase') return explicit;
+    if (this.get('convex.url')) return 'convex';
+    if (this.get('supabase.url')) return 'supabase';
+    return null;
+  }
+}
+
+export function openConfig(paths: Paths, env: NodeJS.ProcessEnv): ConfigStore {
+  return new ConfigStore(paths, env);
+}

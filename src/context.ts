@@ -1,0 +1,52 @@
+/**
+ * What a command gets besides its options: where things live, the replica
+ * (opened on first use), config (loaded on first use), a clock and a reporter.
+ */
+import { resolvePaths, type Paths } from './config/paths.js';
+import type { ConfigStore } from './config/store.js';
+import { openReplica, type Replica } from './db/open.js';
+import type { Reporter } from './output/reporter.js';
+
+export interface Context {
+  readonly env: NodeJS.ProcessEnv;
+  readonly paths: Paths;
+  readonly reporter: Reporter;
+  /** Epoch milliseconds; injectable for tests. */
+  now(): number;
+  /** The replica, opened (and migrated) on first call. */
+  replica(): Replica;
+  /** The config store; the config library is imported on first call only. */
+  config(): Promise<ConfigStore>;
+  /** Close whatever was opened. Idempotent. */
+  close(): void;
+}
+
+export interface ContextOptions {
+  env: NodeJS.ProcessEnv;
+  reporter: Reporter;
+  now?: () => number;
+}
+
+export function createContext(options: ContextOptions): Context {
+  const paths = resolvePaths(options.env);
+  let replica: Replica | undefined;
+  let config: ConfigStore | undefined;
+  return {
+    env: options.env,
+    paths,
+    reporter: options.reporter,
+    now: options.now ?? Date.now,
+    replica: () => (replica ??= openReplica(paths.replica)),
+    async config() {
+      if (!config) {
+        const { openConfig } = await import('./config/store.js');
+        config = openConfig(paths, options.env);
+      }
+      return config;
+    },
+    close() {
+      replica?.close();
+      replica = undefined;
+    },
+  };
+}

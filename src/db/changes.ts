@@ -1,0 +1,105 @@
+/**
+ * The one write path for synced records: the row and its outbox op are written
+ * together, and callers wrap them in `replica.write()` so they commit (or
+ * vanish) as one transaction. Nothing else inserts into `outbox`.
+ */
+import { eq, getTableColumns, sql } from 'drizzle-orm';
+import type { Fields } from '../sync/protocol.js';
+import { pickSynced, type SyncTableSpec } from '../sync/registry.js';
+import type { Replica } from './open.js';
+import { outbox } from './schema.js';
+
+type Row = Record<string, unknown>;
+
+interface Prepared {
+  run(values: Row): unknown;
+}
+
+// Prepared inserts per connection: imports write 100k rows, and re-building
+// drizzle queries per row would dominate their cost.
+const preparedInserts = new WeakMap<Replica, Map<string, Prepared>>();
+
+function preparedInsert(replica: Replica, key: string, build: () => Prepared): Prepared {
+  let byKey = preparedInserts.get(replica);
+  if (!byKey) preparedInserts.set(replica, (byKey = new Map()));
+  let stmt = byKey.get(key);
+  if (!stmt) byKey.set(key, (stmt = build()));
+  return stmt;
+}
+
+function insertRowStatement(replica: Replica, spec: SyncTableSpec): Prepared {
+  return preparedInsert(replica, spec.name, () => {
+    const values: Row = {};
+    for (const key of Object.keys(getTableColumns(spec.table))) values[key] = sql.placeholder(key);
+    return replica.db.insert(spec.table).values(values).prepare();
+  });
+}
+
+function insertOpStatement(replica: Replica): Prepared {
+  return preparedInsert(replica, '#outbox', () =>
+    replica.db
+      .insert(outbox)
+      .values({
+        op: sql.placeholder('op'),
+        tableName: sql.placeholder('tableName'),
+        recordId: sql.placeholder('recordId'),
+        fields: sql.placeholder('fields'),
+        baseVersion: sql.placeholder('baseVersion'),
+        createdAt: sql.placeholder('createdAt'),
+      })
+      .prepare(),
+  );
+}
+
+/**
+ * Insert a new record (every column of `spec.table` must be present in `row`,
+ * null where empty) and queue its create op with all synced fields.
+ * Not transactional by itself: call inside `replica.write()`.
+ */
+export function insertRecord(replica: Replica, spec: SyncTableSpec, row: Row): void {
+  insertRowStatement(replica, spec).run({ ...row, serverId: null, serverVersion: null, syncStatus: 'pending' });
+  insertOpStatement(replica).run({
+    op: 'create',
+    tableName: spec.name,
+    recordId: row.id,
+    fields: JSON.stringify(pickSynced(spec, row)),
+    baseVersion: null,
+    createdAt: row.createdAt,
+  });
+}
+
+/** The synced fields of `changes` whose value differs from `current`. */
+export function diffFields(spec: SyncTableSpec, current: Row, changes: Row): Fields {
+  const changed: Fields = {};
+  for (const field of spec.fields) {
+    if (!(field in changes)) continue;
+    const next = (changes[field] ?? null) as Fields[string];
+    if (next !== (current[field] ?? null)) changed[field] = next;
+  }
+  return changed;
+}
+
+/**
+ * Write `changes` to the record `current` and queue an update op holding only
+ * the fields that really changed, based on the server version last seen.
+ * Returns the changed fields; when there are none, writes nothing.
+ * Not transactional by itself: call inside `replica.write()`.
+ */
+export function updateRecord(replica: Replica, spec: SyncTableSpec, current: Row, changes: Row, now: number): Fields {
+  const changed = diffFields(spec, current, changes);
+  if (Object.keys(changed).length === 0) return changed;
+  replica.db
+    .update(spec.table)
+    .set({ ...changed, updatedAt: now, syncStatus: 'pending' })
+    .where(eq(spec.table.id, current.id as string))
+    .run();
+  insertOpStatement(replica).run({
+    op: 'update',
+    tableName: spec.name,
+    recordId: current.id,
+    fields: JSON.stringify(changed),
+    baseVersion: current.serverVersion ?? null,
+    createdAt: now,
+  });
+  return changed;
+}

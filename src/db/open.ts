@@ -1,0 +1,61 @@
+/**
+ * Opening the local replica. Only `src/db` touches SQLite.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { ConfigError } from '../errors.js';
+import { assertNotNewer, migrate, SCHEMA_VERSION } from './migrate.js';
+import * as schema from './schema.js';
+
+export type Db = BetterSQLite3Database<typeof schema>;
+
+export interface Replica {
+  /** Absolute path of the SQLite file. */
+  readonly path: string;
+  /** The raw connection, for transactions and the few hot prepared statements. */
+  readonly sqlite: Database.Database;
+  /** drizzle over the same connection. */
+  readonly db: Db;
+  /** Run `fn` in one write transaction (BEGIN IMMEDIATE: never a late SQLITE_BUSY). */
+  write<T>(fn: () => T): T;
+  close(): void;
+}
+
+/** How long a writer waits for another process's transaction before failing. */
+const BUSY_TIMEOUT_MS = 5_000;
+
+/**
+ * Open (creating if needed) the replica at `path` and migrate it. Throws
+ * ConfigError, without modifying the file, when it was written by a newer
+ * convoy or is not a convoy database.
+ */
+export function openReplica(path: string): Replica {
+  mkdirSync(dirname(path), { recursive: true });
+  let sqlite: Database.Database | undefined;
+  try {
+    sqlite = new Database(path);
+    sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    const version = assertNotNewer(sqlite, path);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    if (version < SCHEMA_VERSION) migrate(sqlite, path);
+  } catch (error) {
+    sqlite?.close();
+    if (error instanceof ConfigError) throw error;
+    const code = (error as { code?: string }).code;
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+      throw new ConfigError(`${path} is not a convoy replica (${(error as Error).message}); move it away or set CONVOY_HOME`);
+    }
+    throw error;
+  }
+  const db = drizzle(sqlite, { schema });
+  return {
+    path,
+    sqlite,
+    db,
+    write: (fn) => sqlite.transaction(fn).immediate(),
+    close: () => sqlite.close(),
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * The local replica's schema. drizzle-kit generates the migrations in
+ * `drizzle/` from this file (`npm run db:generate`); never edit those by hand.
+ * Times are epoch milliseconds (integers): cheap to compare and sort.
+ */
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+export const SYNC_STATUSES = ['synced', 'pending', 'failed', 'conflict'] as const;
+export type SyncStatus = (typeof SYNC_STATUSES)[number];
+
+/** Columns every synced table carries besides its own fields. */
+const syncColumns = {
+  /** Client-generated UUIDv7; the same on every replica and on the server. */
+  id: text('id').primaryKey(),
+  /** The server's own id for the row, once known. */
+  serverId: text('server_id'),
+  /** Server row version last seen: the base for conflict detection. */
+  serverVersion: integer('server_version'),
+  syncStatus: text('sync_status', { enum: SYNC_STATUSES }).notNull().default('pending'),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+};
+
+export const projects = sqliteTable(
+  'projects',
+  {
+    ...syncColumns,
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+  },
+  // Not unique: two replicas may name projects alike; lookups by name report ambiguity.
+  (t) => [index('projects_name_idx').on(t.name)],
+);
+
+export const tasks = sqliteTable(
+  'tasks',
+  {
+    ...syncColumns,
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    status: text('status', { enum: ['todo', 'in_progress', 'done', 'canceled'] }).notNull().default('todo'),
+    stage: text('stage').notNull().default(''),
+    // No foreign keys on references: a pulled task may arrive before its
+    // project or parent (written elsewhere, not yet pulled). Local writes
+    // check references in the service layer instead.
+    projectId: text('project_id'),
+    parentId: text('parent_id'),
+    completedAt: integer('completed_at'),
+  },
+  (t) => [
+    index('tasks_status_idx').on(t.status),
+    index('tasks_project_idx').on(t.projectId),
+    index('tasks_parent_idx').on(t.parentId),
+    index('tasks_sync_status_idx').on(t.syncStatus),
+  ],
+);
+
+export const OUTBOX_STATES = ['pending', 'failed'] as const;
+
+/**
+ * One row per local change, written in the same transaction as the change.
+ * Rows are immutable once written (except attempt bookkeeping): a later edit
+ * appends a new op, so an op in flight can never silently absorb a newer one.
+ * A pushed op is deleted once the server acknowledged it.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    /** Per-replica increasing sequence number (the idempotency key with the client id). */
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    op: text('op', { enum: ['create', 'update'] }).notNull(),
+    tableName: text('table_name').notNull(),
+    recordId: text('record_id').notNull(),
+    /** JSON object of the changed synced fields only. */
+    fields: text('fields').notNull(),
+    baseVersion: integer('base_version'),
+    createdAt: integer('created_at').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull().default(0),
+    lastError: text('last_error'),
+    state: text('state', { enum: OUTBOX_STATES }).notNull().default('pending'),
+  },
+  (t) => [index('outbox_state_seq_idx').on(t.state, t.seq), index('outbox_record_idx').on(t.tableName, t.recordId)],
+);
+
+export const syncState = sqliteTable('sync_state', {
+  tableName: text('table_name').primaryKey(),
+  /** Server change-counter value of the last applied pulled change. */
+  cursor: integer('cursor').notNull().default(0),
+  initialSyncDone: integer('initial_sync_done', { mode: 'boolean' }).notNull().default(false),
+  lastPushAt: integer('last_push_at'),
+  lastPullAt: integer('last_pull_at'),
+  lastError: text('last_error'),
+});
+
+export const conflicts = sqliteTable(
+  'conflicts',
+  {
+    id: text('id').primaryKey(),
+    tableName: text('table_name').notNull(),
+    recordId: text('record_id').notNull(),
+    field: text('field').notNull(),
+    /** JSON-encoded values of both sides. */
+    localValue: text('local_value'),
+    remoteValue: text('remote_value'),
+    policy: text('policy').notNull(),
+    /** Which side the policy kept: local, remote, or pending (manual, until resolved). */
+    winner: text('winner').notNull(),
+    resolved: integer('resolved', { mode: 'boolean' }).notNull().default(false),
+    createdAt: integer('created_at').notNull(),
+    resolvedAt: integer('resolved_at'),
+  },
+  (t) => [index('conflicts_open_idx').on(t.resolved, t.createdAt)],
+);
+
+/** Replica-wide key/value facts: the client id, daemon heartbeat. */
+export const meta = sqliteTable('meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: integer('updated_at')
+    .notNull()
+    .default(sql`(unixepoch() * 1000)`),
+});
+
+export type TaskRow = typeof tasks.$inferSelect;
+export type ProjectRow = typeof projects.$inferSelect;
+export type OutboxRow = typeof outbox.$inferSelect;
+export type ConflictRow = typeof conflicts.$inferSelect;

@@ -1,0 +1,61 @@
+/**
+ * Error classes that cross layers. `src/main.ts` is the only place that maps
+ * them to exit codes; everything else throws them and lets them travel.
+ */
+
+/** Exit codes of the CLI contract (DESIGN.md). */
+export const ExitCode = {
+  ok: 0,
+  unexpected: 1,
+  usage: 2,
+  offline: 3,
+  incomplete: 4,
+  config: 5,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Bad input or usage: the message names the field and the fix. Exit 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** Missing or bad configuration, or a replica this program cannot use. Exit 5. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * A backend call failed. `retryable` errors (unreachable, timeout, 5xx) leave
+ * ops untouched; `offline` ones mean the backend could not be reached at all
+ * (exit 3). Non-retryable errors are rejections or auth problems.
+ */
+export class BackendError extends Error {
+  override name = 'BackendError';
+  readonly retryable: boolean;
+  readonly offline: boolean;
+  readonly auth: boolean;
+  constructor(message: string, opts: { retryable: boolean; offline?: boolean; auth?: boolean; cause?: unknown }) {
+    super(message, { cause: opts.cause });
+    this.retryable = opts.retryable;
+    this.offline = opts.offline ?? false;
+    this.auth = opts.auth ?? false;
+  }
+}
+
+/** The command finished, but left work waiting for the user (failed ops, conflicts). Exit 4. */
+export class IncompleteError extends Error {
+  override name = 'IncompleteError';
+}
+
+/** Map any thrown value to the contract's exit code. */
+export function exitCodeFor(error: unknown): ExitCode {
+  if (error instanceof UsageError) return ExitCode.usage;
+  if (error instanceof ConfigError) return ExitCode.config;
+  if (error instanceof IncompleteError) return ExitCode.incomplete;
+  if (error instanceof BackendError) {
+    if (error.offline) return ExitCode.offline;
+    if (error.auth) return ExitCode.config;
+    return ExitCode.unexpected;
+  }
+  return ExitCode.unexpected;
+}

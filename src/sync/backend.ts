@@ -1,0 +1,45 @@
+import type { PullPage, PullRequest, PushBatch, PushResult } from './protocol.js';
+
+/**
+ * A sync backend: the one interface the engine talks to. Implementations live
+ * in `src/sync/backends/` and are the only code that touches a network SDK.
+ *
+ * Errors: every method throws `BackendError` (never a bare SDK error):
+ * `offline: true` when the server could not be reached or timed out (nothing
+ * was applied as far as the client can know), `auth: true` for a refused or
+ * expired credential, `retryable: true` for transient server failures.
+ */
+export interface Backend {
+  /** A short name for messages, e.g. "convex" or "supabase". */
+  readonly kind: 'convex' | 'supabase';
+  /** The URL the backend was configured with (never contains secrets). */
+  readonly url: string;
+
+  /**
+   * Apply a batch of ops for this user, in order, in one server transaction.
+   * Idempotent: ops with seq at or below the client's last applied seq are not
+   * applied again; their stored result is returned instead. Returns one result
+   * per op, in op order. A permanently rejected op still advances the client's
+   * applied seq so it cannot wedge the ops behind it.
+   */
+  push(batch: PushBatch): Promise<PushResult>;
+
+  /**
+   * Read one page of the user's records of `table` whose version is above
+   * `cursor`, ordered by version. Read-only and safe to repeat.
+   */
+  pull(request: PullRequest): Promise<PullPage>;
+
+  /** Cheap reachability and credential check; resolves or throws BackendError. */
+  ping(): Promise<void>;
+
+  /**
+   * Optional live feed: calls `onChange` whenever the user's head version may
+   * have moved. Returns an unsubscribe function. Backends without a live
+   * channel omit it and the daemon polls.
+   */
+  subscribe?(onChange: (headVersion: number) => void): () => void;
+
+  /** Release sockets and timers. Idempotent. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,91 @@
+/**
+ * The sync wire protocol: the shapes that travel between a replica and a
+ * backend. The same shapes are used by every backend (Convex, Supabase), so
+ * nothing here may depend on a particular SDK. The `convex/` functions and the
+ * Supabase SQL implement the server side of exactly these types.
+ */
+
+/** Tables that sync. Adding a table means adding it to the registry too. */
+export type SyncTableName = 'tasks' | 'projects';
+
+export const CONFLICT_POLICIES = ['local-wins', 'remote-wins', 'last-write-wins', 'manual'] as const;
+/** How a field changed on both sides since the op's base version is settled. */
+export type ConflictPolicy = (typeof CONFLICT_POLICIES)[number];
+
+/** Synced fields are scalars; times travel as epoch milliseconds. */
+export type FieldValue = string | number | null;
+export type Fields = Record<string, FieldValue>;
+
+/** One queued local change, as pushed. */
+export interface PushOp {
+  /** Per-replica increasing sequence number; the server skips seq <= last applied. */
+  seq: number;
+  table: SyncTableName;
+  /** Client-generated UUIDv7; the same id on every replica and on the server. */
+  recordId: string;
+  kind: 'create' | 'update';
+  /** For a create, every synced field; for an update, only the changed ones. */
+  fields: Fields;
+  /** Server row version the change was based on (null: never seen by the server). */
+  baseVersion: number | null;
+  /** Client wall clock (ms) at capture; used only by the last-write-wins policy. */
+  clientTime: number;
+}
+
+export interface PushBatch {
+  clientId: string;
+  /** The client's conflict policy for each table (from its registry). */
+  policies: Record<SyncTableName, ConflictPolicy>;
+  /** Ops in increasing seq order. */
+  ops: PushOp[];
+}
+
+/** One field changed on both sides, and how the table's policy settled it. */
+export interface FieldConflict {
+  field: string;
+  local: FieldValue;
+  remote: FieldValue;
+  policy: ConflictPolicy;
+  /** `pending` only for the manual policy: the server kept its value until resolved. */
+  winner: 'local' | 'remote' | 'pending';
+}
+
+/**
+ * What the server did with one op. `version` is the record's row version after
+ * the op; `fields` is the record's full server state after the op, so the
+ * client can adopt remote winners without waiting for a pull.
+ */
+export type OpResult =
+  | { seq: number; status: 'applied'; version: number; fields: Fields }
+  | { seq: number; status: 'merged'; version: number; fields: Fields }
+  | { seq: number; status: 'conflict'; version: number; fields: Fields; conflicts: FieldConflict[] }
+  | { seq: number; status: 'rejected'; reason: string };
+
+export interface PushResult {
+  results: OpResult[];
+}
+
+/** One record as the server holds it now. */
+export interface RemoteRecord {
+  recordId: string;
+  /** Row version: the per-user change counter value of its latest write. */
+  version: number;
+  fields: Fields;
+}
+
+export interface PullRequest {
+  table: SyncTableName;
+  /** Return changes with version > cursor; 0 for the initial pull. */
+  cursor: number;
+  /** Page size; servers cap it (Convex: 1,000). */
+  limit: number;
+}
+
+export interface PullPage {
+  changes: RemoteRecord[];
+  /** Cursor to ask with next (the version of the last change in the page). */
+  cursor: number;
+  hasMore: boolean;
+  /** The user's current change counter; a request cursor above it means the server was reset. */
+  headVersion: number;
+}
