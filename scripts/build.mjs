@@ -1,21 +1,22 @@
-// Bundles the CLI into dist/ with esbuild. Our code, commander, drizzle and uuid
-// are bundled (module resolution dominates Node startup); native and heavy
-// packages stay external and load only in the commands that need them.
+// Bundles the CLI into dist/main.cjs with esbuild. Our code, commander, drizzle
+// and uuid are bundled (module loading dominates Node startup); native and
+// heavy packages stay external and are imported dynamically by the commands
+// that need them. CommonJS so that bin/convoy.cjs can load it with a V8 code
+// cache (Node 20 has no module.enableCompileCache).
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: { main: 'src/main.ts' },
-  outdir: 'dist',
+  entryPoints: ['src/main.ts'],
+  outfile: 'dist/main.cjs',
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   sourcemap: true,
-  minifySyntax: true,
-  chunkNames: 'chunks/[name]-[hash]',
+  minify: true,
+  // import.meta does not exist in CommonJS; migrate.ts uses it to find drizzle/.
+  define: { 'import.meta.url': '__convoyModuleUrl' },
+  banner: { js: "const __convoyModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   external: ['better-sqlite3', 'conf', 'convex', '@supabase/supabase-js', 'ink', 'react', 'jose', 'ws'],
-  // Bundled CommonJS (commander) calls require() for Node built-ins.
-  banner: { js: "import { createRequire as __convoyRequire } from 'node:module'; const require = __convoyRequire(import.meta.url);" },
   logLevel: 'warning',
 });

@@ -40,7 +40,7 @@ export function createContext(options: ContextOptions): Context {
     async config() {
       if (!config) {
         const { openConfig } = await import('./config/store.js');
-        config = openConfig(paths, options.env);
+        config = await openConfig(paths, options.env);
       }
       return config;
     },

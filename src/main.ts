@@ -23,6 +23,10 @@ function describe(error: unknown): string {
 export async function main(argv: string[]): Promise<never> {
   let ctx: Context | undefined;
   let code: number = ExitCode.ok;
+  // A closed pipe (`convoy list | head`) is not an error worth a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(code);
+  });
   try {
     const io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
     const program = buildProgram(io, (c) => (ctx = c), (c) => (code = c));
@@ -45,4 +49,4 @@ export async function main(argv: string[]): Promise<never> {
   process.exit(code);
 }
 
-await main(process.argv);
+void main(process.argv);

@@ -1,10 +1,12 @@
 /**
  * Configuration: plain settings in config.json, secrets in secrets.json (mode
  * 0600), both managed by `conf`. Environment variables beat the files.
- * Loaded lazily: only commands that need config import this module.
+ * Loaded lazily: only commands that need config import this module, and
+ * `conf` itself is imported dynamically so a bundle never hoists it.
  */
-import Conf from 'conf';
+import type Conf from 'conf';
 import { ConfigError, UsageError } from '../errors.js';
+import { importLazy } from '../lazy-import.js';
 import type { Paths } from './paths.js';
 
 export type BackendKind = 'convex' | 'supabase';
@@ -71,12 +73,12 @@ export class ConfigStore {
   readonly #secrets: Conf<Record<string, unknown>>;
   readonly #env: NodeJS.ProcessEnv;
 
-  constructor(paths: Paths, env: NodeJS.ProcessEnv) {
+  constructor(ConfClass: typeof Conf, paths: Paths, env: NodeJS.ProcessEnv) {
     this.#env = env;
     const common = { projectName: 'convoy', cwd: paths.configDir, projectSuffix: '' };
     try {
-      this.#plain = new Conf({ ...common, configName: 'config' });
-      this.#secrets = new Conf({ ...common, configName: 'secrets', configFileMode: 0o600 });
+      this.#plain = new ConfClass({ ...common, configName: 'config' });
+      this.#secrets = new ConfClass({ ...common, configName: 'secrets', configFileMode: 0o600 });
     } catch (error) {
       throw new ConfigError(`cannot read config in ${paths.configDir}: ${(error as Error).message}; fix or delete the file`);
     }
@@ -141,6 +143,7 @@ export class ConfigStore {
   }
 }
 
-export function openConfig(paths: Paths, env: NodeJS.ProcessEnv): ConfigStore {
-  return new ConfigStore(paths, env);
+export async function openConfig(paths: Paths, env: NodeJS.ProcessEnv): Promise<ConfigStore> {
+  const { default: ConfClass } = await importLazy<typeof import('conf')>('conf');
+  return new ConfigStore(ConfClass, paths, env);
 }

@@ -7,9 +7,8 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { ConfigError } from '../errors.js';
 import { assertNotNewer, migrate, SCHEMA_VERSION } from './migrate.js';
-import * as schema from './schema.js';
 
-export type Db = BetterSQLite3Database<typeof schema>;
+export type Db = BetterSQLite3Database;
 
 export interface Replica {
   /** Absolute path of the SQLite file. */
@@ -50,7 +49,7 @@ export function openReplica(path: string): Replica {
     }
     throw error;
   }
-  const db = drizzle(sqlite, { schema });
+  const db = drizzle(sqlite);
   return {
     path,
     sqlite,

@@ -22,8 +22,10 @@ export interface FieldProblem {
 }
 
 // C0 controls except tab and newline, DEL, and C1 controls.
+/* eslint-disable no-control-regex -- matching control characters is the point */
 const CONTROL_MULTILINE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 const CONTROL_SINGLE_LINE = /[\u0000-\u001f\u007f-\u009f]/;
+/* eslint-enable no-control-regex */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function isUuid(value: string): boolean {
