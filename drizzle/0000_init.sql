@@ -13,6 +13,7 @@ CREATE TABLE `conflicts` (
 );
 --> statement-breakpoint
 CREATE INDEX `conflicts_open_idx` ON `conflicts` (`resolved`,`created_at`);--> statement-breakpoint
+CREATE INDEX `conflicts_record_idx` ON `conflicts` (`table_name`,`record_id`);--> statement-breakpoint
 CREATE TABLE `meta` (
 	`key` text PRIMARY KEY NOT NULL,
 	`value` text NOT NULL,

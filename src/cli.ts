@@ -137,7 +137,66 @@ export function buildProgram(io: CliIo, onContext: (ctx: Context) => void, setEx
     .action(run(async (ctx, [opts]) => (await import('./commands/status.js')).statusCommand(opts as object, ctx)));
 
   addConfigCommands(program, run, stdin);
+  addSyncCommands(program, run, stdin);
   return program;
+}
+
+function addSyncCommands(program: Command, run: Runner, stdin: () => Promise<string>) {
+  program
+    .command('init')
+    .description('connect this replica to a backend and check the connection')
+    .option('--convex <url>', 'Convex deployment URL')
+    .option('--token <jwt>', 'your JWT, or - to read it from stdin')
+    .option('--json', 'print JSON')
+    .addHelpText('after', examples(['convoy init --convex https://happy-animal-123.convex.cloud --token -', 'convoy init --convex http://127.0.0.1:3210 --token "$(convoy dev token --user me)"']))
+    .action(run(async (ctx, [opts]) => (await import('./commands/init.js')).initCommand(opts as object, ctx, stdin)));
+
+  program
+    .command('sync')
+    .description('push queued changes, then pull what changed elsewhere')
+    .option('--push-only', 'only push')
+    .option('--pull-only', 'only pull')
+    .option('--batch <n>', 'ops per push request (1-500, default 200)')
+    .option('--json', 'print {pushed, pulled, conflicts, failed, durationMs}')
+    .addHelpText('after', examples(['convoy sync', 'convoy sync --push-only --batch 500', 'convoy sync --json || echo "exit $?"']) + '\nExit 3: backend unreachable (nothing lost). Exit 4: some ops failed or conflicts wait.\n')
+    .action(run(async (ctx, [opts]) => (await import('./commands/sync.js')).syncCommand(opts as object, ctx)));
+
+  program
+    .command('conflicts')
+    .description('conflicts waiting for a decision')
+    .option('--all', 'also those already settled by a policy')
+    .option('--json', 'print a JSON array')
+    .addHelpText('after', examples(['convoy conflicts', 'convoy conflicts --all --json']))
+    .action(run(async (ctx, [opts]) => (await import('./commands/conflicts.js')).conflictsCommand(opts as object, ctx)));
+
+  program
+    .command('resolve')
+    .argument('<conflict-id>', 'conflict id or unique prefix (see convoy conflicts)')
+    .description('settle a held conflict by keeping one side')
+    .option('--take <side>', 'local or remote')
+    .option('--json', 'print JSON')
+    .addHelpText('after', examples(['convoy resolve 01a2 --take local', 'convoy resolve 01a2 --take remote']))
+    .action(run(async (ctx, [id, opts]) => (await import('./commands/conflicts.js')).resolveCommand(id as string, opts as object, ctx)));
+
+  program
+    .command('retry')
+    .argument('[op]', 'failed op number')
+    .description('re-queue failed ops with the current values')
+    .option('--all', 'every failed op')
+    .option('--json', 'print JSON')
+    .addHelpText('after', examples(['convoy retry --all', 'convoy retry 42']))
+    .action(run(async (ctx, [op, opts]) => (await import('./commands/retry.js')).retryCommand(op as string | undefined, opts as object, ctx)));
+
+  const dev = program.command('dev').description('tools for local backends and CI');
+  dev
+    .command('token')
+    .description('mint a JWT with this machine\'s dev key (local backends only)')
+    .option('--user <id>', 'user id (the token subject)')
+    .option('--ttl <seconds>', 'lifetime (default 7 days)')
+    .option('--jwks', 'print the public key set as a data: URL instead')
+    .option('--json', 'print JSON')
+    .addHelpText('after', examples(['convoy dev token --user alice', 'npx convex env set CONVOY_JWT_JWKS "$(convoy dev token --jwks)"']))
+    .action(run(async (ctx, [opts]) => (await import('./commands/dev.js')).devTokenCommand(opts as object, ctx)));
 }
 
 function addConfigCommands(program: Command, run: Runner, stdin: () => Promise<string>) {

@@ -6,6 +6,7 @@ import { resolvePaths, type Paths } from './config/paths.js';
 import type { ConfigStore } from './config/store.js';
 import { openReplica, type Replica } from './db/open.js';
 import type { Reporter } from './output/reporter.js';
+import type { Backend } from './sync/backend.js';
 
 export interface Context {
   readonly env: NodeJS.ProcessEnv;
@@ -17,6 +18,8 @@ export interface Context {
   replica(): Replica;
   /** The config store; the config library is imported on first call only. */
   config(): Promise<ConfigStore>;
+  /** The configured backend (throws ConfigError when there is none); its SDK loads on first call. */
+  backend(): Promise<Backend>;
   /** Close whatever was opened. Idempotent. */
   close(): void;
 }
@@ -25,13 +28,16 @@ export interface ContextOptions {
   env: NodeJS.ProcessEnv;
   reporter: Reporter;
   now?: () => number;
+  /** Build the backend (tests pass one pointed at a local server). Default: from config. */
+  backendFactory?: (ctx: Context) => Promise<Backend>;
 }
 
 export function createContext(options: ContextOptions): Context {
   const paths = resolvePaths(options.env);
   let replica: Replica | undefined;
   let config: ConfigStore | undefined;
-  return {
+  let backend: Backend | undefined;
+  const ctx: Context = {
     env: options.env,
     paths,
     reporter: options.reporter,
@@ -44,9 +50,22 @@ export function createContext(options: ContextOptions): Context {
       }
       return config;
     },
+    async backend() {
+      if (!backend) {
+        if (options.backendFactory) backend = await options.backendFactory(ctx);
+        else {
+          const { createBackendFromConfig } = await import('./sync/backends/create-backend.js');
+          backend = await createBackendFromConfig(await ctx.config());
+        }
+      }
+      return backend;
+    },
     close() {
       replica?.close();
       replica = undefined;
+      void backend?.close();
+      backend = undefined;
     },
   };
+  return ctx;
 }

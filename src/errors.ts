@@ -53,9 +53,12 @@ export function exitCodeFor(error: unknown): ExitCode {
   if (error instanceof ConfigError) return ExitCode.config;
   if (error instanceof IncompleteError) return ExitCode.incomplete;
   if (error instanceof BackendError) {
-    if (error.offline) return ExitCode.offline;
     if (error.auth) return ExitCode.config;
+    // Unreachable, or still failing after retries: nothing lost, try later.
+    if (error.offline || error.retryable) return ExitCode.offline;
     return ExitCode.unexpected;
   }
+  // Another process is syncing this replica: nothing lost, try later.
+  if (error instanceof Error && error.name === 'SyncBusyError') return ExitCode.offline;
   return ExitCode.unexpected;
 }

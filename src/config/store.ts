@@ -7,6 +7,7 @@
 import type Conf from 'conf';
 import { ConfigError, UsageError } from '../errors.js';
 import { importLazy } from '../lazy-import.js';
+import { CONFLICT_POLICIES, type ConflictPolicy } from '../sync/protocol.js';
 import type { Paths } from './paths.js';
 
 export type BackendKind = 'convex' | 'supabase';
@@ -28,6 +29,8 @@ const isUrl = (value: string) => {
   }
 };
 
+const checkPolicy = (v: string) => (CONFLICT_POLICIES.includes(v as ConflictPolicy) ? null : `must be one of ${CONFLICT_POLICIES.join(', ')}`);
+
 export const CONFIG_KEYS: Record<string, KeySpec> = {
   backend: {
     secret: false,
@@ -40,6 +43,16 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
   'supabase.anonKey': { secret: true, env: 'CONVOY_SUPABASE_ANON_KEY', describe: 'Supabase anon (public) key' },
   'supabase.accessToken': { secret: true, env: 'CONVOY_SUPABASE_TOKEN', describe: 'Supabase user access token' },
   'supabase.refreshToken': { secret: true, describe: 'Supabase refresh token (renews the access token)' },
+  'policy.tasks': {
+    secret: false,
+    describe: 'conflict policy for tasks (default local-wins)',
+    check: checkPolicy,
+  },
+  'policy.projects': {
+    secret: false,
+    describe: 'conflict policy for projects (default remote-wins)',
+    check: checkPolicy,
+  },
   'sync.batchSize': {
     secret: false,
     describe: 'ops per push request (1-500, default 200)',
@@ -125,6 +138,16 @@ export class ConfigStore {
 
   unset(key: string): void {
     this.#file(key).delete(key);
+  }
+
+  /** Conflict policies the user set, per table (unset tables keep the registry default). */
+  policies(): Partial<Record<'tasks' | 'projects', ConflictPolicy>> {
+    const out: Partial<Record<'tasks' | 'projects', ConflictPolicy>> = {};
+    for (const table of ['tasks', 'projects'] as const) {
+      const value = this.get(`policy.${table}`);
+      if (value) out[table] = value as ConflictPolicy;
+    }
+    return out;
   }
 
   /**

@@ -51,6 +51,20 @@ function insertOpStatement(replica: Replica): Prepared {
   );
 }
 
+export interface NewOp {
+  op: 'create' | 'update';
+  tableName: string;
+  recordId: string;
+  fields: Fields;
+  baseVersion: number | null;
+  createdAt: number;
+}
+
+/** Append one op to the outbox. Not transactional by itself: call inside `replica.write()`. */
+export function enqueueOp(replica: Replica, op: NewOp): void {
+  insertOpStatement(replica).run({ ...op, fields: JSON.stringify(op.fields) });
+}
+
 /**
  * Insert a new record (every column of `spec.table` must be present in `row`,
  * null where empty) and queue its create op with all synced fields.
@@ -58,13 +72,13 @@ function insertOpStatement(replica: Replica): Prepared {
  */
 export function insertRecord(replica: Replica, spec: SyncTableSpec, row: Row): void {
   insertRowStatement(replica, spec).run({ ...row, serverId: null, serverVersion: null, syncStatus: 'pending' });
-  insertOpStatement(replica).run({
+  enqueueOp(replica, {
     op: 'create',
     tableName: spec.name,
-    recordId: row.id,
-    fields: JSON.stringify(pickSynced(spec, row)),
+    recordId: row.id as string,
+    fields: pickSynced(spec, row),
     baseVersion: null,
-    createdAt: row.createdAt,
+    createdAt: row.createdAt as number,
   });
 }
 
@@ -93,12 +107,12 @@ export function updateRecord(replica: Replica, spec: SyncTableSpec, current: Row
     .set({ ...changed, updatedAt: now, syncStatus: 'pending' })
     .where(eq(spec.table.id, current.id as string))
     .run();
-  insertOpStatement(replica).run({
+  enqueueOp(replica, {
     op: 'update',
     tableName: spec.name,
-    recordId: current.id,
-    fields: JSON.stringify(changed),
-    baseVersion: current.serverVersion ?? null,
+    recordId: current.id as string,
+    fields: changed,
+    baseVersion: (current.serverVersion as number | null) ?? null,
     createdAt: now,
   });
   return changed;

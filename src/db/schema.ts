@@ -111,7 +111,7 @@ export const conflicts = sqliteTable(
     createdAt: integer('created_at').notNull(),
     resolvedAt: integer('resolved_at'),
   },
-  (t) => [index('conflicts_open_idx').on(t.resolved, t.createdAt)],
+  (t) => [index('conflicts_open_idx').on(t.resolved, t.createdAt), index('conflicts_record_idx').on(t.tableName, t.recordId)],
 );
 
 /** Replica-wide key/value facts: the client id, daemon heartbeat. */

@@ -16,6 +16,8 @@ export interface Reporter {
   result(value: unknown, human: () => string): void;
   /** A diagnostic or notice for a person, on stderr. */
   note(message: string): void;
+  /** A transient progress line on an interactive stderr; null clears it. No-op elsewhere. */
+  progress(line: string | null): void;
 }
 
 export interface ReporterStreams {
@@ -46,6 +48,10 @@ export function createStreamReporter(streams: ReporterStreams, json: boolean): R
     note(message) {
       streams.stderr.write(`${message}\n`);
     },
+    progress(line) {
+      if (!interactive || json) return;
+      streams.stderr.write(line === null ? '\r\u001b[2K' : `\r\u001b[2K${line}`);
+    },
   };
 }
 
@@ -72,6 +78,9 @@ export function createMemoryReporter(json = false): MemoryReporter {
     },
     note(message) {
       stderr.push(message);
+    },
+    progress() {
+      // Tests assert results, not progress bars.
     },
     parsed<T>() {
       if (stdout.length !== 1) throw new Error(`expected one JSON document, got ${stdout.length}`);

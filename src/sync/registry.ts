@@ -26,17 +26,20 @@ export interface SyncTableSpec {
   fields: readonly string[];
   /** How field conflicts on this table are settled by default. */
   policy: ConflictPolicy;
+  /** Values for NOT NULL fields a server record may leave empty (e.g. written by a web app). */
+  defaults: Fields;
   /** Field rules shared with the servers; returns the first problem or null. */
   validate(fields: Fields, kind: 'create' | 'update'): FieldProblem | null;
 }
 
-function spec(name: SyncTableName, noun: string, table: SyncedDrizzleTable, policy: ConflictPolicy): SyncTableSpec {
+function spec(name: SyncTableName, noun: string, table: SyncedDrizzleTable, policy: ConflictPolicy, defaults: Fields): SyncTableSpec {
   return {
     name,
     noun,
     table,
     fields: SYNCED_FIELDS[name],
     policy,
+    defaults,
     validate: (fields, kind) => checkFields(name, fields, kind),
   };
 }
@@ -47,10 +50,15 @@ function spec(name: SyncTableName, noun: string, table: SyncedDrizzleTable, poli
  */
 export const SYNC_TABLES: readonly SyncTableSpec[] = [
   // Projects are shared structure: the server's (team's) version wins.
-  spec('projects', 'project', projects as unknown as SyncedDrizzleTable, 'remote-wins'),
+  spec('projects', 'project', projects as unknown as SyncedDrizzleTable, 'remote-wins', { description: '' }),
   // Captured task data is authoritative: the local edit wins.
-  spec('tasks', 'task', tasks as unknown as SyncedDrizzleTable, 'local-wins'),
+  spec('tasks', 'task', tasks as unknown as SyncedDrizzleTable, 'local-wins', { description: '', status: 'todo', stage: '' }),
 ];
+
+/** The conflict policy of every table, as a push batch declares them. */
+export function policies(): Record<SyncTableName, ConflictPolicy> {
+  return Object.fromEntries(SYNC_TABLES.map((s) => [s.name, s.policy])) as Record<SyncTableName, ConflictPolicy>;
+}
 
 export function specFor(name: string): SyncTableSpec {
   const found = SYNC_TABLES.find((s) => s.name === name);

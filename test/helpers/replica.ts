@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { createContext, type Context } from '../../src/context.js';
+import { createContext, type Context, type ContextOptions } from '../../src/context.js';
 import { openReplica, type Replica } from '../../src/db/open.js';
 import { createMemoryReporter, type MemoryReporter } from '../../src/output/reporter.js';
 
@@ -31,12 +31,21 @@ export interface TestContext extends Context {
 }
 
 /** A command context on a temp CONVOY_HOME with a recording reporter and a settable clock. */
-export function testContext(options: { json?: boolean; home?: string; env?: NodeJS.ProcessEnv; now?: () => number } = {}): TestContext {
+export interface TestContextOptions {
+  json?: boolean;
+  home?: string;
+  env?: NodeJS.ProcessEnv;
+  now?: () => number;
+  backendFactory?: ContextOptions['backendFactory'];
+}
+
+export function testContext(options: TestContextOptions = {}): TestContext {
   const home = options.home ?? tempHome();
   const ctx = createContext({
     env: { CONVOY_HOME: home, ...options.env },
     reporter: createMemoryReporter(options.json ?? false),
     now: options.now,
+    backendFactory: options.backendFactory,
   }) as TestContext;
   cleanups.push(() => ctx.close());
   return ctx;

@@ -1,0 +1,45 @@
+import { listConflicts, resolveConflict } from '../db/conflicts.js';
+import type { ConflictRow } from '../db/schema.js';
+import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import { paint, table } from '../output/format.js';
+
+function conflictJson(c: ConflictRow) {
+  return {
+    id: c.id,
+    table: c.tableName,
+    recordId: c.recordId,
+    field: c.field,
+    local: JSON.parse(c.localValue ?? 'null') as unknown,
+    remote: JSON.parse(c.remoteValue ?? 'null') as unknown,
+    policy: c.policy,
+    winner: c.winner,
+    resolved: c.resolved,
+    createdAt: new Date(c.createdAt).toISOString(),
+  };
+}
+
+/** `convoy conflicts`: conflicts waiting for a decision (or all with --all). */
+export async function conflictsCommand(options: { all?: boolean; json?: boolean }, ctx: Context): Promise<void> {
+  const found = listConflicts(ctx.replica(), { all: options.all });
+  ctx.reporter.result(found.map(conflictJson), () => {
+    if (found.length === 0) return options.all ? 'No conflicts seen yet.' : 'No conflicts wait for a decision.';
+    const rows = found.map((c) => {
+      const j = conflictJson(c);
+      return [c.id, `${c.tableName}/${c.recordId.slice(0, 8)}`, c.field, JSON.stringify(j.local), JSON.stringify(j.remote), `${c.policy} → ${c.winner}`];
+    });
+    const hint = found.some((c) => !c.resolved) ? '\nSettle one with: convoy resolve <id> --take local|remote' : '';
+    return table([['ID', 'RECORD', 'FIELD', 'LOCAL', 'REMOTE', 'POLICY'], ...rows], undefined, (r, _c, cell) => (r === 0 ? paint(ctx.reporter.color, 'dim', cell) : cell)) + hint;
+  });
+}
+
+/** `convoy resolve <id> --take local|remote`: settle a conflict held by the manual policy. */
+export async function resolveCommand(id: string, options: { take?: string; json?: boolean }, ctx: Context): Promise<void> {
+  if (options.take !== 'local' && options.take !== 'remote') {
+    throw new UsageError(`--take ${options.take === undefined ? 'is required' : `"${options.take}" is not local or remote`}; say which value to keep: --take local or --take remote`);
+  }
+  const settled = resolveConflict(ctx.replica(), id, options.take, ctx.now());
+  ctx.reporter.result(conflictJson(settled), () =>
+    options.take === 'local' ? `Kept the local ${settled.field}; it is queued and wins at the next convoy sync.` : `Took the remote ${settled.field}.`,
+  );
+}

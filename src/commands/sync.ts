@@ -1,0 +1,62 @@
+import type { Context } from '../context.js';
+import { ExitCode, UsageError } from '../errors.js';
+import type { SyncProgress, SyncSummary } from '../sync/engine.js';
+
+export interface SyncOptions {
+  pushOnly?: boolean;
+  pullOnly?: boolean;
+  batch?: string;
+  json?: boolean;
+}
+
+const MAX_BATCH = 500;
+
+async function batchSize(raw: string | undefined, ctx: Context): Promise<number> {
+  const value = raw ?? (await ctx.config()).get('sync.batchSize') ?? '200';
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_BATCH) {
+    throw new UsageError(`--batch "${value}" must be a whole number from 1 to ${MAX_BATCH}`);
+  }
+  return Number(value);
+}
+
+function progressBar(progress: SyncProgress): string {
+  if (progress.step === 'pull') return `pulling ${progress.table}: ${progress.pulled}`;
+  const width = 30;
+  const filled = Math.round((progress.done / Math.max(1, progress.total)) * width);
+  return `pushing [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${progress.done}/${progress.total}`;
+}
+
+export function summaryLine(s: SyncSummary): string {
+  const seconds = (s.durationMs / 1000).toFixed(1);
+  return `Synced: pushed ${s.pushed}, pulled ${s.pulled}, conflicts ${s.conflicts}, failed ${s.failed} (${seconds} s)`;
+}
+
+/** `convoy sync`: push queued ops, then pull. Exit 4 when ops failed or conflicts wait. */
+export async function syncCommand(options: SyncOptions, ctx: Context): Promise<number> {
+  if (options.pushOnly && options.pullOnly) throw new UsageError('--push-only and --pull-only exclude each other; give one or neither');
+  const size = await batchSize(options.batch, ctx);
+  const backend = await ctx.backend();
+  const { syncOnce } = await import('../sync/engine.js');
+  const { reporter } = ctx;
+  const summary = await syncOnce(ctx.replica(), backend, {
+    mode: options.pushOnly ? 'push' : options.pullOnly ? 'pull' : 'both',
+    batchSize: size,
+    now: ctx.now,
+    lockWaitMs: 10_000,
+    policies: (await ctx.config()).policies(),
+    onProgress: (progress) => {
+      // A bar only when there is more than one batch or page to watch.
+      const large = progress.step === 'push' ? progress.total > size : progress.pulled >= 1_000;
+      if (large) reporter.progress(progressBar(progress));
+    },
+  });
+  reporter.progress(null);
+  const { pushed, pulled, conflicts, failed, durationMs } = summary;
+  reporter.result({ pushed, pulled, conflicts, failed, durationMs, rejected: summary.rejected, openConflicts: summary.openConflicts }, () => {
+    const lines = [summaryLine(summary)];
+    if (summary.failed) lines.push(`${summary.failed} ops failed: see convoy status and convoy show <id>, then convoy retry --all`);
+    if (summary.openConflicts) lines.push(`${summary.openConflicts} conflicts wait for a decision: convoy conflicts`);
+    return lines.join('\n');
+  });
+  return summary.failed || summary.openConflicts ? ExitCode.incomplete : ExitCode.ok;
+}

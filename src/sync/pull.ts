@@ -1,0 +1,48 @@
+/**
+ * Pull: fetch each table's changes above its cursor, page by page; each page
+ * and its cursor commit together.
+ */
+import { eq } from 'drizzle-orm';
+import type { Replica } from '../db/open.js';
+import { applyPulledPage, pullCursor, resetPullCursor } from '../db/remote.js';
+import type { Backend } from './backend.js';
+import type { SyncTableSpec } from './registry.js';
+import { withTransientRetry } from './retry.js';
+
+export const DEFAULT_PAGE_SIZE = 1_000;
+
+export interface PullOptions {
+  pageSize: number;
+  now: () => number;
+  onPage?: (table: string, pulled: number) => void;
+}
+
+/** Forget server versions so a re-pull from a reset server is applied. */
+function forgetServerVersions(replica: Replica, spec: SyncTableSpec): void {
+  replica.write(() => {
+    replica.db.update(spec.table).set({ serverVersion: null }).where(eq(spec.table.id, spec.table.id)).run();
+    resetPullCursor(replica, spec.name);
+  });
+}
+
+/**
+ * Pull every change of one table. A server whose head is behind our cursor
+ * was reset: the table is pulled again from scratch (the outbox is kept, so
+ * local changes still push). Returns how many records were applied.
+ */
+export async function pullTable(replica: Replica, backend: Backend, spec: SyncTableSpec, options: PullOptions): Promise<number> {
+  let pulled = 0;
+  let resets = 0;
+  for (;;) {
+    const cursor = pullCursor(replica, spec.name);
+    const page = await withTransientRetry(() => backend.pull({ table: spec.name, cursor, limit: options.pageSize }));
+    if (page.headVersion < cursor && resets === 0) {
+      resets++;
+      forgetServerVersions(replica, spec);
+      continue;
+    }
+    pulled += applyPulledPage(replica, spec, page, options.now());
+    options.onPage?.(spec.name, pulled);
+    if (!page.hasMore || page.changes.length === 0) return pulled;
+  }
+}
