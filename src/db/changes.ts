@@ -117,3 +117,19 @@ export function updateRecord(replica: Replica, spec: SyncTableSpec, current: Row
   });
   return changed;
 }
+
+/**
+ * Server values ready for a local row: only known synced fields, with the
+ * table's defaults for NOT NULL fields the server left empty. `complete`
+ * fills every missing synced field with null (for inserts).
+ */
+export function withDefaults(spec: SyncTableSpec, fields: Fields, complete: boolean): Fields {
+  const out: Fields = {};
+  for (const key of spec.fields) {
+    if (key in fields) out[key] = fields[key] ?? null;
+    else if (complete) out[key] = null;
+    else continue;
+    if (out[key] === null && key in spec.defaults) out[key] = spec.defaults[key]!;
+  }
+  return out;
+}

@@ -6,7 +6,7 @@ import { and, asc, eq, getTableColumns, gt, inArray, lte, sql } from 'drizzle-or
 import { backoffMs, effectOfResult } from '../sync/conflict.js';
 import type { Fields, OpResult } from '../sync/protocol.js';
 import { pickSynced, specFor, type SyncTableSpec } from '../sync/registry.js';
-import { enqueueOp } from './changes.js';
+import { enqueueOp, withDefaults } from './changes.js';
 import { recordConflicts } from './conflicts.js';
 import type { Replica } from './open.js';
 import { refreshSyncStatus } from './record-status.js';
@@ -85,7 +85,7 @@ export function recordPushResults(replica: Replica, ops: OutboxRow[], results: O
       else {
         const effect = effectOfResult(result, newerPendingFields(replica, op));
         replica.db.delete(outbox).where(eq(outbox.seq, op.seq)).run();
-        adoptServerState(replica, spec, op.recordId, result.version, effect.adopt);
+        adoptServerState(replica, spec, op.recordId, result.version, withDefaults(spec, effect.adopt, false));
         recordConflicts(replica, op, effect.conflicts, now);
         tally.pushed++;
         tally.conflicts += effect.conflicts.length;

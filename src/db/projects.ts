@@ -5,7 +5,7 @@ import { asc, eq } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { UsageError } from '../errors.js';
 import { specFor } from '../sync/registry.js';
-import { insertRecord } from './changes.js';
+import { insertRecord, updateRecord } from './changes.js';
 import { resolveId } from './lookup.js';
 import type { Replica } from './open.js';
 import { projects, type ProjectRow } from './schema.js';
@@ -62,4 +62,16 @@ export function resolveProject(replica: Replica, input: string, field = 'project
     }
     throw error;
   }
+}
+
+/** Rename or re-describe a project, queuing only the changed fields. Transactional. Returns whether anything changed. */
+export function changeProject(replica: Replica, idOrName: string, input: Partial<ProjectInput>, now: number): boolean {
+  return replica.write(() => {
+    const id = resolveProject(replica, idOrName);
+    const current = replica.db.select().from(projects).where(eq(projects.id, id)).get()!;
+    const changes = { ...(input.name !== undefined ? { name: input.name.trim() } : {}), ...(input.description !== undefined ? { description: input.description } : {}) };
+    const problem = spec.validate(changes, 'update');
+    if (problem) throw new UsageError(problem.message);
+    return Object.keys(updateRecord(replica, spec, current, changes, now)).length > 0;
+  });
 }

@@ -7,6 +7,7 @@ import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import { mergeRemote } from '../sync/conflict.js';
 import type { Fields, PullPage } from '../sync/protocol.js';
 import type { SyncTableSpec } from '../sync/registry.js';
+import { withDefaults } from './changes.js';
 import type { Replica } from './open.js';
 import { outbox, syncState } from './schema.js';
 
@@ -69,13 +70,6 @@ function mergeInto(replica: Replica, spec: SyncTableSpec, recordId: string, vers
     .run();
 }
 
-function withDefaults(spec: SyncTableSpec, fields: Fields): Fields {
-  const out: Fields = { ...fields };
-  for (const [key, value] of Object.entries(spec.defaults)) if (out[key] === null || out[key] === undefined) out[key] = value;
-  for (const key of spec.fields) if (!(key in out)) out[key] = null;
-  return out;
-}
-
 /**
  * Apply one page of `spec`'s changes and advance the table's cursor, in one
  * transaction. Fields with queued local ops are never overwritten (they win
@@ -87,7 +81,7 @@ export function applyPulledPage(replica: Replica, spec: SyncTableSpec, page: Pul
     const upsert = upsertStatement(replica, spec);
     for (const change of page.changes) {
       const pending = queued.get(change.recordId);
-      const fields = withDefaults(spec, change.fields);
+      const fields = withDefaults(spec, change.fields, true);
       if (pending) mergeInto(replica, spec, change.recordId, change.version, mergeRemote(fields, pending));
       else upsert.run({ ...fields, id: change.recordId, serverId: null, serverVersion: change.version, syncStatus: 'synced', updatedAt: now });
     }

@@ -28,18 +28,21 @@ export interface ResultEffect {
 type Accepted = Exclude<OpResult, { status: 'rejected' }>;
 
 /**
- * What an accepted push result means locally. Fields where the server kept
- * its value are adopted, unless a newer local op on that field is still
- * queued (that op will be pushed next and settled on its own). For held
- * (manual) conflicts the local value is kept until the user resolves.
+ * What an accepted push result means locally. The result carries the
+ * record's full server state after the op; the replica adopts it (that is how
+ * fields merged from other writers, and remote winners, arrive) — except
+ * fields changed locally while the push was in flight (their newer ops are
+ * still queued and will be settled on their own) and fields held by a manual
+ * conflict (the local value stays until the user resolves).
  */
 export function effectOfResult(result: Accepted, newerPendingFields: ReadonlySet<string>): ResultEffect {
-  if (result.status !== 'conflict') return { adopt: {}, conflicts: [], held: false };
+  const conflicts = result.status === 'conflict' ? result.conflicts : [];
+  const held = new Set(conflicts.filter((c) => c.winner === 'pending').map((c) => c.field));
   const adopt: Fields = {};
-  for (const c of result.conflicts) {
-    if (c.winner === 'remote' && !newerPendingFields.has(c.field)) adopt[c.field] = c.remote;
+  for (const [field, value] of Object.entries(result.fields)) {
+    if (!newerPendingFields.has(field) && !held.has(field)) adopt[field] = value;
   }
-  return { adopt, conflicts: result.conflicts, held: result.conflicts.some((c) => c.winner === 'pending') };
+  return { adopt, conflicts, held: held.size > 0 };
 }
 
 export interface BackoffOptions {

@@ -1,0 +1,158 @@
+/**
+ * The Convex backend: the `Backend` interface over the official
+ * `ConvexHttpClient`, calling the functions in convex/ (push, pull, head).
+ * The only file in src/ that imports the Convex SDK.
+ *
+ * Errors are classified here, once: unreachable or timed out → offline
+ * (retryable); refused credential → auth; a request the server will refuse
+ * again (argument validation, size limits, malformed batch) → not
+ * retryable; any other server failure → retryable.
+ */
+import { ConvexHttpClient } from 'convex/browser';
+import { api } from '../../../convex/_generated/api.js';
+import { BackendError, ConfigError } from '../../errors.js';
+import type { Backend } from '../backend.js';
+import type { PullPage, PullRequest, PushBatch, PushResult } from '../protocol.js';
+
+export const DEFAULT_TIMEOUT_MS = 20_000;
+
+export interface ConvexBackendOptions {
+  /** Deployment URL, e.g. https://happy-animal-123.convex.cloud or http://127.0.0.1:3210. */
+  url: string;
+  /** JWT for the user (its `sub` is the user id); null or empty calls anonymously (refused). */
+  token: string | null;
+  /** Per-request limit, including reading the response; default 20 s. */
+  timeoutMs?: number;
+  /** fetch to use (tests); default the global one. */
+  fetch?: typeof fetch;
+}
+
+/** Create the backend. Throws ConfigError for a URL the client cannot use. Opens no connection. */
+export function createConvexBackend(options: ConvexBackendOptions): Backend {
+  const url = options.url.replace(/\/+$/, '');
+  let client: ConvexHttpClient;
+  try {
+    client = new ConvexHttpClient(url, {
+      logger: false,
+      fetch: classifyingFetch(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.fetch ?? globalThis.fetch),
+    });
+  } catch (error) {
+    throw new ConfigError(`convex.url ${JSON.stringify(options.url)} is not usable: ${(error as Error).message}`);
+  }
+  if (options.token) client.setAuth(options.token);
+  let closed = false;
+  const call = async <T>(run: () => Promise<T>): Promise<T> => {
+    if (closed) throw new BackendError('the Convex backend was closed', { retryable: false });
+    try {
+      return await run();
+    } catch (error) {
+      throw toBackendError(error);
+    }
+  };
+  return {
+    kind: 'convex',
+    url: safeUrl(url),
+    push: (batch: PushBatch): Promise<PushResult> => call(() => client.mutation(api.push.push, batch)),
+    pull: (request: PullRequest): Promise<PullPage> => call(() => client.query(api.pull.pull, request)),
+    ping: async () => {
+      await call(() => client.query(api.pull.head, {}));
+    },
+    close: async () => {
+      closed = true;
+    },
+  };
+}
+
+/** The URL without any credentials it may carry. */
+function safeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString().replace(/\/+$/, '');
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * fetch with a deadline, which turns transport failures and non-function
+ * HTTP errors into BackendErrors itself: the client would otherwise reduce
+ * them to a bare Error without the status. 200 and 560 (a function's own
+ * success or failure) pass through to the client.
+ */
+function classifyingFetch(timeoutMs: number, base: typeof fetch): typeof fetch {
+  return async (input, init) => {
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+    let response: Response;
+    try {
+      response = await base(input, { ...init, signal });
+      if (response.ok || response.status === 560) {
+        // Read the body under the same deadline, so a stalled body is a timeout too.
+        const text = await response.text();
+        return new Response(text, { status: response.status, headers: response.headers });
+      }
+    } catch (error) {
+      throw transportError(error, deadline.aborted, timeoutMs);
+    }
+    throw await httpError(response);
+  };
+}
+
+function transportError(error: unknown, timedOut: boolean, timeoutMs: number): BackendError {
+  const message = timedOut
+    ? `Convex did not answer within ${timeoutMs} ms`
+    : `cannot reach Convex: ${describeCause(error)}`;
+  return new BackendError(message, { retryable: true, offline: true, cause: error });
+}
+
+function describeCause(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  return cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
+}
+
+/** A non-function HTTP failure: 401/403 auth, 429 and 5xx transient, other 4xx a refusal. */
+async function httpError(response: Response): Promise<BackendError> {
+  const text = await response.text().catch(() => '');
+  let detail = text.slice(0, 500);
+  try {
+    const body = JSON.parse(text) as { code?: string; message?: string };
+    if (body.message) detail = body.code ? `${body.code}: ${body.message}` : body.message;
+  } catch {
+    // Not JSON (a proxy's error page, say): keep the text.
+  }
+  const status = response.status;
+  const message = `Convex answered HTTP ${status}${detail ? `: ${detail}` : ''}`;
+  if (status === 401 || status === 403) return new BackendError(message, { retryable: false, auth: true });
+  return new BackendError(message, { retryable: status === 429 || status >= 500 });
+}
+
+// Function failures (HTTP 560) that will fail the same way if retried.
+const PERMANENT = [
+  /ArgumentValidationError/,
+  /Validator error/, // convex-test's wording for the same
+  /Array length is too long/,
+  /too large/i,
+  /in a single function execution/, // transaction limits: the same batch hits them again
+  /Could not find public function/,
+  /Trying to execute .* as \w+, but it is defined as/,
+];
+
+/** Classify anything the client threw. */
+export function toBackendError(error: unknown): BackendError {
+  if (error instanceof BackendError) return error;
+  const err = error instanceof Error ? error : new Error(String(error));
+  const data = (err as { data?: unknown }).data;
+  if (data !== undefined) {
+    // A ConvexError thrown on purpose by convoy's functions.
+    const { code, message } = (typeof data === 'object' && data !== null ? data : { message: String(data) }) as {
+      code?: string;
+      message?: string;
+    };
+    const text = `Convex refused the call${code ? ` (${code})` : ''}: ${message ?? err.message}`;
+    return new BackendError(text, { retryable: false, auth: code === 'unauthenticated', cause: error });
+  }
+  const permanent = PERMANENT.some((pattern) => pattern.test(err.message));
+  return new BackendError(`Convex function failed: ${err.message}`, { retryable: !permanent, cause: error });
+}
