@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Loads dist/main.cjs with a V8 code cache: compiling the bundle is a large
 // share of `convoy add`'s startup, and Node 20 has no built-in compile cache.
-// The cache is rebuilt whenever V8 rejects it (new bundle or new Node).
+// V8 only checks a cache against the source's length, so the cache file is
+// keyed by the bundle's size and mtime and the Node version: a rebuilt bundle
+// never runs stale compiled code.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -11,7 +13,9 @@ const Module = require('node:module');
 
 const filename = path.join(__dirname, '..', 'dist', 'main.cjs');
 const dir = path.dirname(filename);
-const cacheFiles = [`${filename}.cache`, path.join(os.tmpdir(), `convoy-${process.getuid?.() ?? 'u'}-main.cjs.cache`)];
+const stat = fs.statSync(filename);
+const key = `${stat.size}-${Math.floor(stat.mtimeMs)}-${process.version}`;
+const cacheFiles = [`${filename}.${key}.cache`, path.join(os.tmpdir(), `convoy-${process.getuid?.() ?? 'u'}-main.${key}.cache`)];
 let cachedData;
 for (const file of cacheFiles) {
   try {

@@ -3,7 +3,13 @@
 // heavy packages stay external and are imported dynamically by the commands
 // that need them. CommonJS so that bin/convoy.cjs can load it with a V8 code
 // cache (Node 20 has no module.enableCompileCache).
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// Old code caches belong to old bundles (bin/convoy.cjs keys them by bundle).
+for (const file of existsSync('dist') ? readdirSync('dist', { withFileTypes: true }).filter((f) => f.name.endsWith('.cache')) : []) {
+  rmSync(`dist/${file.name}`);
+}
 
 await build({
   entryPoints: ['src/main.ts'],
