@@ -54,8 +54,9 @@ export async function syncCommand(options: SyncOptions, ctx: Context): Promise<n
   const { pushed, pulled, conflicts, failed, durationMs } = summary;
   reporter.result({ pushed, pulled, conflicts, failed, durationMs, rejected: summary.rejected, openConflicts: summary.openConflicts }, () => {
     const lines = [summaryLine(summary)];
-    if (summary.failed) lines.push(`${summary.failed} ops failed: see convoy status and convoy show <id>, then convoy retry --all`);
-    if (summary.openConflicts) lines.push(`${summary.openConflicts} conflicts wait for a decision: convoy conflicts`);
+    const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+    if (summary.failed) lines.push(`${plural(summary.failed, 'op has', 'ops have')} failed: see convoy status and convoy show <id>, then convoy retry --all`);
+    if (summary.openConflicts) lines.push(`${plural(summary.openConflicts, 'conflict waits', 'conflicts wait')} for a decision: convoy conflicts`);
     return lines.join('\n');
   });
   return summary.failed || summary.openConflicts ? ExitCode.incomplete : ExitCode.ok;

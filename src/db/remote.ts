@@ -12,7 +12,7 @@ import type { Replica } from './open.js';
 import { outbox, syncState } from './schema.js';
 
 interface Prepared {
-  run(values: Record<string, unknown>): unknown;
+  run(values: Record<string, unknown>): { changes: number };
 }
 
 const upserts = new WeakMap<Replica, Map<string, Prepared>>();
@@ -60,30 +60,33 @@ function queuedFields(replica: Replica, tableName: string): Map<string, Set<stri
   return out;
 }
 
-/** Update only the fields without queued ops; the record stays pending. */
-function mergeInto(replica: Replica, spec: SyncTableSpec, recordId: string, version: number, fields: Fields): void {
+/** Update only the fields without queued ops; the record stays pending. Returns rows changed (0 or 1). */
+function mergeInto(replica: Replica, spec: SyncTableSpec, recordId: string, version: number, fields: Fields): number {
   const serverVersion = getTableColumns(spec.table).serverVersion!;
-  replica.db
+  return replica.db
     .update(spec.table)
     .set({ ...fields, serverVersion: version })
     .where(and(eq(spec.table.id, recordId), sql`(${serverVersion} IS NULL OR ${serverVersion} < ${version})`))
-    .run();
+    .run().changes;
 }
 
 /**
  * Apply one page of `spec`'s changes and advance the table's cursor, in one
  * transaction. Fields with queued local ops are never overwritten (they win
- * or lose at the next push). Returns how many records the page held.
+ * or lose at the next push). Returns how many records it changed locally.
  */
 export function applyPulledPage(replica: Replica, spec: SyncTableSpec, page: PullPage, now: number): number {
   return replica.write(() => {
     const queued = queuedFields(replica, spec.name);
     const upsert = upsertStatement(replica, spec);
+    let applied = 0;
     for (const change of page.changes) {
       const pending = queued.get(change.recordId);
       const fields = withDefaults(spec, change.fields, true);
-      if (pending) mergeInto(replica, spec, change.recordId, change.version, mergeRemote(fields, pending));
-      else upsert.run({ ...fields, id: change.recordId, serverId: null, serverVersion: change.version, syncStatus: 'synced', updatedAt: now });
+      // Our own pushes come back in pulls; they change nothing and are not counted.
+      applied += pending
+        ? mergeInto(replica, spec, change.recordId, change.version, mergeRemote(fields, pending))
+        : upsert.run({ ...fields, id: change.recordId, serverId: null, serverVersion: change.version, syncStatus: 'synced', updatedAt: now }).changes;
     }
     const done = !page.hasMore;
     replica.db
@@ -94,7 +97,7 @@ export function applyPulledPage(replica: Replica, spec: SyncTableSpec, page: Pul
         set: { cursor: page.cursor, lastPullAt: now, lastError: null, ...(done ? { initialSyncDone: true } : {}) },
       })
       .run();
-    return page.changes.length;
+    return applied;
   });
 }
 

@@ -82,7 +82,7 @@ describe('convoy init and sync', () => {
     await convoy(home, ['update', task.id, '--title', 'mine']);
     const held = await convoy(home, ['sync']);
     expect(held.code).toBe(4);
-    expect(held.stdout).toMatch(/1 conflicts wait for a decision: convoy conflicts/);
+    expect(held.stdout).toMatch(/1 conflict waits for a decision: convoy conflicts/);
     const [conflict] = JSON.parse((await convoy(home, ['conflicts', '--json'])).stdout);
     expect(conflict).toMatchObject({ field: 'title', local: 'mine', remote: 'web', policy: 'manual', winner: 'pending', resolved: false });
     expect((await convoy(home, ['resolve', conflict.id])).code).toBe(2);
