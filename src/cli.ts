@@ -24,6 +24,16 @@ async function readAll(stream: CliIo['stdin']): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Signals as a daemon lifecycle: SIGINT/SIGTERM stop, SIGHUP reloads. */
+function processLifecycle() {
+  const controller = new AbortController();
+  // `on`, not `once`: a library's signal-exit handler re-raises the signal
+  // when it finds itself the only listener left.
+  process.on('SIGINT', () => controller.abort());
+  process.on('SIGTERM', () => controller.abort());
+  return { stop: controller.signal, onReload: (listener: () => void) => void process.on('SIGHUP', listener) };
+}
+
 /** The task fields shared by add and update (update also takes --title). */
 function taskOptions(command: Command, withTitle: boolean): Command {
   if (withTitle) command.option('--title <text>', 'new title');
@@ -158,8 +168,22 @@ function addSyncCommands(program: Command, run: Runner, stdin: () => Promise<str
     .option('--pull-only', 'only pull')
     .option('--batch <n>', 'ops per push request (1-500, default 200)')
     .option('--json', 'print {pushed, pulled, conflicts, failed, durationMs}')
-    .addHelpText('after', examples(['convoy sync', 'convoy sync --push-only --batch 500', 'convoy sync --json || echo "exit $?"']) + '\nExit 3: backend unreachable (nothing lost). Exit 4: some ops failed or conflicts wait.\n')
-    .action(run(async (ctx, [opts]) => (await import('./commands/sync.js')).syncCommand(opts as object, ctx)));
+    .option('--watch', 'keep running: push local changes within a second, pull on an interval')
+    .option('--interval <s>', 'with --watch: seconds between pulls (default 10)')
+    .option('--log-format <format>', 'with --watch: text or json (one object per line)', 'text')
+    .addHelpText(
+      'after',
+      examples(['convoy sync', 'convoy sync --push-only --batch 500', 'convoy sync --json || echo "exit $?"', 'convoy sync --watch --interval 30 --log-format json']) +
+        '\nExit 3: backend unreachable (nothing lost). Exit 4: some ops failed or conflicts wait.\n' +
+        'The daemon logs one line per sync that did work to stderr; SIGINT/SIGTERM stop it (exit 0), SIGHUP reloads config.\n',
+    )
+    .action(
+      run(async (ctx, [opts]) => {
+        const options = opts as { watch?: boolean; batch?: string };
+        if (!options.watch) return (await import('./commands/sync.js')).syncCommand(options, ctx);
+        return (await import('./commands/sync-watch.js')).syncWatchCommand(options, ctx, processLifecycle());
+      }),
+    );
 
   program
     .command('conflicts')

@@ -20,6 +20,8 @@ export interface Context {
   config(): Promise<ConfigStore>;
   /** The configured backend (throws ConfigError when there is none); its SDK loads on first call. */
   backend(): Promise<Backend>;
+  /** A new backend from the config as it is now (the daemon's SIGHUP reload); the caller closes it. */
+  createBackend(): Promise<Backend>;
   /** Close whatever was opened. Idempotent. */
   close(): void;
 }
@@ -51,14 +53,13 @@ export function createContext(options: ContextOptions): Context {
       return config;
     },
     async backend() {
-      if (!backend) {
-        if (options.backendFactory) backend = await options.backendFactory(ctx);
-        else {
-          const { createBackendFromConfig } = await import('./sync/backends/create-backend.js');
-          backend = await createBackendFromConfig(await ctx.config());
-        }
-      }
+      backend ??= await ctx.createBackend();
       return backend;
+    },
+    async createBackend() {
+      if (options.backendFactory) return options.backendFactory(ctx);
+      const { createBackendFromConfig } = await import('./sync/backends/create-backend.js');
+      return createBackendFromConfig(await ctx.config());
     },
     close() {
       replica?.close();

@@ -47,6 +47,14 @@ export class IncompleteError extends Error {
   override name = 'IncompleteError';
 }
 
+/**
+ * The replica's state forbids this now (e.g. a daemon already runs on it).
+ * Not a bug and not bad input: exit 1 with the message as it is.
+ */
+export class StateError extends Error {
+  override name = 'StateError';
+}
+
 /** Map any thrown value to the contract's exit code. */
 export function exitCodeFor(error: unknown): ExitCode {
   if (error instanceof UsageError) return ExitCode.usage;

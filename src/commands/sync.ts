@@ -11,7 +11,8 @@ export interface SyncOptions {
 
 const MAX_BATCH = 500;
 
-async function batchSize(raw: string | undefined, ctx: Context): Promise<number> {
+/** The push batch size: --batch, else config sync.batchSize, else 200. Throws UsageError when out of range. */
+export async function resolveBatchSize(raw: string | undefined, ctx: Context): Promise<number> {
   const value = raw ?? (await ctx.config()).get('sync.batchSize') ?? '200';
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_BATCH) {
     throw new UsageError(`--batch "${value}" must be a whole number from 1 to ${MAX_BATCH}`);
@@ -34,7 +35,7 @@ export function summaryLine(s: SyncSummary): string {
 /** `convoy sync`: push queued ops, then pull. Exit 4 when ops failed or conflicts wait. */
 export async function syncCommand(options: SyncOptions, ctx: Context): Promise<number> {
   if (options.pushOnly && options.pullOnly) throw new UsageError('--push-only and --pull-only exclude each other; give one or neither');
-  const size = await batchSize(options.batch, ctx);
+  const size = await resolveBatchSize(options.batch, ctx);
   const backend = await ctx.backend();
   const { syncOnce } = await import('../sync/engine.js');
   const { reporter } = ctx;

@@ -1,0 +1,28 @@
+/** Validators for the protocol's push results (src/sync/protocol.ts `OpResult`). */
+import { v } from 'convex/values';
+import { CONFLICT_POLICIES } from '../../src/sync/protocol.js';
+import { fieldValue } from './fields.js';
+
+export const policyValidator = v.union(...CONFLICT_POLICIES.map((p) => v.literal(p)));
+export const fieldsRecord = v.record(v.string(), fieldValue);
+
+export const fieldConflictValidator = v.object({
+  field: v.string(),
+  local: fieldValue,
+  remote: fieldValue,
+  policy: policyValidator,
+  winner: v.union(v.literal('local'), v.literal('remote'), v.literal('pending')),
+});
+
+export const opResultValidator = v.union(
+  v.object({ seq: v.number(), status: v.literal('applied'), version: v.number(), fields: fieldsRecord }),
+  v.object({ seq: v.number(), status: v.literal('merged'), version: v.number(), fields: fieldsRecord }),
+  v.object({
+    seq: v.number(),
+    status: v.literal('conflict'),
+    version: v.number(),
+    fields: fieldsRecord,
+    conflicts: v.array(fieldConflictValidator),
+  }),
+  v.object({ seq: v.number(), status: v.literal('rejected'), reason: v.string() }),
+);

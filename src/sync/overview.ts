@@ -1,0 +1,73 @@
+/**
+ * The sync facts a person looks at: which backend, what is queued, when each
+ * table last synced, whether the daemon runs. Shared by `convoy status` and
+ * the board so both tell the same story. Read-only.
+ */
+import type { BackendKind, ConfigStore } from '../config/store.js';
+import type { Replica } from '../db/open.js';
+import { queueCounts, readMeta, tableSyncStates, type QueueCounts, type TableSyncState } from '../db/sync-state.js';
+
+export interface BackendInfo {
+  kind: BackendKind;
+  url: string | null;
+}
+
+export interface DaemonInfo {
+  running: boolean;
+  pid: number | null;
+  /** Epoch ms of the daemon's last heartbeat, or null. */
+  lastHeartbeatAt: number | null;
+}
+
+export interface SyncOverview extends QueueCounts {
+  backend: BackendInfo | null;
+  tables: Record<string, TableSyncState>;
+  daemon: DaemonInfo;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The backend in effect (environment first), or null when none is configured. */
+export function backendInfo(config: ConfigStore): BackendInfo | null {
+  const kind = config.backendKind();
+  return kind ? { kind, url: config.get(`${kind}.url`) ?? null } : null;
+}
+
+/** The daemon as recorded in the replica's meta ('daemon.pid', 'daemon.heartbeatAt'), checked for liveness. */
+export function daemonInfo(replica: Replica): DaemonInfo {
+  const pidText = readMeta(replica, 'daemon.pid');
+  const heartbeat = readMeta(replica, 'daemon.heartbeatAt');
+  const pid = pidText ? Number(pidText) : null;
+  return {
+    running: pid !== null && isAlive(pid),
+    pid,
+    lastHeartbeatAt: heartbeat ? Number(heartbeat) : null,
+  };
+}
+
+export function syncOverview(replica: Replica, config: ConfigStore): SyncOverview {
+  return { backend: backendInfo(config), ...queueCounts(replica), tables: tableSyncStates(replica), daemon: daemonInfo(replica) };
+}
+
+/** Whether every table has finished its initial pull. */
+export function everSynced(tables: Record<string, TableSyncState>): boolean {
+  return Object.values(tables).every((t) => t.initialSyncDone);
+}
+
+/** The latest successful push or pull of any table (epoch ms), or null. */
+export function lastSyncAt(tables: Record<string, TableSyncState>): number | null {
+  const times = Object.values(tables).flatMap((t) => [t.lastPullAt, t.lastPushAt]).filter((t): t is number => t !== null);
+  return times.length ? Math.max(...times) : null;
+}
+
+/** The error of the last failed sync step, when the last attempt failed. */
+export function lastSyncError(tables: Record<string, TableSyncState>): string | null {
+  return Object.values(tables).find((t) => t.lastError !== null)?.lastError ?? null;
+}

@@ -1,0 +1,152 @@
+/**
+ * The sync daemon's loop (`convoy sync --watch`): push within a second of a
+ * local write by any process, pull on an interval, back off while offline,
+ * and leave a heartbeat for `convoy status` and the board.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { count, and, eq, lte } from 'drizzle-orm';
+import { dataVersion } from '../db/data-version.js';
+import type { Replica } from '../db/open.js';
+import { outbox } from '../db/schema.js';
+import { writeMeta } from '../db/sync-state.js';
+import { BackendError } from '../errors.js';
+import type { Backend } from './backend.js';
+import { backoffMs } from './conflict.js';
+import { syncOnce, type SyncMode, type SyncSummary } from './engine.js';
+import type { PolicyOverrides } from './push.js';
+
+export interface WatchOptions {
+  /** Pull interval. */
+  intervalMs: number;
+  /** How often to look for writes by other processes (PRAGMA data_version). */
+  pollMs?: number;
+  heartbeatMs?: number;
+  /** Current backend; called again after `reload()` (SIGHUP). */
+  backend: () => Promise<Backend>;
+  policies?: () => Promise<PolicyOverrides>;
+  batchSize?: number;
+  /** One log record per event that did something; the caller formats it. */
+  log: (event: WatchEvent) => void;
+  /** Aborted to stop: the loop finishes (or abandons, after `graceMs`) its cycle and returns. */
+  stop: AbortSignal;
+  graceMs?: number;
+  now?: () => number;
+}
+
+export type WatchEvent =
+  | { event: 'start'; pid: number; intervalMs: number }
+  | { event: 'sync'; mode: SyncMode; pushed: number; pulled: number; conflicts: number; failed: number; durationMs: number }
+  | { event: 'offline'; error: string; retryInMs: number }
+  | { event: 'online' }
+  | { event: 'error'; error: string; retryInMs: number }
+  | { event: 'reload' }
+  | { event: 'stop'; reason: string };
+
+/** True when another process committed since the last call (cheap: no I/O beyond the WAL index). */
+function changeDetector(replica: Replica): () => boolean {
+  let last = dataVersion(replica);
+  return () => {
+    const current = dataVersion(replica);
+    const changed = current !== last;
+    last = current;
+    return changed;
+  };
+}
+
+function hasDueOps(replica: Replica, now: number): boolean {
+  const row = replica.db
+    .select({ n: count() })
+    .from(outbox)
+    .where(and(eq(outbox.state, 'pending'), lte(outbox.nextAttemptAt, now)))
+    .get();
+  return (row?.n ?? 0) > 0;
+}
+
+interface LoopState {
+  nextPullAt: number;
+  failures: number;
+  retryAt: number;
+  lastAttemptAt: number;
+  lastHeartbeatAt: number;
+}
+
+/** Decide what, if anything, this tick should do. */
+function plan(state: LoopState, localChange: boolean, dueOps: boolean, now: number): SyncMode | null {
+  if (state.failures > 0) {
+    // Offline: wait out the backoff, but probe early (at most once a second) after a local write.
+    const probe = localChange && now - state.lastAttemptAt >= 1_000;
+    return now >= state.retryAt || probe ? 'both' : null;
+  }
+  if (now >= state.nextPullAt) return 'both';
+  return dueOps ? 'push' : null;
+}
+
+function didWork(s: SyncSummary): boolean {
+  return s.pushed + s.pulled + s.conflicts + s.rejected > 0;
+}
+
+/** Run one cycle and update the loop state; never throws for backend trouble. */
+async function cycle(replica: Replica, options: WatchOptions, state: LoopState, mode: SyncMode): Promise<void> {
+  const now = options.now ?? Date.now;
+  state.lastAttemptAt = now();
+  try {
+    const summary = await syncOnce(replica, await options.backend(), {
+      mode,
+      now,
+      owner: 'daemon',
+      batchSize: options.batchSize,
+      policies: await options.policies?.(),
+    });
+    if (state.failures > 0) options.log({ event: 'online' });
+    state.failures = 0;
+    if (mode === 'both') state.nextPullAt = now() + options.intervalMs;
+    writeMeta(replica, 'daemon.lastSyncAt', String(now()), now());
+    if (didWork(summary)) {
+      const { pushed, pulled, conflicts, failed, durationMs } = summary;
+      options.log({ event: 'sync', mode, pushed, pulled, conflicts, failed, durationMs });
+    }
+  } catch (error) {
+    if ((error as Error).name === 'SyncBusyError') return; // a manual sync is running: it does the work
+    state.failures++;
+    const retryInMs = backoffMs(state.failures, { baseMs: 1_000, capMs: 60_000 });
+    state.retryAt = now() + retryInMs;
+    const message = (error as Error).message;
+    const offline = error instanceof BackendError && (error.offline || error.retryable);
+    // Log the transition (and unexpected errors every time), not every retry.
+    if (!offline) options.log({ event: 'error', error: message, retryInMs });
+    else if (state.failures === 1) options.log({ event: 'offline', error: message, retryInMs });
+  }
+}
+
+function heartbeat(replica: Replica, state: LoopState, options: WatchOptions, force = false): void {
+  const now = (options.now ?? Date.now)();
+  if (!force && now - state.lastHeartbeatAt < (options.heartbeatMs ?? 5_000)) return;
+  state.lastHeartbeatAt = now;
+  writeMeta(replica, 'daemon.heartbeatAt', String(now), now);
+  writeMeta(replica, 'daemon.state', state.failures > 0 ? 'offline' : 'online', now);
+}
+
+/**
+ * Run until `options.stop` is aborted. A cycle in flight at stop is given
+ * `graceMs` to finish; abandoning it is safe (pushes are idempotent and every
+ * local step is one transaction), so nothing is lost either way.
+ */
+export async function runWatch(replica: Replica, options: WatchOptions): Promise<void> {
+  const now = options.now ?? Date.now;
+  const changed = changeDetector(replica);
+  const state: LoopState = { nextPullAt: 0, failures: 0, retryAt: 0, lastAttemptAt: 0, lastHeartbeatAt: 0 };
+  writeMeta(replica, 'daemon.pid', String(process.pid), now());
+  options.log({ event: 'start', pid: process.pid, intervalMs: options.intervalMs });
+  while (!options.stop.aborted) {
+    heartbeat(replica, state, options);
+    const mode = plan(state, changed(), hasDueOps(replica, now()), now());
+    if (mode) {
+      const running = cycle(replica, options, state, mode);
+      const stopped = new Promise<void>((resolve) => options.stop.addEventListener('abort', () => resolve(), { once: true }));
+      await Promise.race([running, stopped]);
+      if (options.stop.aborted) await Promise.race([running, sleep(options.graceMs ?? 4_000)]);
+    }
+    await sleep(options.pollMs ?? 200, undefined, { signal: options.stop }).catch(() => undefined);
+  }
+  writeMeta(replica, 'daemon.stoppedAt', String(now()), now());
+}
