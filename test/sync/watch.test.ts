@@ -1,0 +1,157 @@
+/**
+ * `convoy sync --watch` as users run it: real daemon processes, real CLI
+ * processes, the local Convex server over a socket.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { ConvexHttpClient } from 'convex/browser';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { api } from '../../convex/_generated/api.js';
+import { BIN, convoyAsync as convoy, ensureBuilt } from '../helpers/cli.js';
+import { tempHome } from '../helpers/replica.js';
+import { startConvexServer, type ConvexTestServer } from '../servers/convex/server.js';
+
+let server: ConvexTestServer;
+const daemons: ChildProcess[] = [];
+beforeAll(async () => {
+  ensureBuilt();
+  server = await startConvexServer();
+});
+afterEach(() => {
+  for (const d of daemons.splice(0)) if (d.exitCode === null) d.kill('SIGKILL');
+});
+afterAll(() => server?.close());
+
+interface Daemon {
+  child: ChildProcess;
+  events: Record<string, unknown>[];
+  waitFor(event: string, timeoutMs?: number): Promise<Record<string, unknown>>;
+  exited: Promise<number | null>;
+}
+
+function startDaemon(home: string, args: string[] = []): Daemon {
+  const child = spawn(process.execPath, [BIN, 'sync', '--watch', '--interval', '2', '--log-format', 'json', ...args], {
+    env: { PATH: process.env.PATH, HOME: home, CONVOY_HOME: home },
+  });
+  daemons.push(child);
+  const events: Record<string, unknown>[] = [];
+  let buffer = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    buffer += chunk;
+    const lines = buffer.split('\n');
+    buffer = lines.pop()!;
+    for (const line of lines) events.push(line.startsWith('{') ? (JSON.parse(line) as Record<string, unknown>) : { event: 'text', line });
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const waitFor = async (event: string, timeoutMs = 10_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = events.find((e) => e.event === event);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no "${event}" event within ${timeoutMs} ms; saw ${JSON.stringify(events)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  return { child, events, waitFor, exited };
+}
+
+async function initialised(user: string): Promise<{ home: string; web: ConvexHttpClient }> {
+  const home = tempHome();
+  const token = await server.mintToken(user);
+  expect((await convoy(home, ['init', '--convex', server.url, '--token', token])).code).toBe(0);
+  const web = new ConvexHttpClient(server.url, { logger: false });
+  web.setAuth(token);
+  return { home, web };
+}
+
+async function onServer(web: ConvexHttpClient, title: string, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    const page = await web.query(api.pull.pull, { table: 'tasks', cursor: 0, limit: 1000 });
+    if (page.changes.some((c) => c.fields.title === title)) return Date.now() - started;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`"${title}" did not reach the server within ${timeoutMs} ms`);
+}
+
+const pending = async (home: string) => JSON.parse((await convoy(home, ['status', '--json'])).stdout).pending as number;
+
+describe('convoy sync --watch', () => {
+  it('pushes an add from another process within 2 s, and status shows it running', async () => {
+    const { home, web } = await initialised('watch-a');
+    const daemon = startDaemon(home);
+    await daemon.waitFor('start');
+    await convoy(home, ['add', 'pushed by the daemon']);
+    expect(await onServer(web, 'pushed by the daemon', 2_000)).toBeLessThan(2_000);
+    const status = JSON.parse((await convoy(home, ['status', '--json'])).stdout);
+    expect(status.daemon).toMatchObject({ running: true, pid: daemon.child.pid });
+    daemon.child.kill('SIGTERM');
+    expect(await daemon.exited).toBe(0);
+  });
+
+  it('backs off while the server is down, keeps captures queued, and drains when it returns', async () => {
+    const { home, web } = await initialised('watch-b');
+    const daemon = startDaemon(home);
+    await daemon.waitFor('start');
+    await server.stop();
+    try {
+      await convoy(home, ['add', 'captured offline']);
+      await daemon.waitFor('offline', 5_000);
+      expect(await pending(home)).toBe(1);
+    } finally {
+      await server.start();
+    }
+    await convoy(home, ['add', 'captured after the server came back']);
+    await onServer(web, 'captured offline', 10_000);
+    await daemon.waitFor('online', 10_000);
+    await onServer(web, 'captured after the server came back', 5_000);
+    expect(await pending(home)).toBe(0);
+    expect(daemon.events.filter((e) => e.event === 'offline')).toHaveLength(1);
+    daemon.child.kill('SIGTERM');
+    expect(await daemon.exited).toBe(0);
+  });
+
+  it('stops cleanly on SIGTERM with exit 0 and loses nothing', async () => {
+    const { home } = await initialised('watch-c');
+    const daemon = startDaemon(home);
+    await daemon.waitFor('start');
+    const adds = Array.from({ length: 5 }, (_, i) => convoy(home, ['add', `burst ${i}`]));
+    await Promise.all(adds);
+    const stoppedAt = Date.now();
+    daemon.child.kill('SIGTERM');
+    expect(await daemon.exited).toBe(0);
+    expect(Date.now() - stoppedAt).toBeLessThan(5_000);
+    await daemon.waitFor('stop', 100);
+    const tasks = JSON.parse((await convoy(home, ['list', '--json'])).stdout) as { syncStatus: string }[];
+    expect(tasks).toHaveLength(5);
+    // Whatever was not pushed yet is still queued, and a manual sync finishes the job.
+    expect(tasks.filter((t) => t.syncStatus === 'pending').length).toBe(await pending(home));
+    expect((await convoy(home, ['sync'])).code).toBe(0);
+    expect(await pending(home)).toBe(0);
+  });
+
+  it('refuses a second daemon on the same replica', async () => {
+    const { home } = await initialised('watch-d');
+    const first = startDaemon(home);
+    await first.waitFor('start');
+    const second = await convoy(home, ['sync', '--watch']);
+    expect(second.code).not.toBe(0);
+    expect(second.stderr).toMatch(/a sync daemon is already running on this replica \(pid \d+\)/);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+  });
+
+  it('is not blocked by the lock of a SIGKILLed daemon', async () => {
+    const { home, web } = await initialised('watch-e');
+    const killed = startDaemon(home);
+    await killed.waitFor('start');
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    expect(JSON.parse((await convoy(home, ['status', '--json'])).stdout).daemon.running).toBe(false);
+    const next = startDaemon(home);
+    await next.waitFor('start');
+    await convoy(home, ['add', 'after a crash']);
+    await onServer(web, 'after a crash', 3_000);
+    next.child.kill('SIGTERM');
+    expect(await next.exited).toBe(0);
+  });
+});
