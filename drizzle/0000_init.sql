@@ -34,8 +34,7 @@ CREATE TABLE `outbox` (
 	`state` text DEFAULT 'pending' NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX `outbox_state_seq_idx` ON `outbox` (`state`,`seq`);--> statement-breakpoint
-CREATE INDEX `outbox_record_idx` ON `outbox` (`table_name`,`record_id`);--> statement-breakpoint
+CREATE INDEX `outbox_record_idx` ON `outbox` (`record_id`);--> statement-breakpoint
 CREATE TABLE `projects` (
 	`id` text PRIMARY KEY NOT NULL,
 	`server_id` text,
@@ -73,7 +72,6 @@ CREATE TABLE `tasks` (
 	`completed_at` integer
 );
 --> statement-breakpoint
+CREATE INDEX `tasks_created_idx` ON `tasks` (`created_at`,`id`);--> statement-breakpoint
 CREATE INDEX `tasks_status_idx` ON `tasks` (`status`);--> statement-breakpoint
-CREATE INDEX `tasks_project_idx` ON `tasks` (`project_id`);--> statement-breakpoint
-CREATE INDEX `tasks_parent_idx` ON `tasks` (`parent_id`);--> statement-breakpoint
-CREATE INDEX `tasks_sync_status_idx` ON `tasks` (`sync_status`);
+CREATE INDEX `tasks_project_idx` ON `tasks` (`project_id`);

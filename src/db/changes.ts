@@ -8,46 +8,28 @@ import type { Fields } from '../sync/protocol.js';
 import { pickSynced, type SyncTableSpec } from '../sync/registry.js';
 import type { Replica } from './open.js';
 import { outbox } from './schema.js';
+import { compiled, type Run } from './statements.js';
 
 type Row = Record<string, unknown>;
 
-interface Prepared {
-  run(values: Row): unknown;
-}
-
-// Prepared inserts per connection: imports write 100k rows, and re-building
-// drizzle queries per row would dominate their cost.
-const preparedInserts = new WeakMap<Replica, Map<string, Prepared>>();
-
-function preparedInsert(replica: Replica, key: string, build: () => Prepared): Prepared {
-  let byKey = preparedInserts.get(replica);
-  if (!byKey) preparedInserts.set(replica, (byKey = new Map()));
-  let stmt = byKey.get(key);
-  if (!stmt) byKey.set(key, (stmt = build()));
-  return stmt;
-}
-
-function insertRowStatement(replica: Replica, spec: SyncTableSpec): Prepared {
-  return preparedInsert(replica, spec.name, () => {
+function insertRowStatement(replica: Replica, spec: SyncTableSpec): Run {
+  return compiled(replica, `insert:${spec.name}`, () => {
     const values: Row = {};
     for (const key of Object.keys(getTableColumns(spec.table))) values[key] = sql.placeholder(key);
-    return replica.db.insert(spec.table).values(values).prepare();
+    return replica.db.insert(spec.table).values(values);
   });
 }
 
-function insertOpStatement(replica: Replica): Prepared {
-  return preparedInsert(replica, '#outbox', () =>
-    replica.db
-      .insert(outbox)
-      .values({
-        op: sql.placeholder('op'),
-        tableName: sql.placeholder('tableName'),
-        recordId: sql.placeholder('recordId'),
-        fields: sql.placeholder('fields'),
-        baseVersion: sql.placeholder('baseVersion'),
-        createdAt: sql.placeholder('createdAt'),
-      })
-      .prepare(),
+function insertOpStatement(replica: Replica): Run {
+  return compiled(replica, 'insert:outbox', () =>
+    replica.db.insert(outbox).values({
+      op: sql.placeholder('op'),
+      tableName: sql.placeholder('tableName'),
+      recordId: sql.placeholder('recordId'),
+      fields: sql.placeholder('fields'),
+      baseVersion: sql.placeholder('baseVersion'),
+      createdAt: sql.placeholder('createdAt'),
+    }),
   );
 }
 
@@ -62,7 +44,7 @@ export interface NewOp {
 
 /** Append one op to the outbox. Not transactional by itself: call inside `replica.write()`. */
 export function enqueueOp(replica: Replica, op: NewOp): void {
-  insertOpStatement(replica).run({ ...op, fields: JSON.stringify(op.fields) });
+  insertOpStatement(replica)({ ...op, fields: JSON.stringify(op.fields) });
 }
 
 /**
@@ -71,7 +53,7 @@ export function enqueueOp(replica: Replica, op: NewOp): void {
  * Not transactional by itself: call inside `replica.write()`.
  */
 export function insertRecord(replica: Replica, spec: SyncTableSpec, row: Row): void {
-  insertRowStatement(replica, spec).run({ ...row, serverId: null, serverVersion: null, syncStatus: 'pending' });
+  insertRowStatement(replica, spec)({ ...row, serverId: null, serverVersion: null, syncStatus: 'pending' });
   enqueueOp(replica, {
     op: 'create',
     tableName: spec.name,

@@ -39,6 +39,8 @@ export function openReplica(path: string): Replica {
     const version = assertNotNewer(sqlite, path);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
+    // 32 MiB page cache: large imports and pulls otherwise spill pages to the WAL mid-transaction.
+    sqlite.pragma('cache_size = -32768');
     if (version < SCHEMA_VERSION) migrate(sqlite, path);
   } catch (error) {
     sqlite?.close();

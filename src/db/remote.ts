@@ -10,22 +10,14 @@ import type { SyncTableSpec } from '../sync/registry.js';
 import { withDefaults } from './changes.js';
 import type { Replica } from './open.js';
 import { outbox, syncState } from './schema.js';
-
-interface Prepared {
-  run(values: Record<string, unknown>): { changes: number };
-}
-
-const upserts = new WeakMap<Replica, Map<string, Prepared>>();
+import { compiled, type Run } from './statements.js';
 
 /**
  * The fast path for records without queued local ops: insert, or overwrite
  * every synced field, but only with a newer server version than the row has.
  */
-function upsertStatement(replica: Replica, spec: SyncTableSpec): Prepared {
-  let byTable = upserts.get(replica);
-  if (!byTable) upserts.set(replica, (byTable = new Map()));
-  let stmt = byTable.get(spec.name);
-  if (!stmt) {
+function upsertStatement(replica: Replica, spec: SyncTableSpec): Run {
+  return compiled(replica, `upsert:${spec.name}`, () => {
     const columns = getTableColumns(spec.table);
     const values: Record<string, unknown> = {};
     for (const key of Object.keys(columns)) values[key] = sql.placeholder(key);
@@ -34,18 +26,15 @@ function upsertStatement(replica: Replica, spec: SyncTableSpec): Prepared {
     // A row held by a manual conflict stays flagged until resolved.
     set.syncStatus = sql`CASE WHEN ${columns.syncStatus} = 'conflict' THEN 'conflict' ELSE 'synced' END`;
     const serverVersion = columns.serverVersion!;
-    stmt = replica.db
+    return replica.db
       .insert(spec.table)
       .values(values)
       .onConflictDoUpdate({
         target: spec.table.id,
         set,
         setWhere: sql`${serverVersion} IS NULL OR excluded.${sql.raw(serverVersion.name)} > ${serverVersion}`,
-      })
-      .prepare();
-    byTable.set(spec.name, stmt);
-  }
-  return stmt;
+      });
+  });
 }
 
 /** Fields with queued (pending or failed) local ops, per record of one table. */
@@ -86,7 +75,7 @@ export function applyPulledPage(replica: Replica, spec: SyncTableSpec, page: Pul
       // Our own pushes come back in pulls; they change nothing and are not counted.
       applied += pending
         ? mergeInto(replica, spec, change.recordId, change.version, mergeRemote(fields, pending))
-        : upsert.run({ ...fields, id: change.recordId, serverId: null, serverVersion: change.version, syncStatus: 'synced', updatedAt: now }).changes;
+        : upsert({ ...fields, id: change.recordId, serverId: null, serverVersion: change.version, syncStatus: 'synced', updatedAt: now }).changes;
     }
     const done = !page.hasMore;
     replica.db

@@ -48,12 +48,9 @@ export const tasks = sqliteTable(
     parentId: text('parent_id'),
     completedAt: integer('completed_at'),
   },
-  (t) => [
-    index('tasks_status_idx').on(t.status),
-    index('tasks_project_idx').on(t.projectId),
-    index('tasks_parent_idx').on(t.parentId),
-    index('tasks_sync_status_idx').on(t.syncStatus),
-  ],
+  // Few indexes on purpose: each one costs every insert (100k-line imports).
+  // list orders by created_at; status and project are the common filters.
+  (t) => [index('tasks_created_idx').on(t.createdAt, t.id), index('tasks_status_idx').on(t.status), index('tasks_project_idx').on(t.projectId)],
 );
 
 export const OUTBOX_STATES = ['pending', 'failed'] as const;
@@ -81,7 +78,8 @@ export const outbox = sqliteTable(
     lastError: text('last_error'),
     state: text('state', { enum: OUTBOX_STATES }).notNull().default('pending'),
   },
-  (t) => [index('outbox_state_seq_idx').on(t.state, t.seq), index('outbox_record_idx').on(t.tableName, t.recordId)],
+  // Due ops are read in seq (rowid) order, so only per-record lookups need an index.
+  (t) => [index('outbox_record_idx').on(t.recordId)],
 );
 
 export const syncState = sqliteTable('sync_state', {

@@ -1,0 +1,48 @@
+/**
+ * Hot statements, compiled once per connection. The SQL comes from drizzle
+ * (schema and query builder stay the single source of truth); it runs through
+ * better-sqlite3 directly with positional parameters, because drizzle's
+ * per-run parameter mapping costs more than SQLite itself in 100k-row imports
+ * and pulls.
+ */
+import type Database from 'better-sqlite3';
+import { is, Param, Placeholder } from 'drizzle-orm';
+import type { Replica } from './open.js';
+
+export type Run = (values: Record<string, unknown>) => Database.RunResult;
+
+interface ToSql {
+  toSQL(): { sql: string; params: unknown[] };
+}
+
+const cache = new WeakMap<Replica, Map<string, Run>>();
+
+const toDriver = (value: unknown) => (value === undefined ? null : typeof value === 'boolean' ? Number(value) : value);
+
+/**
+ * The statement cached under `key` for this connection, built on first use
+ * from a drizzle query whose varying values are `sql.placeholder(name)`s.
+ */
+export function compiled(replica: Replica, key: string, build: () => ToSql): Run {
+  let byKey = cache.get(replica);
+  if (!byKey) cache.set(replica, (byKey = new Map()));
+  let run = byKey.get(key);
+  if (!run) {
+    const { sql, params } = build().toSQL();
+    const stmt = replica.sqlite.prepare(sql);
+    // Each parameter is a named placeholder, bare or wrapped in a column's Param
+    // (filled per run, as drizzle's fillPlaceholders does), or a constant.
+    type Slot = { name: string; encode: (v: unknown) => unknown } | { name?: undefined; value: unknown };
+    const slots = params.map((p): Slot => {
+      if (is(p, Placeholder)) return { name: p.name as string, encode: toDriver };
+      if (is(p, Param) && is(p.value, Placeholder)) {
+        const param = p as Param;
+        return { name: (p.value as Placeholder).name as string, encode: (v: unknown) => toDriver(v === null || v === undefined ? null : param.encoder.mapToDriverValue(v)) };
+      }
+      return { value: toDriver(p) };
+    });
+    run = (values) => stmt.run(...slots.map((slot) => (slot.name === undefined ? slot.value : slot.encode(values[slot.name]))));
+    byKey.set(key, run);
+  }
+  return run;
+}
