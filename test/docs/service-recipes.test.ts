@@ -1,0 +1,35 @@
+/** The daemon's service recipes in docs/ parse and run the daemon the documented way. */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/cli.js';
+
+const has = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+
+describe('service recipes', () => {
+  const unit = join(ROOT, 'docs', 'convoy-sync.service');
+  const plist = join(ROOT, 'docs', 'dev.convoy.sync.plist');
+
+  it('the systemd user unit runs the daemon and reloads with SIGHUP', () => {
+    const text = readFileSync(unit, 'utf8');
+    expect(text).toMatch(/^ExecStart=.*convoy sync --watch/m);
+    expect(text).toMatch(/^ExecReload=\/bin\/kill -HUP \$MAINPID$/m);
+  });
+
+  it.skipIf(!has('systemd-analyze'))('the systemd unit passes systemd-analyze verify', () => {
+    const result = spawnSync('systemd-analyze', ['verify', unit], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  it.skipIf(!has('python3'))('the launchd plist is a valid property list running the daemon', () => {
+    const script = 'import json, plistlib, sys; print(json.dumps(plistlib.load(open(sys.argv[1], "rb"))))';
+    const result = spawnSync('python3', ['-c', script, plist], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    const parsed = JSON.parse(result.stdout) as { Label: string; ProgramArguments: string[]; KeepAlive: { SuccessfulExit: boolean } };
+    expect(parsed.Label).toBe('dev.convoy.sync');
+    expect(parsed.ProgramArguments.slice(1, 3)).toEqual(['sync', '--watch']);
+    expect(parsed.KeepAlive.SuccessfulExit).toBe(false);
+  });
+});
