@@ -63,6 +63,8 @@ function hasDueOps(replica: Replica, now: number): boolean {
 }
 
 interface LoopState {
+  /** The backend we hold a live subscription on, if it offers one. */
+  live: { backend: Backend; unsubscribe: () => void } | null;
   nextPullAt: number;
   failures: number;
   retryAt: number;
@@ -85,12 +87,23 @@ function didWork(s: SyncSummary): boolean {
   return s.pushed + s.pulled + s.conflicts + s.rejected > 0;
 }
 
+/**
+ * Pull as soon as the server's head moves, where the backend has a live feed
+ * (the interval still runs, so a silent feed costs freshness, never data).
+ */
+function followLive(state: LoopState, backend: Backend): void {
+  if (state.live?.backend === backend || !backend.subscribe) return;
+  state.live?.unsubscribe();
+  state.live = { backend, unsubscribe: backend.subscribe(() => void (state.nextPullAt = 0)) };
+}
+
 /** Run one cycle and update the loop state; never throws for backend trouble. */
 async function cycle(replica: Replica, options: WatchOptions, state: LoopState, mode: SyncMode): Promise<void> {
   const now = options.now ?? Date.now;
   state.lastAttemptAt = now();
   try {
-    const summary = await syncOnce(replica, await options.backend(), {
+    const backend = await options.backend();
+    const summary = await syncOnce(replica, backend, {
       mode,
       now,
       owner: 'daemon',
@@ -99,6 +112,7 @@ async function cycle(replica: Replica, options: WatchOptions, state: LoopState, 
     });
     if (state.failures > 0) options.log({ event: 'online' });
     state.failures = 0;
+    followLive(state, backend);
     if (mode === 'both') state.nextPullAt = now() + options.intervalMs;
     writeMeta(replica, 'daemon.lastSyncAt', String(now()), now());
     if (didWork(summary)) {
@@ -134,7 +148,7 @@ function heartbeat(replica: Replica, state: LoopState, options: WatchOptions, fo
 export async function runWatch(replica: Replica, options: WatchOptions): Promise<void> {
   const now = options.now ?? Date.now;
   const changed = changeDetector(replica);
-  const state: LoopState = { nextPullAt: 0, failures: 0, retryAt: 0, lastAttemptAt: 0, lastHeartbeatAt: 0 };
+  const state: LoopState = { live: null, nextPullAt: 0, failures: 0, retryAt: 0, lastAttemptAt: 0, lastHeartbeatAt: 0 };
   writeMeta(replica, 'daemon.pid', String(process.pid), now());
   options.log({ event: 'start', pid: process.pid, intervalMs: options.intervalMs });
   while (!options.stop.aborted) {
@@ -148,5 +162,6 @@ export async function runWatch(replica: Replica, options: WatchOptions): Promise
     }
     await sleep(options.pollMs ?? 200, undefined, { signal: options.stop }).catch(() => undefined);
   }
+  state.live?.unsubscribe();
   writeMeta(replica, 'daemon.stoppedAt', String(now()), now());
 }
