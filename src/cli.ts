@@ -146,6 +146,13 @@ export function buildProgram(io: CliIo, onContext: (ctx: Context) => void, setEx
     .addHelpText('after', examples(['convoy status', 'convoy status --json | jq .pending']))
     .action(run(async (ctx, [opts]) => (await import('./commands/status.js')).statusCommand(opts as object, ctx)));
 
+  program
+    .command('board')
+    .description('full-screen board: tasks by status, live sync state')
+    .option('--project <id|name>', 'only tasks of this project (new tasks join it)')
+    .addHelpText('after', examples(['convoy board', 'convoy board --project Website']) + '\nNeeds a terminal; press ? in the board for the keys. In scripts use convoy list --json.\n')
+    .action(run(async (ctx, [opts]) => (await import('./commands/board.js')).boardCommand(opts as object, ctx)));
+
   addConfigCommands(program, run, stdin);
   addSyncCommands(program, run, stdin);
   return program;
@@ -156,9 +163,21 @@ function addSyncCommands(program: Command, run: Runner, stdin: () => Promise<str
     .command('init')
     .description('connect this replica to a backend and check the connection')
     .option('--convex <url>', 'Convex deployment URL')
-    .option('--token <jwt>', 'your JWT, or - to read it from stdin')
+    .option('--token <jwt>', 'your JWT for Convex, or - to read it from stdin')
+    .option('--supabase <url>', 'Supabase project URL')
+    .option('--anon-key <key>', "the Supabase project's anon (public) key")
+    .option('--access-token <jwt>', 'your Supabase access token, or - to read it from stdin')
+    .option('--refresh-token <token>', 'your Supabase refresh token (renews the access token), or - for stdin')
     .option('--json', 'print JSON')
-    .addHelpText('after', examples(['convoy init --convex https://happy-animal-123.convex.cloud --token -', 'convoy init --convex http://127.0.0.1:3210 --token "$(convoy dev token --user me)"']))
+    .addHelpText(
+      'after',
+      examples([
+        'convoy init --convex https://happy-animal-123.convex.cloud --token -',
+        'convoy init --convex http://127.0.0.1:3210 --token "$(convoy dev token --user me)"',
+        'convoy init --supabase https://abcdefghijklmnop.supabase.co --anon-key "$SUPABASE_ANON_KEY" --access-token -',
+        'convoy init --supabase http://127.0.0.1:54321 --anon-key "$ANON_KEY" --access-token "$TOKEN" --refresh-token -',
+      ]),
+    )
     .action(run(async (ctx, [opts]) => (await import('./commands/init.js')).initCommand(opts as object, ctx, stdin)));
 
   program

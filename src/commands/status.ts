@@ -1,33 +1,10 @@
-import { clientId, queueCounts, readMeta, tableSyncStates } from '../db/sync-state.js';
+import { clientId } from '../db/sync-state.js';
 import type { Context } from '../context.js';
 import { paint, relativeTime, table } from '../output/format.js';
+import { syncOverview } from '../sync/overview.js';
 
 export interface StatusOptions {
   json?: boolean;
-}
-
-interface DaemonInfo {
-  running: boolean;
-  pid: number | null;
-  lastHeartbeatAt: string | null;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function daemonInfo(pidText: string | undefined, heartbeat: string | undefined): DaemonInfo {
-  const pid = pidText ? Number(pidText) : null;
-  return {
-    running: pid !== null && isAlive(pid),
-    pid,
-    lastHeartbeatAt: heartbeat ? new Date(Number(heartbeat)).toISOString() : null,
-  };
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -35,13 +12,10 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 /** `convoy status`: backend, queue, per-table sync state, daemon and replica. */
 export async function statusCommand(_options: StatusOptions, ctx: Context): Promise<void> {
   const replica = ctx.replica();
-  const config = await ctx.config();
-  const kind = config.backendKind();
-  const counts = queueCounts(replica);
-  const tables = tableSyncStates(replica);
-  const daemon = daemonInfo(readMeta(replica, 'daemon.pid'), readMeta(replica, 'daemon.heartbeatAt'));
+  const { backend, tables, daemon: rawDaemon, ...counts } = syncOverview(replica, await ctx.config());
+  const daemon = { ...rawDaemon, lastHeartbeatAt: iso(rawDaemon.lastHeartbeatAt), lastSyncAt: iso(rawDaemon.lastSyncAt) };
   const value = {
-    backend: kind ? { kind, url: config.get(`${kind}.url`) ?? null } : null,
+    backend,
     ...counts,
     tables: Object.fromEntries(
       Object.entries(tables).map(([name, t]) => [
@@ -65,7 +39,7 @@ export async function statusCommand(_options: StatusOptions, ctx: Context): Prom
         name,
         t.initialSyncDone ? `last pull ${relativeTime(t.lastPullAt, now)}, last push ${relativeTime(t.lastPushAt, now)}` : 'never synced',
       ]),
-      ['daemon', daemon.running ? `running (pid ${daemon.pid})` : 'not running'],
+      ['daemon', daemon.running ? `running (pid ${daemon.pid}, last sync ${relativeTime(rawDaemon.lastSyncAt, now)})` : 'not running'],
       ['replica', replica.path],
     ];
     return table(rows.map(([k, v]) => [`${k}:`, v!]));

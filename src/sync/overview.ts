@@ -6,6 +6,7 @@
 import type { BackendKind, ConfigStore } from '../config/store.js';
 import type { Replica } from '../db/open.js';
 import { queueCounts, readMeta, tableSyncStates, type QueueCounts, type TableSyncState } from '../db/sync-state.js';
+import { daemonLockPath, liveHolder } from './lock.js';
 
 export interface BackendInfo {
   kind: BackendKind;
@@ -17,6 +18,8 @@ export interface DaemonInfo {
   pid: number | null;
   /** Epoch ms of the daemon's last heartbeat, or null. */
   lastHeartbeatAt: number | null;
+  /** Epoch ms of the daemon's last successful sync, or null. */
+  lastSyncAt: number | null;
 }
 
 export interface SyncOverview extends QueueCounts {
@@ -25,31 +28,20 @@ export interface SyncOverview extends QueueCounts {
   daemon: DaemonInfo;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The backend in effect (environment first), or null when none is configured. */
 export function backendInfo(config: ConfigStore): BackendInfo | null {
   const kind = config.backendKind();
   return kind ? { kind, url: config.get(`${kind}.url`) ?? null } : null;
 }
 
-/** The daemon as recorded in the replica's meta ('daemon.pid', 'daemon.heartbeatAt'), checked for liveness. */
+/** The daemon: running if a live process holds the replica's daemon lock; times from its heartbeat in meta. */
 export function daemonInfo(replica: Replica): DaemonInfo {
-  const pidText = readMeta(replica, 'daemon.pid');
-  const heartbeat = readMeta(replica, 'daemon.heartbeatAt');
-  const pid = pidText ? Number(pidText) : null;
-  return {
-    running: pid !== null && isAlive(pid),
-    pid,
-    lastHeartbeatAt: heartbeat ? Number(heartbeat) : null,
+  const holder = liveHolder(daemonLockPath(replica.path));
+  const time = (key: string) => {
+    const value = readMeta(replica, key);
+    return value ? Number(value) : null;
   };
+  return { running: holder !== null, pid: holder?.pid ?? null, lastHeartbeatAt: time('daemon.heartbeatAt'), lastSyncAt: time('daemon.lastSyncAt') };
 }
 
 export function syncOverview(replica: Replica, config: ConfigStore): SyncOverview {

@@ -1,0 +1,86 @@
+/**
+ * A task in full: description, stage, project, dates, its queued ops (what
+ * is not synced yet, and why an op failed) and the values of its conflicts.
+ */
+import type { ConflictRow, OutboxRow } from '../../db/schema.js';
+import { relativeTime, SYNC_GLYPHS } from '../../output/format.js';
+import { useInk } from '../ink.js';
+import type { TaskDetail } from '../model.js';
+import { emphasis, tone } from '../theme.js';
+
+export interface DetailPaneProps {
+  detail: TaskDetail | null;
+  now: number;
+  height: number;
+  color: boolean;
+}
+
+function Field({ label, value }: { label: string; value: string }) {
+  const { Text } = useInk();
+  return <Text wrap="truncate-end">{`${label.padEnd(12)}${value || '—'}`}</Text>;
+}
+
+function opLine(op: OutboxRow): string {
+  const fields = op.op === 'create' ? '' : ` ${Object.keys(JSON.parse(op.fields) as Record<string, unknown>).join(', ')}`;
+  const state = op.state === 'failed' ? `failed after ${op.attempts} attempts: ${op.lastError ?? 'refused'} (r retries)` : op.attempts ? `pending, ${op.attempts} refused so far: ${op.lastError ?? ''}` : 'pending';
+  return `  #${op.seq} ${op.op}${fields} · ${state}`;
+}
+
+function conflictLine(c: ConflictRow): string {
+  const verdict = c.resolved ? `${c.policy}, kept ${c.winner}` : `${c.policy}, waiting for a decision (c)`;
+  return `  ${c.field} (${verdict}): local ${c.localValue ?? 'null'} · remote ${c.remoteValue ?? 'null'}`;
+}
+
+/** The last few conflicts, newest last. */
+const RECENT_CONFLICTS = 5;
+
+function Section({ title, lines, empty }: { title: string; lines: string[]; empty: string }) {
+  const { Box, Text } = useInk();
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Text>{title}</Text>
+      {lines.length ? lines.map((line, i) => <Text key={i} wrap="truncate-end">{line}</Text>) : <Text>{`  ${empty}`}</Text>}
+    </Box>
+  );
+}
+
+export function DetailPane({ detail, now, height, color }: DetailPaneProps) {
+  const { Box, Text } = useInk();
+  if (!detail) {
+    return (
+      <Box height={height} borderStyle="round" paddingX={1}>
+        <Text>This task is gone from the board (Esc goes back).</Text>
+      </Box>
+    );
+  }
+  const { task } = detail;
+  const sync = SYNC_GLYPHS[task.syncStatus];
+  const description = task.description ? task.description.split('\n').map((line) => `  ${line}`) : [];
+  return (
+    <Box flexDirection="column" height={height} borderStyle="round" paddingX={1} overflow="hidden">
+      <Text wrap="truncate-end" {...emphasis(color)}>
+        {task.title}
+      </Text>
+      <Field label="id" value={task.id} />
+      <Text wrap="truncate-end">
+        {'status'.padEnd(12)}
+        {task.status}
+        {'   sync '}
+        <Text {...tone(color, sync.colour)}>
+          {sync.glyph} {task.syncStatus}
+        </Text>
+      </Text>
+      <Field label="stage" value={task.stage} />
+      <Field label="project" value={detail.project ?? ''} />
+      <Field label="parent" value={detail.parent ?? ''} />
+      <Field label="updated" value={`${relativeTime(task.updatedAt, now)} (created ${relativeTime(task.createdAt, now)})`} />
+      <Section title="Description" lines={description} empty="(none)" />
+      <Section title={`Queued ops (${detail.ops.length})`} lines={detail.ops.map(opLine)} empty="none: everything is synced" />
+      <Section
+        title={detail.conflicts.length > RECENT_CONFLICTS ? `Conflicts (last ${RECENT_CONFLICTS} of ${detail.conflicts.length})` : 'Conflicts'}
+        lines={detail.conflicts.slice(-RECENT_CONFLICTS).map(conflictLine)}
+        empty="none"
+      />
+    </Box>
+  );
+}
