@@ -33,3 +33,11 @@ describe('service recipes', () => {
     expect(parsed.KeepAlive.SuccessfulExit).toBe(false);
   });
 });
+
+describe('README', () => {
+  it('shows the board screenshot the end-to-end test captured', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const screenshot = readFileSync(join(ROOT, 'docs', 'board-screenshot.txt'), 'utf8').trimEnd();
+    expect(readme).toContain(`\`\`\`\n${screenshot}\n\`\`\``);
+  });
+});
