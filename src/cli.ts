@@ -81,7 +81,15 @@ export function buildProgram(io: CliIo, onContext: (ctx: Context) => void, setEx
         'convoy status --json',
       ]) + '\nExit codes: 0 ok, 1 unexpected, 2 bad input, 3 offline, 4 sync incomplete, 5 not configured.\n',
     );
+  addTaskCommands(program, run, stdin);
+  addProjectCommands(program, run);
+  addConfigCommands(program, run, stdin);
+  addSyncCommands(program, run, stdin);
+  addConflictCommands(program, run);
+  return program;
+}
 
+function addTaskCommands(program: Command, run: Runner, stdin: () => Promise<string>) {
   taskOptions(program.command('add').argument('<title>', 'what to do').description('capture a task (works offline)'), false)
     .addHelpText('after', examples(['convoy add "Fix login"', 'convoy add "Write docs" --project Website --stage draft --json']))
     .action(run(async (ctx, [title, opts]) => (await import('./commands/add.js')).addCommand(title as string, opts as object, ctx)));
@@ -109,20 +117,6 @@ export function buildProgram(io: CliIo, onContext: (ctx: Context) => void, setEx
     .option('--json', 'print JSON')
     .addHelpText('after', examples(['convoy show 0193ab', 'convoy show 0193ab --json']))
     .action(run(async (ctx, [id, opts]) => (await import('./commands/show.js')).showCommand(id as string, opts as object, ctx)));
-
-  const project = program.command('project').description('manage projects');
-  project
-    .command('add')
-    .argument('<name>', 'project name')
-    .option('--description <text>', 'what the project is')
-    .option('--json', 'print JSON')
-    .addHelpText('after', examples(['convoy project add Website', 'convoy add "Fix header" --project Website']))
-    .action(run(async (ctx, [name, opts]) => (await import('./commands/project.js')).projectAddCommand(name as string, opts as object, ctx)));
-  project
-    .command('list')
-    .option('--json', 'print a JSON array')
-    .addHelpText('after', examples(['convoy project list', 'convoy project list --json']))
-    .action(run(async (ctx, [opts]) => (await import('./commands/project.js')).projectListCommand(opts as object, ctx)));
 
   program
     .command('import')
@@ -153,9 +147,23 @@ export function buildProgram(io: CliIo, onContext: (ctx: Context) => void, setEx
     .addHelpText('after', examples(['convoy board', 'convoy board --project Website']) + '\nNeeds a terminal; press ? in the board for the keys. In scripts use convoy list --json.\n')
     .action(run(async (ctx, [opts]) => (await import('./commands/board.js')).boardCommand(opts as object, ctx)));
 
-  addConfigCommands(program, run, stdin);
-  addSyncCommands(program, run, stdin);
-  return program;
+}
+
+function addProjectCommands(program: Command, run: Runner) {
+  const project = program.command('project').description('manage projects');
+  project
+    .command('add')
+    .argument('<name>', 'project name')
+    .option('--description <text>', 'what the project is')
+    .option('--json', 'print JSON')
+    .addHelpText('after', examples(['convoy project add Website', 'convoy add "Fix header" --project Website']))
+    .action(run(async (ctx, [name, opts]) => (await import('./commands/project.js')).projectAddCommand(name as string, opts as object, ctx)));
+  project
+    .command('list')
+    .option('--json', 'print a JSON array')
+    .addHelpText('after', examples(['convoy project list', 'convoy project list --json']))
+    .action(run(async (ctx, [opts]) => (await import('./commands/project.js')).projectListCommand(opts as object, ctx)));
+
 }
 
 function addSyncCommands(program: Command, run: Runner, stdin: () => Promise<string>) {
@@ -204,6 +212,9 @@ function addSyncCommands(program: Command, run: Runner, stdin: () => Promise<str
       }),
     );
 
+}
+
+function addConflictCommands(program: Command, run: Runner) {
   program
     .command('conflicts')
     .description('conflicts waiting for a decision')
