@@ -2,57 +2,20 @@
  * `convoy sync --watch` as users run it: real daemon processes, real CLI
  * processes, the local Convex server over a socket.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { ConvexHttpClient } from 'convex/browser';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../convex/_generated/api.js';
-import { BIN, convoyAsync as convoy, ensureBuilt } from '../helpers/cli.js';
+import { convoyAsync as convoy, ensureBuilt } from '../helpers/cli.js';
+import { startDaemon } from '../helpers/daemon.js';
 import { tempHome } from '../helpers/replica.js';
 import { startConvexServer, type ConvexTestServer } from '../servers/convex/server.js';
 
 let server: ConvexTestServer;
-const daemons: ChildProcess[] = [];
 beforeAll(async () => {
   ensureBuilt();
   server = await startConvexServer();
 });
-afterEach(() => {
-  for (const d of daemons.splice(0)) if (d.exitCode === null) d.kill('SIGKILL');
-});
 afterAll(() => server?.close());
-
-interface Daemon {
-  child: ChildProcess;
-  events: Record<string, unknown>[];
-  waitFor(event: string, timeoutMs?: number): Promise<Record<string, unknown>>;
-  exited: Promise<number | null>;
-}
-
-function startDaemon(home: string, args: string[] = []): Daemon {
-  const child = spawn(process.execPath, [BIN, 'sync', '--watch', '--interval', '2', '--log-format', 'json', ...args], {
-    env: { PATH: process.env.PATH, HOME: home, CONVOY_HOME: home },
-  });
-  daemons.push(child);
-  const events: Record<string, unknown>[] = [];
-  let buffer = '';
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-    buffer += chunk;
-    const lines = buffer.split('\n');
-    buffer = lines.pop()!;
-    for (const line of lines) events.push(line.startsWith('{') ? (JSON.parse(line) as Record<string, unknown>) : { event: 'text', line });
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const waitFor = async (event: string, timeoutMs = 10_000) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = events.find((e) => e.event === event);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no "${event}" event within ${timeoutMs} ms; saw ${JSON.stringify(events)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
-  return { child, events, waitFor, exited };
-}
 
 async function initialised(user: string): Promise<{ home: string; web: ConvexHttpClient }> {
   const home = tempHome();

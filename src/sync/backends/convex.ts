@@ -1,14 +1,16 @@
 /**
  * The Convex backend: the `Backend` interface over the official
- * `ConvexHttpClient`, calling the functions in convex/ (push, pull, head).
- * The only file in src/ that imports the Convex SDK.
+ * `ConvexHttpClient`, calling the functions in convex/ (push, pull, head),
+ * plus a live feed of `head` over the official `ConvexClient`'s sync
+ * WebSocket for the daemon. The only file in src/ that imports the Convex SDK.
  *
  * Errors are classified here, once: unreachable or timed out → offline
  * (retryable); refused credential → auth; a request the server will refuse
  * again (argument validation, size limits, malformed batch) → not
  * retryable; any other server failure → retryable.
  */
-import { ConvexHttpClient } from 'convex/browser';
+import { ConvexClient, ConvexHttpClient } from 'convex/browser';
+import WebSocket from 'ws';
 import { api } from '../../../convex/_generated/api.js';
 import { BackendError, ConfigError } from '../../errors.js';
 import type { Backend } from '../backend.js';
@@ -40,6 +42,7 @@ export function createConvexBackend(options: ConvexBackendOptions): Backend {
     throw new ConfigError(`convex.url ${JSON.stringify(options.url)} is not usable: ${(error as Error).message}`);
   }
   if (options.token) client.setAuth(options.token);
+  const live = options.token ? liveFeed(url, options.token) : null;
   let closed = false;
   const call = async <T>(run: () => Promise<T>): Promise<T> => {
     if (closed) throw new BackendError('the Convex backend was closed', { retryable: false });
@@ -57,10 +60,115 @@ export function createConvexBackend(options: ConvexBackendOptions): Backend {
     ping: async () => {
       await call(() => client.query(api.pull.head, {}));
     },
+    subscribe: (onChange) => (closed || live === null ? () => undefined : live.subscribe(onChange)),
     close: async () => {
       closed = true;
+      await live?.close();
     },
   };
+}
+
+/**
+ * The live feed behind `subscribe`: one `ConvexClient`, made on first use,
+ * subscribed to `head`. Silent (no console output, no throw reaching the
+ * process). It retries dropped connections itself (backoff to 16 s), and
+ * gives up for good, leaving the daemon on its pull interval, when the
+ * deployment refuses the WebSocket upgrade before ever accepting one (no
+ * WebSocket support), refuses the token, or ends the session with a fatal
+ * protocol error (which the client would otherwise throw from its socket
+ * handler, an uncaught exception).
+ */
+function liveFeed(url: string, token: string): { subscribe: NonNullable<Backend['subscribe']>; close(): Promise<void> } {
+  let client: ConvexClient | null = null;
+  let gaveUp = false;
+  const stop = async () => {
+    gaveUp = true;
+    const c = client;
+    client = null;
+    await c?.close().catch(() => undefined);
+  };
+  const open = (): ConvexClient | null => {
+    if (gaveUp || client !== null) return client;
+    let accepted = false;
+    const webSocketConstructor = guardedWebSocket({
+      opened: () => (accepted = true),
+      refused: (status) => {
+        // 408, 429 and 5xx may pass (a proxy, a deploy); any other 4xx before a first success: no WebSocket here.
+        if (!accepted && status >= 400 && status < 500 && status !== 408 && status !== 429) void stop();
+      },
+      failed: () => void stop(),
+    });
+    try {
+      client = new ConvexClient(url, { logger: false, unsavedChangesWarning: false, webSocketConstructor });
+    } catch {
+      gaveUp = true;
+      return null;
+    }
+    client.setAuth(
+      async () => token,
+      (authenticated) => {
+        if (!authenticated) void stop(); // refused or expired: the HTTP calls report it; a new token means a new backend
+      },
+    );
+    return client;
+  };
+  return {
+    subscribe: (onChange) => {
+      const c = open();
+      if (c === null) return () => undefined;
+      let last: number | null = null;
+      const unsubscribe = c.onUpdate(
+        api.pull.head,
+        {},
+        ({ headVersion }) => {
+          if (headVersion === last) return;
+          last = headVersion;
+          onChange(headVersion);
+        },
+        () => undefined, // the query failed (auth, say): the interval's pulls report it
+      );
+      return () => unsubscribe();
+    },
+    close: stop,
+  };
+}
+
+/**
+ * The `ws` WebSocket the Convex client would use anyway, which also reports
+ * an HTTP answer to the upgrade (`refused`) and catches what the client's own
+ * event handlers throw (`failed`) instead of letting it escape the socket.
+ */
+function guardedWebSocket(hooks: { opened(): void; refused(status: number): void; failed(error: unknown): void }): typeof globalThis.WebSocket {
+  class GuardedWebSocket extends WebSocket {
+    constructor(address: string | URL, protocols?: string | string[]) {
+      super(address, protocols);
+      this.once('open', () => hooks.opened());
+      this.on('unexpected-response', (_request, response) => {
+        this.terminate(); // what ws does itself without this listener: error, then close (1006)
+        hooks.refused(response.statusCode ?? 0);
+      });
+      for (const name of ['onopen', 'onmessage', 'onerror', 'onclose'] as const) {
+        const attribute = Object.getOwnPropertyDescriptor(WebSocket.prototype, name)!;
+        Object.defineProperty(this, name, {
+          get: () => attribute.get!.call(this),
+          set: (handler: unknown) => {
+            const guarded =
+              typeof handler === 'function'
+                ? (event: unknown) => {
+                    try {
+                      handler.call(this, event);
+                    } catch (error) {
+                      hooks.failed(error);
+                    }
+                  }
+                : handler;
+            attribute.set!.call(this, guarded);
+          },
+        });
+      }
+    }
+  }
+  return GuardedWebSocket as unknown as typeof globalThis.WebSocket;
 }
 
 /** The URL without any credentials it may carry. */

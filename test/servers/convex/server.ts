@@ -8,7 +8,9 @@
  * Routes: POST /api/query, /api/mutation, /api/action (body `{path, format:
  * "convex_encoded_json", args: [args]}`), /api/function (args not wrapped,
  * kind taken from the function), /api/query_ts and /api/query_at_ts (used
- * by `consistentQuery`; every query reads the latest state here).
+ * by `consistentQuery`; every query reads the latest state here). WebSocket
+ * upgrades of /api/<version>/sync speak the sync protocol's query
+ * subscriptions, for the official `ConvexClient` (see sync-socket.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -19,6 +21,7 @@ import type { JSONValue } from 'convex/values';
 import { mintDevToken } from '../../../src/dev/token.js';
 import { TokenVerifier } from './auth.js';
 import { ConvexRuntime, type Reply, type UdfKind } from './runtime.js';
+import { SyncSockets } from './sync-socket.js';
 
 /** Convex refuses function arguments over 16 MiB. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -30,6 +33,8 @@ export interface ConvexServerOptions {
   keyDir?: string;
   /** Speed up indexed queries (see index-cache.ts); default on unless CONVOY_CONVEX_TEST_NO_INDEX=1. */
   indexCache?: boolean;
+  /** Answer the sync protocol on /api/<version>/sync (default true); false: a server without WebSocket support. */
+  webSocket?: boolean;
 }
 
 export interface ConvexTestServer {
@@ -37,6 +42,8 @@ export interface ConvexTestServer {
   url: string;
   /** A token for `user`, signed with the server's dev key. */
   mintToken(user: string, options?: { ttlSeconds?: number }): Promise<string>;
+  /** Queries clients hold live over sync WebSockets right now, each answered at least once. */
+  subscribedQueries(): number;
   /** Close the listening socket and every open connection; the data stays. */
   stop(): Promise<void>;
   /** Listen again on the same port with the same data. */
@@ -60,8 +67,9 @@ export async function startConvexServer(options: ConvexServerOptions = {}): Prom
   const keyDir = options.keyDir ?? (await mkdtemp(join(tmpdir(), 'convoy-convex-keys-')));
   const verifier = await TokenVerifier.create(keyDir);
   const runtime = await ConvexRuntime.create({ indexCache: options.indexCache ?? process.env.CONVOY_CONVEX_TEST_NO_INDEX !== '1' });
+  const sync = options.webSocket === false ? null : new SyncSockets(verifier, runtime);
   const handler = (req: IncomingMessage, res: ServerResponse) => {
-    handle(req, verifier, runtime).then(
+    handle(req, verifier, runtime, sync).then(
       (reply) => send(res, reply),
       (error: unknown) => send(res, { status: 500, body: { code: 'InternalServerError', message: String(error) } }),
     );
@@ -71,6 +79,7 @@ export async function startConvexServer(options: ConvexServerOptions = {}): Prom
   const start = async () => {
     if (server !== null) return;
     const s = createServer(handler);
+    if (sync !== null) s.on('upgrade', (req, socket, head) => sync.handleUpgrade(req, socket, head as Buffer));
     await new Promise<void>((resolve, reject) => {
       s.once('error', reject);
       s.listen(port, '127.0.0.1', () => resolve());
@@ -84,12 +93,14 @@ export async function startConvexServer(options: ConvexServerOptions = {}): Prom
     server = null;
     const closed = new Promise<void>((resolve) => s.close(() => resolve()));
     s.closeAllConnections();
+    sync?.closeAll();
     await closed;
   };
   await start();
   return {
     url: `http://127.0.0.1:${port}`,
     mintToken: (user, o) => mintDevToken({ keyDir, user, ttlSeconds: o?.ttlSeconds }),
+    subscribedQueries: () => sync?.subscribedQueries() ?? 0,
     stop,
     start,
     close: async () => {
@@ -99,7 +110,7 @@ export async function startConvexServer(options: ConvexServerOptions = {}): Prom
   };
 }
 
-async function handle(req: IncomingMessage, verifier: TokenVerifier, runtime: ConvexRuntime): Promise<Reply> {
+async function handle(req: IncomingMessage, verifier: TokenVerifier, runtime: ConvexRuntime, sync: SyncSockets | null): Promise<Reply> {
   const route = ROUTES[new URL(req.url ?? '/', 'http://localhost').pathname];
   if (route === undefined) return { status: 404, body: { code: 'NotFound', message: `no route ${req.method} ${req.url}` } };
   if (req.method !== 'POST') return { status: 405, body: { code: 'MethodNotAllowed', message: 'use POST' } };
@@ -120,7 +131,10 @@ async function handle(req: IncomingMessage, verifier: TokenVerifier, runtime: Co
   }
   const auth = await verifier.identify(req.headers.authorization);
   if (!auth.ok) return { status: auth.status, body: auth.body };
-  return await runtime.call(route, body.path, (args ?? {}) as JSONValue, auth.identity);
+  const reply = await runtime.call(route, body.path, (args ?? {}) as JSONValue, auth.identity);
+  // Anything but a query may have written: subscribed queries run again.
+  if (reply.status === 200 && route !== 'query') sync?.invalidate();
+  return reply;
 }
 
 /** The whole body, or null once it passes MAX_BODY_BYTES (the rest is drained, not kept). */
