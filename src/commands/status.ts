@@ -29,7 +29,7 @@ export async function statusCommand(_options: StatusOptions, ctx: Context): Prom
   ctx.reporter.result(value, () => {
     const { color } = ctx.reporter;
     const now = ctx.now();
-    const backend = value.backend ? `${value.backend.kind} ${value.backend.url ?? '(no URL set)'}` : 'not configured (convoy init --convex <url>)';
+    const backend = value.backend ? `${value.backend.kind} ${value.backend.url ?? '(no URL set)'}` : 'not configured (convoy init --convex <url> or --supabase <url>)';
     const rows = [
       ['backend', backend],
       ['pending', String(counts.pending)],

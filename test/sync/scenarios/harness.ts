@@ -1,7 +1,18 @@
 /**
- * Scenario harness: one local Convex server (the project's own functions in
- * the convex-test runtime, over a real socket) and any number of replicas,
- * each a real SQLite file with a real ConvexHttpClient-backed backend.
+ * Scenario harness: one local server per backend kind and test file, and any
+ * number of replicas, each a real SQLite file with a real backend adapter:
+ *
+ * - convex: the project's own functions in the convex-test runtime, over a
+ *   real socket, called with ConvexHttpClient;
+ * - supabase: the project's SQL in PGlite (or DATABASE_URL's PostgreSQL)
+ *   behind the local PostgREST-like server, called with supabase-js.
+ *
+ * Every scenario file runs against each kind:
+ *
+ *   describe.each(SCENARIO_BACKENDS)('%s', (kind) => {
+ *     const scenario = useScenario(kind);
+ *     it(...);
+ *   });
  */
 import { ConvexHttpClient } from 'convex/browser';
 import { afterAll, beforeAll } from 'vitest';
@@ -9,10 +20,16 @@ import { api } from '../../../convex/_generated/api.js';
 import { addTask, changeTask, listTasks, type TaskInput } from '../../../src/db/tasks.js';
 import type { Backend } from '../../../src/sync/backend.js';
 import { createConvexBackend } from '../../../src/sync/backends/convex.js';
+import { createSupabaseBackend } from '../../../src/sync/backends/supabase.js';
 import { syncOnce, type SyncOptions } from '../../../src/sync/engine.js';
 import type { Fields } from '../../../src/sync/protocol.js';
-import { startConvexServer, type ConvexTestServer } from '../../servers/convex/server.js';
+import { startConvexServer } from '../../servers/convex/server.js';
+import { startSupabaseServer } from '../../servers/supabase/server.js';
+import { supabaseWebClient } from '../../servers/supabase/web-client.js';
 import { rows, testContext, type TestContext } from '../../helpers/replica.js';
+
+export const SCENARIO_BACKENDS = ['convex', 'supabase'] as const;
+export type ScenarioBackend = (typeof SCENARIO_BACKENDS)[number];
 
 export interface TestReplica {
   ctx: TestContext;
@@ -33,32 +50,83 @@ export interface WebClient {
 /** Wrap a backend (e.g. to drop a response or act during a push). */
 export type BackendWrapper = (backend: Backend) => Backend;
 
+/** A running local server of either kind. */
+export interface ScenarioServer {
+  url: string;
+  /** A backend adapter acting as `user`. */
+  backend(user: string): Promise<Backend>;
+  /** A web app writing directly, as `user`. */
+  web(user: string): Promise<WebClient>;
+  /** Close the listening socket (clients see it unreachable); the data stays. */
+  stop(): Promise<void>;
+  /** Listen again on the same port with the same data. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
 export interface Scenario {
-  server: ConvexTestServer;
+  readonly kind: ScenarioBackend;
+  readonly server: ScenarioServer;
   replica(options?: { user?: string; wrap?: BackendWrapper }): Promise<TestReplica>;
   /** A web app writing directly through the "web side" functions. */
   web(user?: string): Promise<WebClient>;
+  /** Another, empty server of the same kind (the caller closes it). */
+  startServer(): Promise<ScenarioServer>;
 }
 
-/** Start one server for the test file; stopped after all its tests. */
-export function useScenario(): Scenario {
-  let server: ConvexTestServer;
+const TIMEOUT_MS = 5_000;
+/** PGlite is PostgreSQL compiled to WebAssembly: a 500-op push can take seconds on a busy machine. */
+const SUPABASE_TIMEOUT_MS = 30_000;
+
+/** A local server of `kind`, behind the adapter the CLI would use. */
+export async function startScenarioServer(kind: ScenarioBackend): Promise<ScenarioServer> {
+  if (kind === 'convex') {
+    const server = await startConvexServer();
+    return {
+      ...server,
+      backend: async (user) => createConvexBackend({ url: server.url, token: await server.mintToken(user), timeoutMs: TIMEOUT_MS }),
+      async web(user) {
+        const client = new ConvexHttpClient(server.url, { logger: false });
+        client.setAuth(await server.mintToken(user));
+        return {
+          createTask: (recordId, fields) => client.mutation(api.web.createTask, { recordId, fields } as never),
+          updateTask: (recordId, fields) => client.mutation(api.web.updateTask, { recordId, fields } as never),
+          updateProject: (recordId, fields) => client.mutation(api.web.updateProject, { recordId, fields } as never),
+        };
+      },
+    };
+  }
+  const server = await startSupabaseServer();
+  return {
+    url: server.url,
+    stop: server.stop,
+    start: server.start,
+    close: server.close,
+    backend: async (user) =>
+      createSupabaseBackend({ url: server.url, anonKey: server.anonKey, accessToken: await server.mintToken(user), timeoutMs: SUPABASE_TIMEOUT_MS }),
+    web: async (user) => supabaseWebClient(server.url, server.anonKey, await server.mintToken(user)),
+  };
+}
+
+/** Start one server of `kind` for the enclosing describe block; stopped after its tests. */
+export function useScenario(kind: ScenarioBackend = 'convex'): Scenario {
+  let server: ScenarioServer;
   beforeAll(async () => {
-    server = await startConvexServer();
+    server = await startScenarioServer(kind);
   });
   afterAll(async () => {
     await server?.close();
   });
   return {
+    kind,
     get server() {
       return server;
     },
     async replica({ user = 'alice', wrap } = {}) {
-      const token = await server.mintToken(user);
       const ctx = testContext({
         json: true,
         backendFactory: async () => {
-          const backend = createConvexBackend({ url: server.url, token, timeoutMs: 5_000 });
+          const backend = await server.backend(user);
           return wrap ? wrap(backend) : backend;
         },
       });
@@ -73,14 +141,7 @@ export function useScenario(): Scenario {
         outbox: () => rows(replica(), 'outbox'),
       };
     },
-    async web(user = 'alice') {
-      const client = new ConvexHttpClient(server.url, { logger: false });
-      client.setAuth(await server.mintToken(user));
-      return {
-        createTask: (recordId, fields) => client.mutation(api.web.createTask, { recordId, fields } as never),
-        updateTask: (recordId, fields) => client.mutation(api.web.updateTask, { recordId, fields } as never),
-        updateProject: (recordId, fields) => client.mutation(api.web.updateProject, { recordId, fields } as never),
-      };
-    },
+    web: (user = 'alice') => server.web(user),
+    startServer: () => startScenarioServer(kind),
   };
 }

@@ -1,0 +1,196 @@
+/**
+ * The Supabase backend: the `Backend` interface over the official
+ * `@supabase/supabase-js` client's `rpc`, calling the SQL functions in
+ * supabase/migrations (convoy_push, convoy_pull, convoy_head) as the signed-in
+ * user, so row-level security applies. The only file in src/ that imports
+ * supabase-js; create-backend.ts imports it dynamically, so `convoy add`
+ * never loads the SDK.
+ *
+ * Credentials: the project's anon key (the `apikey` header) and the user's
+ * access token (the `Authorization` header, through supabase-js's
+ * `accessToken` option), renewed with the refresh token when one is set
+ * (supabase-session.ts).
+ *
+ * Errors are classified here, once: unreachable or timed out → offline
+ * (retryable); refused anon key, access token or refresh token → auth (exit
+ * 5); convoy's functions missing from the project → not retryable, saying to
+ * apply the migrations; 408/429/5xx → retryable; any other refusal → not.
+ */
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import ws from 'ws';
+import { BackendError, ConfigError } from '../../errors.js';
+import type { Backend } from '../backend.js';
+import type { PullPage, PullRequest, PushBatch, PushResult } from '../protocol.js';
+import { describeCause, SupabaseSession, type SessionTokens } from './supabase-session.js';
+
+export const DEFAULT_TIMEOUT_MS = 20_000;
+
+export interface SupabaseBackendOptions {
+  /** Project URL, e.g. https://abcdefghijklmnop.supabase.co or http://127.0.0.1:54321. */
+  url: string;
+  /** The project's anon (public) key. */
+  anonKey: string;
+  /** The user's access token (a Supabase Auth JWT); null calls as anon (refused) unless a refresh token gets one. */
+  accessToken: string | null;
+  /** Renews the access token when it is about to expire or is refused. */
+  refreshToken?: string | null;
+  /** Called with the new pair after each renewal (Supabase rotates refresh tokens: store both). */
+  onTokens?: (tokens: SessionTokens) => void;
+  /** Per-request limit, including reading the response; default 20 s. */
+  timeoutMs?: number;
+  /** fetch to use (tests); default the global one. */
+  fetch?: typeof fetch;
+}
+
+/** What postgrest-js hands back for one call. */
+interface RpcOutcome {
+  data: unknown;
+  error: { message?: string; code?: string; details?: string | null; hint?: string | null } | null;
+  status: number;
+  timedOut: boolean;
+}
+
+/** Create the backend. Throws ConfigError for a URL or key the client cannot use. Opens no connection. */
+export function createSupabaseBackend(options: SupabaseBackendOptions): Backend {
+  const url = options.url.trim().replace(/\/+$/, '');
+  if (!options.anonKey) throw new ConfigError('supabase.anonKey is not set; give the project’s anon key (convoy init --supabase <url> --anon-key <key>)');
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const session = new SupabaseSession({
+    url,
+    anonKey: options.anonKey,
+    accessToken: options.accessToken,
+    refreshToken: options.refreshToken ?? null,
+    onRefresh: options.onTokens,
+    timeoutMs,
+    fetch: fetchImpl,
+  });
+  const rpc = new Rpc(connect(options, url, session, fetchImpl), session, safeUrl(url), timeoutMs);
+  return {
+    kind: 'supabase',
+    url: rpc.url,
+    push: async (batch: PushBatch) => expectShape<PushResult>(await rpc.call('convoy_push', { batch }), 'results', rpc.url),
+    pull: async (request: PullRequest) =>
+      expectShape<PullPage>(await rpc.call('convoy_pull', { p_table: request.table, p_cursor: request.cursor, p_limit: request.limit }), 'changes', rpc.url),
+    ping: async () => {
+      expectShape(await rpc.call('convoy_head', {}), 'headVersion', rpc.url);
+    },
+    close: () => rpc.close(),
+  };
+}
+
+/** The supabase-js client, sending the session's access token. Throws ConfigError for an unusable URL. */
+function connect(options: SupabaseBackendOptions, url: string, session: SupabaseSession, fetchImpl: typeof fetch): SupabaseClient {
+  try {
+    return createClient(url, options.anonKey, {
+      accessToken: async () => session.accessToken,
+      // Node 20 has no global WebSocket; supabase-js's realtime client needs one to be constructed.
+      realtime: { transport: ws as never },
+      global: { fetch: fetchImpl },
+    });
+  } catch (error) {
+    throw new ConfigError(`supabase.url ${JSON.stringify(options.url)} is not usable: ${(error as Error).message}`);
+  }
+}
+
+/** Calls of convoy's SQL functions, with a deadline, one renewal on a refused token, and classified errors. */
+class Rpc {
+  #closed = false;
+
+  constructor(
+    private readonly client: SupabaseClient,
+    private readonly session: SupabaseSession,
+    readonly url: string,
+    private readonly timeoutMs: number,
+  ) {}
+
+  async call(fn: string, args: object): Promise<unknown> {
+    if (this.#closed) throw new BackendError('the Supabase backend was closed', { retryable: false });
+    await this.session.ensureFresh();
+    let outcome = await this.#once(fn, args);
+    // An access token refused although it looked fresh (clock skew, rotated secret): renew once.
+    if (outcome.status === 401 && this.session.canRefresh && !isGatewayRefusal(outcome)) {
+      await this.session.refresh();
+      outcome = await this.#once(fn, args);
+    }
+    if (outcome.error !== null || outcome.status === 0) throw toBackendError(outcome, this.url, this.timeoutMs);
+    return outcome.data;
+  }
+
+  async #once(fn: string, args: object): Promise<RpcOutcome> {
+    const deadline = AbortSignal.timeout(this.timeoutMs);
+    const { data, error, status } = await this.client.rpc(fn, args).abortSignal(deadline);
+    return { data, error, status, timedOut: deadline.aborted };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.client.realtime.disconnect();
+  }
+}
+
+/** The URL without any credentials it may carry. */
+function safeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString().replace(/\/+$/, '');
+  } catch {
+    return url;
+  }
+}
+
+/** A 401 from the API gateway about the anon key (renewing the user's token cannot help). */
+function isGatewayRefusal(outcome: RpcOutcome): boolean {
+  return /API key/i.test(outcome.error?.message ?? '');
+}
+
+/** The answer, if it is the object a convoy function returns (`key` present); else a clear error. */
+function expectShape<T>(data: unknown, key: string, url: string): T {
+  if (typeof data === 'object' && data !== null && key in data) return data as T;
+  throw new BackendError(`${url} answered something other than convoy's functions do (no "${key}"): check supabase.url`, { retryable: false });
+}
+
+const AUTH_HELP = 'give a current one (convoy config set supabase.accessToken -, or CONVOY_SUPABASE_TOKEN), or set supabase.refreshToken so convoy renews it';
+
+/** Classify a failed call. */
+export function toBackendError(outcome: RpcOutcome, url: string, timeoutMs: number): BackendError {
+  const { status, error } = outcome;
+  const message = error?.message ?? '';
+  const what = error?.code ? `${error.code}: ${message}` : message;
+  if (status === 0) {
+    const why = outcome.timedOut ? `no answer within ${timeoutMs} ms` : transportCause(error);
+    return new BackendError(`cannot reach Supabase at ${url}: ${why}`, { retryable: true, offline: true });
+  }
+  if (status === 401 || status === 403) {
+    const text = isGatewayRefusal(outcome)
+      ? `Supabase refused the anon key (${message}): check supabase.anonKey (the project's anon/publishable key)`
+      : /JWT expired/i.test(message)
+        ? `the Supabase access token has expired; ${AUTH_HELP}`
+        : `Supabase refused the call as unauthenticated (HTTP ${status}, ${what}); ${AUTH_HELP}`;
+    return new BackendError(text, { retryable: false, auth: true });
+  }
+  if (status === 404 && (error?.code === 'PGRST202' || error?.code === '42883')) {
+    return new BackendError(
+      `convoy's functions are missing from the Supabase project at ${url} (${what}); apply supabase/migrations (supabase db push)`,
+      { retryable: false },
+    );
+  }
+  if (status < 300) return new BackendError(`${url} answered something that is not JSON (${message.slice(0, 100)}); check supabase.url`, { retryable: false });
+  const detail = what.length > 300 ? `${what.slice(0, 300)}…` : what;
+  if (status === 408 || status === 429 || status >= 500) {
+    return new BackendError(`Supabase answered HTTP ${status}: ${detail}`, { retryable: true });
+  }
+  if (status === 404) return new BackendError(`no Supabase API at ${url} (HTTP 404: ${detail}); check supabase.url`, { retryable: false });
+  return new BackendError(`Supabase refused the call (HTTP ${status}): ${detail}`, { retryable: false });
+}
+
+/** postgrest-js reports a fetch failure's cause in its details: "Caused by: Error: <message> (<CODE>)". */
+function transportCause(error: RpcOutcome['error']): string {
+  const details = error?.details ?? '';
+  const code = /^Caused by: .*\(([A-Z][A-Z0-9_]+)\)$/m.exec(details)?.[1];
+  const cause = /^Caused by: \w+: (.+)$/m.exec(details)?.[1];
+  return code ?? cause ?? describeCause({ cause: { message: error?.message } });
+}

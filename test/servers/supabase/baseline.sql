@@ -1,0 +1,58 @@
+-- The minimal part of a Supabase database that convoy's migrations rely on,
+-- for the local test server: the API roles, auth.users, and auth.uid() /
+-- auth.role() / auth.jwt() reading request.jwt.claims as Supabase's do, plus
+-- Supabase's default privileges in public (everything to anon too, which the
+-- migrations must take back). Idempotent: roles are per cluster, and several
+-- test databases may share one cluster (DATABASE_URL).
+
+do $$
+declare
+  r text;
+begin
+  foreach r in array array['anon', 'authenticated', 'service_role'] loop
+    begin
+      execute format('create role %I nologin noinherit', r);
+    exception when duplicate_object or unique_violation then null;
+    end;
+  end loop;
+  alter role service_role bypassrls;
+  -- The connecting user switches to these roles per request (PostgREST's authenticator).
+  if not (select rolsuper from pg_roles where rolname = current_user) then
+    execute format('grant anon, authenticated, service_role to %I', current_user);
+  end if;
+end $$;
+
+create schema if not exists auth;
+grant usage on schema auth to anon, authenticated, service_role;
+grant usage on schema public to anon, authenticated, service_role;
+
+create table if not exists auth.users (
+  id uuid primary key,
+  email text,
+  created_at timestamptz not null default now()
+);
+
+create or replace function auth.uid() returns uuid language sql stable as $$
+  select coalesce(
+    nullif(current_setting('request.jwt.claim.sub', true), ''),
+    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')
+  )::uuid
+$$;
+
+create or replace function auth.role() returns text language sql stable as $$
+  select coalesce(
+    nullif(current_setting('request.jwt.claim.role', true), ''),
+    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role')
+  )::text
+$$;
+
+create or replace function auth.jwt() returns jsonb language sql stable as $$
+  select coalesce(
+    nullif(current_setting('request.jwt.claim', true), ''),
+    nullif(current_setting('request.jwt.claims', true), '')
+  )::jsonb
+$$;
+
+alter default privileges in schema public grant all on tables to anon, authenticated, service_role;
+alter default privileges in schema public grant all on functions to anon, authenticated, service_role;
+alter default privileges in schema public grant all on sequences to anon, authenticated, service_role;

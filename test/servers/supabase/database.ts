@@ -1,0 +1,154 @@
+/**
+ * The Postgres behind the local Supabase server: PGlite (in-process, one
+ * connection) or a real PostgreSQL server (a pool; each test server gets a
+ * fresh database of its own, dropped on close). Either way the Supabase
+ * baseline (baseline.sql) and then supabase/migrations/*.sql are loaded.
+ * Test harness only.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const MIGRATIONS = join(ROOT, 'supabase', 'migrations');
+const BASELINE = fileURLToPath(new URL('./baseline.sql', import.meta.url));
+
+export interface Row {
+  [column: string]: unknown;
+}
+
+/** One connection's view: parameters are $1, $2, … */
+export interface SqlSession {
+  query(sql: string, params?: unknown[]): Promise<Row[]>;
+}
+
+export interface Database {
+  readonly kind: 'pglite' | 'postgres';
+  /** Run `fn` in a transaction on a connection of its own; commit if it resolves, roll back if it throws. */
+  transaction<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
+  /** One statement outside any explicit transaction. */
+  query(sql: string, params?: unknown[]): Promise<Row[]>;
+  /** A dedicated connection (real PostgreSQL only: concurrency tests). */
+  connect(): Promise<SqlSession & { release(): void }>;
+  close(): Promise<void>;
+}
+
+/** baseline.sql, then every migration in file-name order. */
+export function schemaScripts(): { name: string; sql: string }[] {
+  const migrations = readdirSync(MIGRATIONS)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()
+    .map((f) => ({ name: `supabase/migrations/${f}`, sql: readFileSync(join(MIGRATIONS, f), 'utf8') }));
+  return [{ name: 'baseline.sql', sql: readFileSync(BASELINE, 'utf8') }, ...migrations];
+}
+
+async function loadSchema(exec: (sql: string) => Promise<unknown>): Promise<void> {
+  for (const script of schemaScripts()) {
+    try {
+      await exec(script.sql);
+    } catch (error) {
+      throw new Error(`loading ${script.name}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+}
+
+/**
+ * PGlite with the schema loaded. The loaded data directory is cached in
+ * .convoy-tmp (keyed by the SQL and the PGlite version), so later starts
+ * skip initdb and the migrations.
+ */
+export async function openPglite(): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const version = JSON.parse(readFileSync(join(ROOT, 'node_modules/@electric-sql/pglite/package.json'), 'utf8')).version as string;
+  const hash = createHash('sha256').update(version);
+  for (const s of schemaScripts()) hash.update(s.name).update(s.sql);
+  const cacheDir = join(ROOT, '.convoy-tmp');
+  const cacheFile = join(cacheDir, `pglite-${hash.digest('hex').slice(0, 16)}.tar.gz`);
+  let db: PGlite;
+  if (existsSync(cacheFile)) {
+    db = await PGlite.create({ loadDataDir: new Blob([readFileSync(cacheFile)]), relaxedDurability: true });
+  } else {
+    db = await PGlite.create({ relaxedDurability: true });
+    await loadSchema((sql) => db.exec(sql));
+    const dump = await db.dumpDataDir('gzip');
+    mkdirSync(cacheDir, { recursive: true });
+    const tmp = `${cacheFile}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
+    renameSync(tmp, cacheFile);
+    // Snapshots of older SQL are never used again.
+    for (const old of readdirSync(cacheDir).filter((f) => /^pglite-[0-9a-f]{16}\.tar\.gz$/.test(f) && join(cacheDir, f) !== cacheFile)) {
+      rmSync(join(cacheDir, old), { force: true });
+    }
+  }
+  return {
+    kind: 'pglite',
+    transaction: (fn) => db.transaction((tx) => fn({ query: async (sql, params) => (await tx.query<Row>(sql, params)).rows })),
+    query: async (sql, params) => (await db.query<Row>(sql, params)).rows,
+    connect: () => Promise.reject(new Error('PGlite has a single connection; use real PostgreSQL (DATABASE_URL) for this')),
+    close: () => db.close(),
+  };
+}
+
+/**
+ * A fresh database on the PostgreSQL server at `url` (the role needs
+ * CREATEDB and, unless superuser, CREATEROLE the first time), with the
+ * schema loaded; `close` drops it.
+ */
+export async function openPostgres(url: string): Promise<Database> {
+  const name = `convoy_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  const pool = new pg.Pool({ connectionString: target.toString(), max: 10 });
+  pool.on('error', () => {
+    // An idle client lost its connection (server stopped): the next query reports it.
+  });
+  try {
+    await loadSchema((sql) => pool.query(sql));
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  const query = async (sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows as Row[];
+  return {
+    kind: 'postgres',
+    query,
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        const result = await fn({ query: async (sql, params) => (await client.query(sql, params)).rows as Row[] });
+        await client.query('commit');
+        return result;
+      } catch (error) {
+        await client.query('rollback').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async connect() {
+      const client = await pool.connect();
+      return { query: async (sql, params) => (await client.query(sql, params)).rows as Row[], release: () => client.release() };
+    },
+    async close() {
+      await pool.end();
+      const drop = new pg.Client({ connectionString: url });
+      await drop.connect();
+      try {
+        await drop.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await drop.end();
+      }
+    },
+  };
+}
