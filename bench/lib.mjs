@@ -220,3 +220,102 @@ export function textTable(rows) {
 export function log(message) {
   process.stderr.write(`[bench] ${message}\n`);
 }
+
+// ---- Helpers for the sync sections (push, pull, mark-synced, daemon) ----
+
+export const HTTP_PROBE = join(ROOT, 'bench', 'http-probe.cjs');
+export const WORKERS = join(ROOT, 'bench', 'workers');
+
+/**
+ * CPU time (ms, user + system) a live process has used so far, from
+ * /proc/<pid>/stat, or null off Linux or once it is gone. Coarse (one clock
+ * tick) but it needs nothing from the process itself: the bench reads the
+ * daemon's and the local server's CPU this way.
+ */
+export function processCpuMs(pid) {
+  if (process.platform !== 'linux') return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[0] is field 3 (state); utime is field 14, stime field 15.
+    return (Number(fields[11]) + Number(fields[12])) * tickMs();
+  } catch {
+    return null;
+  }
+}
+
+// Packages the CLI bundle also leaves external (scripts/build.mjs).
+const WORKER_EXTERNAL = ['better-sqlite3', 'conf', 'convex', '@supabase/supabase-js', 'ink', 'react', 'jose', 'ws'];
+const WORKER_BUNDLES = join(ROOT, 'node_modules', '.cache', 'convoy-bench');
+const bundles = new Map();
+
+/**
+ * Bundle a TypeScript worker from bench/workers/ with esbuild, the way
+ * scripts/build.mjs bundles the CLI (our code, drizzle and uuid inlined), so
+ * its time and memory compare with the shipped program's: under tsx the same
+ * worker starts ~45 MB heavier. The bundle goes under node_modules/.cache so
+ * that external packages resolve and src/db/migrate.ts finds drizzle/ by
+ * walking up. Built once per bench run.
+ */
+async function workerBundle(name) {
+  if (!bundles.has(name)) {
+    const outfile = join(WORKER_BUNDLES, name.replace(/\.ts$/, '.mjs'));
+    const { build } = await import('esbuild');
+    bundles.set(
+      name,
+      build({
+        entryPoints: [join(WORKERS, name)],
+        outfile,
+        bundle: true,
+        format: 'esm',
+        platform: 'node',
+        target: 'node20',
+        external: WORKER_EXTERNAL,
+        logLevel: 'warning',
+      }).then(() => outfile),
+    );
+  }
+  return await bundles.get(name);
+}
+
+/**
+ * Run a TypeScript worker from bench/workers/ (bundled, with the rusage
+ * probe) and parse its result: the last stdout line, `RESULT {json}`.
+ * Throws with the worker's stderr when it fails or prints no result.
+ */
+export async function runWorker(name, input, options = {}) {
+  const args = ['--require', PROBE, await workerBundle(name), JSON.stringify(input)];
+  const result = await runTimed(process.execPath, args, { ...options, capture: true });
+  const line = result.stdout.toString('utf8').trim().split('\n').at(-1) ?? '';
+  if (result.code !== 0 || !line.startsWith('RESULT ')) {
+    throw new Error(`worker ${name} exited ${result.code ?? result.signal}: ${result.stderr.trim().split('\n').slice(-8).join(' | ')}`);
+  }
+  return { ...result, output: JSON.parse(line.slice('RESULT '.length)) };
+}
+
+/** Values of the section flags (`--idle-seconds=N` …) claimed by claimSectionFlags. */
+export const sectionFlags = {};
+
+/**
+ * Take the sections' own `--name=N` flags out of process.argv, validated, into
+ * `sectionFlags` (camelCase keys), defaults filled in. Called by
+ * sections/index.mjs when run.mjs imports it, i.e. before run.mjs parses argv:
+ * run.mjs knows only its own options and refuses any other flag.
+ * `declared` maps flag names to { default, min }.
+ */
+export function claimSectionFlags(declared) {
+  const keyOf = (name) => name.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+  for (const [name, spec] of Object.entries(declared)) sectionFlags[keyOf(name)] = spec.default;
+  const rest = process.argv.slice(2).filter((arg) => {
+    const flag = /^--([a-z-]+)=(.*)$/.exec(arg);
+    const spec = flag && declared[flag[1]];
+    if (!spec) return true;
+    if (!/^\d+$/.test(flag[2]) || Number(flag[2]) < spec.min) {
+      process.stderr.write(`bench: --${flag[1]} must be a whole number of at least ${spec.min}\n`);
+      process.exit(2);
+    }
+    sectionFlags[keyOf(flag[1])] = Number(flag[2]);
+    return false;
+  });
+  process.argv.splice(2, process.argv.length - 2, ...rest);
+}
