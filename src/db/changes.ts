@@ -8,11 +8,11 @@ import type { Fields } from '../sync/protocol.js';
 import { pickSynced, type SyncTableSpec } from '../sync/registry.js';
 import type { Replica } from './open.js';
 import { outbox } from './schema.js';
-import { compiled, type Run } from './statements.js';
+import { compiled, type Compiled } from './statements.js';
 
 type Row = Record<string, unknown>;
 
-function insertRowStatement(replica: Replica, spec: SyncTableSpec): Run {
+function insertRowStatement(replica: Replica, spec: SyncTableSpec): Compiled {
   return compiled(replica, `insert:${spec.name}`, () => {
     const values: Row = {};
     for (const key of Object.keys(getTableColumns(spec.table))) values[key] = sql.placeholder(key);
@@ -20,7 +20,7 @@ function insertRowStatement(replica: Replica, spec: SyncTableSpec): Run {
   });
 }
 
-function insertOpStatement(replica: Replica): Run {
+function insertOpStatement(replica: Replica): Compiled {
   return compiled(replica, 'insert:outbox', () =>
     replica.db.insert(outbox).values({
       op: sql.placeholder('op'),
@@ -44,7 +44,7 @@ export interface NewOp {
 
 /** Append one op to the outbox. Not transactional by itself: call inside `replica.write()`. */
 export function enqueueOp(replica: Replica, op: NewOp): void {
-  insertOpStatement(replica)({ ...op, fields: JSON.stringify(op.fields) });
+  insertOpStatement(replica).run({ ...op, fields: JSON.stringify(op.fields) });
 }
 
 /**
@@ -53,7 +53,7 @@ export function enqueueOp(replica: Replica, op: NewOp): void {
  * Not transactional by itself: call inside `replica.write()`.
  */
 export function insertRecord(replica: Replica, spec: SyncTableSpec, row: Row): void {
-  insertRowStatement(replica, spec)({ ...row, serverId: null, serverVersion: null, syncStatus: 'pending' });
+  insertRowStatement(replica, spec).run({ ...row, serverId: null, serverVersion: null, syncStatus: 'pending' });
   enqueueOp(replica, {
     op: 'create',
     tableName: spec.name,

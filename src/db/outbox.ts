@@ -10,6 +10,7 @@ import { enqueueOp, withDefaults } from './changes.js';
 import { recordConflicts } from './conflicts.js';
 import type { Replica } from './open.js';
 import { refreshSyncStatus } from './record-status.js';
+import { compiled } from './statements.js';
 import { outbox, type OutboxRow } from './schema.js';
 
 /** Attempts (server rejections) before an op is marked failed. */
@@ -26,24 +27,37 @@ export function duePendingOps(replica: Replica, limit: number, now: number): Out
     .all();
 }
 
-/** Fields touched by queued ops of one record with seq above `afterSeq`. */
+// Compiled once per connection: recording results runs per pushed op, and
+// 50,000 ops must stay cheap (and linear).
+
+/** Fields touched by queued ops of the same record with a higher seq (edits made during the push). */
 function newerPendingFields(replica: Replica, op: OutboxRow): Set<string> {
-  const newer = replica.db
-    .select({ fields: outbox.fields })
-    .from(outbox)
-    .where(and(eq(outbox.tableName, op.tableName), eq(outbox.recordId, op.recordId), gt(outbox.seq, op.seq)))
-    .all();
+  const newer = compiled(replica, 'outbox:newer', () =>
+    replica.db
+      .select({ fields: outbox.fields })
+      .from(outbox)
+      .where(and(eq(outbox.recordId, sql.placeholder('recordId')), eq(outbox.tableName, sql.placeholder('tableName')), gt(outbox.seq, sql.placeholder('seq')))),
+  ).all<{ fields: string }>({ recordId: op.recordId, tableName: op.tableName, seq: op.seq });
   return new Set(newer.flatMap((row) => Object.keys(JSON.parse(row.fields) as Fields)));
 }
 
-/** Set the record's server version (never backwards) and adopt server-kept field values. */
+function deleteOp(replica: Replica, seq: number): void {
+  compiled(replica, 'outbox:delete', () => replica.db.delete(outbox).where(eq(outbox.seq, sql.placeholder('seq')))).run({ seq });
+}
+
+/**
+ * Set the record's server version (never backwards) and adopt server-kept
+ * field values. One statement per set of adopted fields (almost always the
+ * same few sets), so it is compiled once and reused.
+ */
 function adoptServerState(replica: Replica, spec: SyncTableSpec, recordId: string, version: number, adopt: Fields): void {
-  const column = getTableColumns(spec.table).serverVersion!;
-  replica.db
-    .update(spec.table)
-    .set({ ...adopt, serverVersion: sql`max(coalesce(${column}, 0), ${version})` })
-    .where(eq(spec.table.id, recordId))
-    .run();
+  const fields = Object.keys(adopt).sort();
+  compiled(replica, `adopt:${spec.name}:${fields.join(',')}`, () => {
+    const column = getTableColumns(spec.table).serverVersion!;
+    const set: Record<string, unknown> = Object.fromEntries(fields.map((f) => [f, sql.placeholder(f)]));
+    set.serverVersion = sql`max(coalesce(${column}, 0), ${sql.placeholder('#version')})`;
+    return replica.db.update(spec.table).set(set).where(eq(spec.table.id, sql.placeholder('#id')));
+  }).run({ ...adopt, '#version': version, '#id': recordId });
 }
 
 export interface PushTally {
@@ -84,7 +98,7 @@ export function recordPushResults(replica: Replica, ops: OutboxRow[], results: O
       if (result.status === 'rejected') recordRejection(replica, op, result.reason, now, tally);
       else {
         const effect = effectOfResult(result, newerPendingFields(replica, op));
-        replica.db.delete(outbox).where(eq(outbox.seq, op.seq)).run();
+        deleteOp(replica, op.seq);
         adoptServerState(replica, spec, op.recordId, result.version, withDefaults(spec, effect.adopt, false));
         recordConflicts(replica, op, effect.conflicts, now);
         tally.pushed++;

@@ -5,10 +5,10 @@
 import { eq, sql } from 'drizzle-orm';
 import type { SyncTableSpec } from '../sync/registry.js';
 import type { Replica } from './open.js';
-import { compiled, type Run } from './statements.js';
+import { compiled, type Compiled } from './statements.js';
 
 /** Failed beats pending beats an open conflict beats synced. */
-function statement(replica: Replica, spec: SyncTableSpec): Run {
+function statement(replica: Replica, spec: SyncTableSpec): Compiled {
   return compiled(replica, `status:${spec.name}`, () => {
     const id = sql.placeholder('id');
     const name = spec.name;
@@ -23,5 +23,5 @@ function statement(replica: Replica, spec: SyncTableSpec): Run {
 
 /** Recompute one record's sync status. Idempotent; call inside the transaction that changed its ops. */
 export function refreshSyncStatus(replica: Replica, spec: SyncTableSpec, recordId: string): void {
-  statement(replica, spec)({ id: recordId });
+  statement(replica, spec).run({ id: recordId });
 }

@@ -10,13 +10,13 @@ import type { SyncTableSpec } from '../sync/registry.js';
 import { withDefaults } from './changes.js';
 import type { Replica } from './open.js';
 import { outbox, syncState } from './schema.js';
-import { compiled, type Run } from './statements.js';
+import { compiled, type Compiled } from './statements.js';
 
 /**
  * The fast path for records without queued local ops: insert, or overwrite
  * every synced field, but only with a newer server version than the row has.
  */
-function upsertStatement(replica: Replica, spec: SyncTableSpec): Run {
+function upsertStatement(replica: Replica, spec: SyncTableSpec): Compiled {
   return compiled(replica, `upsert:${spec.name}`, () => {
     const columns = getTableColumns(spec.table);
     const values: Record<string, unknown> = {};
@@ -75,7 +75,7 @@ export function applyPulledPage(replica: Replica, spec: SyncTableSpec, page: Pul
       // Our own pushes come back in pulls; they change nothing and are not counted.
       applied += pending
         ? mergeInto(replica, spec, change.recordId, change.version, mergeRemote(fields, pending))
-        : upsert({ ...fields, id: change.recordId, serverId: null, serverVersion: change.version, syncStatus: 'synced', updatedAt: now }).changes;
+        : upsert.run({ ...fields, id: change.recordId, serverId: null, serverVersion: change.version, syncStatus: 'synced', updatedAt: now }).changes;
     }
     const done = !page.hasMore;
     replica.db

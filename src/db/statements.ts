@@ -9,13 +9,19 @@ import type Database from 'better-sqlite3';
 import { is, Param, Placeholder } from 'drizzle-orm';
 import type { Replica } from './open.js';
 
-export type Run = (values: Record<string, unknown>) => Database.RunResult;
+type Values = Record<string, unknown>;
+
+/** A compiled statement: `run` for writes, `all` for reads (rows keyed by column name). */
+export interface Compiled {
+  run(values: Values): Database.RunResult;
+  all<T = Record<string, unknown>>(values: Values): T[];
+}
 
 interface ToSql {
   toSQL(): { sql: string; params: unknown[] };
 }
 
-const cache = new WeakMap<Replica, Map<string, Run>>();
+const cache = new WeakMap<Replica, Map<string, Compiled>>();
 
 const toDriver = (value: unknown) => (value === undefined ? null : typeof value === 'boolean' ? Number(value) : value);
 
@@ -23,11 +29,11 @@ const toDriver = (value: unknown) => (value === undefined ? null : typeof value 
  * The statement cached under `key` for this connection, built on first use
  * from a drizzle query whose varying values are `sql.placeholder(name)`s.
  */
-export function compiled(replica: Replica, key: string, build: () => ToSql): Run {
+export function compiled(replica: Replica, key: string, build: () => ToSql): Compiled {
   let byKey = cache.get(replica);
   if (!byKey) cache.set(replica, (byKey = new Map()));
-  let run = byKey.get(key);
-  if (!run) {
+  let statement = byKey.get(key);
+  if (!statement) {
     const { sql, params } = build().toSQL();
     const stmt = replica.sqlite.prepare(sql);
     // Each parameter is a named placeholder, bare or wrapped in a column's Param
@@ -41,8 +47,12 @@ export function compiled(replica: Replica, key: string, build: () => ToSql): Run
       }
       return { value: toDriver(p) };
     });
-    run = (values) => stmt.run(...slots.map((slot) => (slot.name === undefined ? slot.value : slot.encode(values[slot.name]))));
-    byKey.set(key, run);
+    const bind = (values: Values) => slots.map((slot) => (slot.name === undefined ? slot.value : slot.encode(values[slot.name])));
+    statement = {
+      run: (values) => stmt.run(...bind(values)),
+      all: <T>(values: Values) => stmt.all(...bind(values)) as T[],
+    };
+    byKey.set(key, statement);
   }
-  return run;
+  return statement;
 }
