@@ -73,9 +73,16 @@ export function applyPulledPage(replica: Replica, spec: SyncTableSpec, page: Pul
       const pending = queued.get(change.recordId);
       const fields = withDefaults(spec, change.fields, true);
       // Our own pushes come back in pulls; they change nothing and are not counted.
-      applied += pending
-        ? mergeInto(replica, spec, change.recordId, change.version, mergeRemote(fields, pending))
-        : upsert.run({ ...fields, id: change.recordId, serverId: null, serverVersion: change.version, syncStatus: 'synced', updatedAt: now }).changes;
+      if (pending) applied += mergeInto(replica, spec, change.recordId, change.version, mergeRemote(fields, pending));
+      else {
+        // Filled in place (no spread): this loop runs once per pulled row.
+        fields.id = change.recordId;
+        fields.serverId = null;
+        fields.serverVersion = change.version;
+        fields.syncStatus = 'synced';
+        fields.updatedAt = now;
+        applied += upsert.run(fields).changes;
+      }
     }
     const done = !page.hasMore;
     replica.db

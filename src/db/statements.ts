@@ -23,6 +23,15 @@ interface ToSql {
 
 const cache = new WeakMap<Replica, Map<string, Compiled>>();
 
+/** Whether a column's driver mapping leaves strings and numbers as they are. */
+function isIdentity(map: (v: unknown) => unknown): boolean {
+  try {
+    return map('x') === 'x' && map(7) === 7;
+  } catch {
+    return false; // e.g. a Date column: it maps, so keep the call
+  }
+}
+
 const toDriver = (value: unknown) => (value === undefined ? null : typeof value === 'boolean' ? Number(value) : value);
 
 /**
@@ -43,7 +52,11 @@ export function compiled(replica: Replica, key: string, build: () => ToSql): Com
       if (is(p, Placeholder)) return { name: p.name as string, encode: toDriver };
       if (is(p, Param) && is(p.value, Placeholder)) {
         const param = p as Param;
-        return { name: (p.value as Placeholder).name as string, encode: (v: unknown) => toDriver(v === null || v === undefined ? null : param.encoder.mapToDriverValue(v)) };
+        const name = (p.value as Placeholder).name as string;
+        // Text and integer columns map values to themselves: skip the call per value.
+        const identity = isIdentity((v) => param.encoder.mapToDriverValue(v));
+        if (identity) return { name, encode: toDriver };
+        return { name, encode: (v: unknown) => toDriver(v === null || v === undefined ? null : param.encoder.mapToDriverValue(v)) };
       }
       return { value: toDriver(p) };
     });
