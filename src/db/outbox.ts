@@ -30,6 +30,18 @@ export function duePendingOps(replica: Replica, limit: number, now: number): Out
 // Compiled once per connection: recording results runs per pushed op, and
 // 50,000 ops must stay cheap (and linear).
 
+/** Whether any pending op is due now. Read-only; compiled, as the daemon asks often. */
+export function hasDueOps(replica: Replica, now: number): boolean {
+  const due = compiled(replica, 'watch:due', () =>
+    replica.db
+      .select({ seq: outbox.seq })
+      .from(outbox)
+      .where(and(eq(outbox.state, 'pending'), lte(outbox.nextAttemptAt, sql.placeholder('now'))))
+      .limit(1),
+  ).all({ now });
+  return due.length > 0;
+}
+
 /** Fields touched by queued ops of the same record with a higher seq (edits made during the push). */
 function newerPendingFields(replica: Replica, op: OutboxRow): Set<string> {
   const newer = compiled(replica, 'outbox:newer', () =>

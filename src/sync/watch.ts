@@ -4,10 +4,9 @@
  * and leave a heartbeat for `convoy status` and the board.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { count, and, eq, lte } from 'drizzle-orm';
 import { dataVersion } from '../db/data-version.js';
 import type { Replica } from '../db/open.js';
-import { outbox } from '../db/schema.js';
+import { hasDueOps } from '../db/outbox.js';
 import { writeMeta } from '../db/sync-state.js';
 import { BackendError } from '../errors.js';
 import type { Backend } from './backend.js';
@@ -53,15 +52,6 @@ function changeDetector(replica: Replica): () => boolean {
   };
 }
 
-function hasDueOps(replica: Replica, now: number): boolean {
-  const row = replica.db
-    .select({ n: count() })
-    .from(outbox)
-    .where(and(eq(outbox.state, 'pending'), lte(outbox.nextAttemptAt, now)))
-    .get();
-  return (row?.n ?? 0) > 0;
-}
-
 interface LoopState {
   /** The backend we hold a live subscription on, if it offers one. */
   live: { backend: Backend; unsubscribe: () => void } | null;
@@ -70,6 +60,7 @@ interface LoopState {
   retryAt: number;
   lastAttemptAt: number;
   lastHeartbeatAt: number;
+  lastDueCheckAt: number;
 }
 
 /** Decide what, if anything, this tick should do. */
@@ -148,12 +139,16 @@ function heartbeat(replica: Replica, state: LoopState, options: WatchOptions, fo
 export async function runWatch(replica: Replica, options: WatchOptions): Promise<void> {
   const now = options.now ?? Date.now;
   const changed = changeDetector(replica);
-  const state: LoopState = { live: null, nextPullAt: 0, failures: 0, retryAt: 0, lastAttemptAt: 0, lastHeartbeatAt: 0 };
+  const state: LoopState = { live: null, nextPullAt: 0, failures: 0, retryAt: 0, lastAttemptAt: 0, lastHeartbeatAt: 0, lastDueCheckAt: 0 };
   writeMeta(replica, 'daemon.pid', String(process.pid), now());
   options.log({ event: 'start', pid: process.pid, intervalMs: options.intervalMs });
   while (!options.stop.aborted) {
     heartbeat(replica, state, options);
-    const mode = plan(state, changed(), hasDueOps(replica, now()), now());
+    const localChange = changed();
+    // Due ops appear through local writes, or when a rejected op's backoff ends: no need to look every tick.
+    const look = localChange || now() - state.lastDueCheckAt >= 2_000;
+    if (look) state.lastDueCheckAt = now();
+    const mode = plan(state, localChange, look && hasDueOps(replica, now()), now());
     if (mode) {
       const running = cycle(replica, options, state, mode);
       const stopped = new Promise<void>((resolve) => options.stop.addEventListener('abort', () => resolve(), { once: true }));
