@@ -123,12 +123,11 @@ async function cycle(replica: Replica, options: WatchOptions, state: LoopState, 
   }
 }
 
-function heartbeat(replica: Replica, state: LoopState, options: WatchOptions, force = false): void {
+function heartbeat(replica: Replica, state: LoopState, options: WatchOptions): void {
   const now = (options.now ?? Date.now)();
-  if (!force && now - state.lastHeartbeatAt < (options.heartbeatMs ?? 5_000)) return;
+  if (now - state.lastHeartbeatAt < (options.heartbeatMs ?? 5_000)) return;
   state.lastHeartbeatAt = now;
   writeMeta(replica, 'daemon.heartbeatAt', String(now), now);
-  writeMeta(replica, 'daemon.state', state.failures > 0 ? 'offline' : 'online', now);
 }
 
 /**
@@ -140,8 +139,9 @@ export async function runWatch(replica: Replica, options: WatchOptions): Promise
   const now = options.now ?? Date.now;
   const changed = changeDetector(replica);
   const state: LoopState = { live: null, nextPullAt: 0, failures: 0, retryAt: 0, lastAttemptAt: 0, lastHeartbeatAt: 0, lastDueCheckAt: 0 };
-  writeMeta(replica, 'daemon.pid', String(process.pid), now());
   options.log({ event: 'start', pid: process.pid, intervalMs: options.intervalMs });
+  // One listener for the daemon's life (one per cycle would pile up on the signal).
+  const stopped = new Promise<void>((resolve) => options.stop.addEventListener('abort', () => resolve(), { once: true }));
   while (!options.stop.aborted) {
     heartbeat(replica, state, options);
     const localChange = changed();
@@ -151,12 +151,10 @@ export async function runWatch(replica: Replica, options: WatchOptions): Promise
     const mode = plan(state, localChange, look && hasDueOps(replica, now()), now());
     if (mode) {
       const running = cycle(replica, options, state, mode);
-      const stopped = new Promise<void>((resolve) => options.stop.addEventListener('abort', () => resolve(), { once: true }));
       await Promise.race([running, stopped]);
       if (options.stop.aborted) await Promise.race([running, sleep(options.graceMs ?? 4_000)]);
     }
     await sleep(options.pollMs ?? 200, undefined, { signal: options.stop }).catch(() => undefined);
   }
   state.live?.unsubscribe();
-  writeMeta(replica, 'daemon.stoppedAt', String(now()), now());
 }
