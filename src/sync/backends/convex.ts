@@ -15,6 +15,7 @@ import { api } from '../../../convex/_generated/api.js';
 import { BackendError, ConfigError } from '../../errors.js';
 import type { Backend } from '../backend.js';
 import type { PullPage, PullRequest, PushBatch, PushResult } from '../protocol.js';
+import { safeUrl } from './safe-url.js';
 
 export const DEFAULT_TIMEOUT_MS = 20_000;
 
@@ -169,18 +170,6 @@ function guardedWebSocket(hooks: { opened(): void; refused(status: number): void
     }
   }
   return GuardedWebSocket as unknown as typeof globalThis.WebSocket;
-}
-
-/** The URL without any credentials it may carry. */
-function safeUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString().replace(/\/+$/, '');
-  } catch {
-    return url;
-  }
 }
 
 /**

@@ -22,6 +22,7 @@ import { BackendError, ConfigError } from '../../errors.js';
 import type { Backend } from '../backend.js';
 import type { PullPage, PullRequest, PushBatch, PushResult } from '../protocol.js';
 import { describeCause, SupabaseSession, type SessionTokens } from './supabase-session.js';
+import { safeUrl } from './safe-url.js';
 
 export const DEFAULT_TIMEOUT_MS = 20_000;
 
@@ -127,18 +128,6 @@ class Rpc {
     if (this.#closed) return;
     this.#closed = true;
     await this.client.realtime.disconnect();
-  }
-}
-
-/** The URL without any credentials it may carry. */
-function safeUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString().replace(/\/+$/, '');
-  } catch {
-    return url;
   }
 }
 
