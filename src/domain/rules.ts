@@ -92,7 +92,8 @@ export function checkFields(table: SyncTableName, fields: Fields, kind: 'create'
       ? [
           has('title') ? checkText('title', fields.title, { required: true, max: LIMITS.title, multiline: false }) : null,
           checkText('description', fields.description, { required: false, max: LIMITS.description, multiline: true }),
-          has('status') ? checkStatus(fields.status ?? (kind === 'create' ? 'todo' : undefined)) : null,
+          // A create may leave status out (todo); an update may not set it to null.
+          has('status') ? checkStatus(kind === 'create' ? (fields.status ?? 'todo') : fields.status) : null,
           checkText('stage', fields.stage, { required: false, max: LIMITS.stage, multiline: false }),
           checkOptionalId('projectId', fields.projectId),
           checkOptionalId('parentId', fields.parentId),

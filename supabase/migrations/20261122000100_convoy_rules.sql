@@ -137,7 +137,8 @@ begin
     end if;
   end loop;
   if p_table = 'tasks' then
-    if v_status is null or json_typeof(v_status) = 'null' then v_status := case when v_create then '"todo"'::json end; end if;
+    -- A create may leave status out (todo); an update may not set it to null.
+    if v_create and (v_status is null or json_typeof(v_status) = 'null') then v_status := '"todo"'::json; end if;
     return coalesce(
       case when v_create or p_fields -> 'title' is not null then convoy.check_text('title', p_fields -> 'title', true, 500, false) end,
       convoy.check_text('description', p_fields -> 'description', false, 10000, true),

@@ -31,6 +31,9 @@ describe('checkFields', () => {
   it('checks only the fields present in an update', () => {
     expect(checkFields('tasks', { stage: 'review' }, 'update')).toBeNull();
     expect(checkFields('tasks', { title: '' }, 'update')?.field).toBe('title');
+    // null would break the NOT NULL column on the servers and fail a whole batch.
+    expect(checkFields('tasks', { status: null }, 'update')?.message).toMatch(/status null is not one of/);
+    expect(checkFields('tasks', { title: 'x', status: null, createdAt: 1 }, 'create')).toBeNull();
     expect(checkFields('projects', { name: 'Web', createdAt: 1 }, 'create')).toBeNull();
     expect(checkFields('projects', { createdAt: 1 }, 'create')?.field).toBe('name');
   });
