@@ -17,8 +17,8 @@ import { api } from '../../convex/_generated/api.js';
 import { createConvexBackend } from '../../src/sync/backends/convex.js';
 import { convoyAsync as convoy, ensureBuilt } from '../helpers/cli.js';
 import { startDaemon } from '../helpers/daemon.js';
-import { tempHome } from '../helpers/replica.js';
 import { startConvexServer, type ConvexTestServer } from '../servers/convex/server.js';
+import { initialisedReplica } from '../helpers/convex-replica.js';
 
 let live: ConvexTestServer;
 let plain: ConvexTestServer;
@@ -30,14 +30,7 @@ afterAll(async () => {
   await Promise.all([live?.close(), plain?.close()]);
 });
 
-async function initialised(server: ConvexTestServer, user: string): Promise<{ home: string; web: ConvexHttpClient }> {
-  const home = tempHome();
-  const token = await server.mintToken(user);
-  expect((await convoy(home, ['init', '--convex', server.url, '--token', token])).code).toBe(0);
-  const web = new ConvexHttpClient(server.url, { logger: false });
-  web.setAuth(token);
-  return { home, web };
-}
+const initialised = initialisedReplica;
 
 const webCreate = (web: ConvexHttpClient, title: string) =>
   web.mutation(api.web.createTask, { recordId: randomUUID(), fields: { title } } as never);

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../convex/_generated/api.js';
 import { convoyAsync as convoy, ensureBuilt } from '../helpers/cli.js';
 import { startDaemon } from '../helpers/daemon.js';
-import { tempHome } from '../helpers/replica.js';
 import { startConvexServer, type ConvexTestServer } from '../servers/convex/server.js';
+import { initialisedReplica } from '../helpers/convex-replica.js';
 
 let server: ConvexTestServer;
 beforeAll(async () => {
@@ -17,14 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-async function initialised(user: string): Promise<{ home: string; web: ConvexHttpClient }> {
-  const home = tempHome();
-  const token = await server.mintToken(user);
-  expect((await convoy(home, ['init', '--convex', server.url, '--token', token])).code).toBe(0);
-  const web = new ConvexHttpClient(server.url, { logger: false });
-  web.setAuth(token);
-  return { home, web };
-}
+const initialised = (user: string) => initialisedReplica(server, user);
 
 async function onServer(web: ConvexHttpClient, title: string, timeoutMs: number): Promise<number> {
   const started = Date.now();

@@ -1,12 +1,11 @@
 /** Error classification of the Convex backend adapter (the contract suite covers its semantics). */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackendError, ConfigError } from '../../../src/errors.js';
 import { createConvexBackend } from '../../../src/sync/backends/convex.js';
 import type { PushBatch } from '../../../src/sync/protocol.js';
 import { startConvexServer, type ConvexTestServer } from '../../servers/convex/server.js';
 import { newId, OpSeq, taskFields } from '../contract-helpers.js';
+import { closeRaw, rawServer } from '../../helpers/raw-server.js';
 
 let convex: ConvexTestServer;
 let token: string;
@@ -18,16 +17,6 @@ afterAll(() => convex.close());
 
 const failure = (promise: Promise<unknown>) => promise.then(() => null, (e: unknown) => e as BackendError);
 
-/** A raw HTTP server answering every request with `respond` (or never). */
-async function rawServer(respond: ((res: import('node:http').ServerResponse) => void) | null): Promise<{ url: string; server: Server }> {
-  const server = createServer((_req, res) => respond?.(res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
-const closeRaw = (server: Server) => {
-  server.closeAllConnections();
-  return new Promise((resolve) => server.close(resolve));
-};
 
 describe('convex backend errors', () => {
   it('is offline and retryable when the server is down', async () => {

@@ -1,11 +1,10 @@
 /** Error classification and token renewal of the Supabase backend adapter (the contract suite covers its semantics). */
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackendError, ConfigError } from '../../../src/errors.js';
 import { createSupabaseBackend } from '../../../src/sync/backends/supabase.js';
 import type { PushBatch } from '../../../src/sync/protocol.js';
 import { startSupabaseServer, type SupabaseTestServer } from '../../servers/supabase/server.js';
+import { closeRaw, rawServer } from '../../helpers/raw-server.js';
 
 let supabase: SupabaseTestServer;
 let token: string;
@@ -19,16 +18,6 @@ const failure = (promise: Promise<unknown>) => promise.then(() => null, (e: unkn
 const backend = (options: Partial<Parameters<typeof createSupabaseBackend>[0]> = {}) =>
   createSupabaseBackend({ url: supabase.url, anonKey: supabase.anonKey, accessToken: token, ...options });
 
-/** A raw HTTP server answering every request with `respond` (or never). */
-async function rawServer(respond: ((res: ServerResponse) => void) | null): Promise<{ url: string; server: Server }> {
-  const server = createServer((_req, res) => respond?.(res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
-const closeRaw = (server: Server) => {
-  server.closeAllConnections();
-  return new Promise((resolve) => server.close(resolve));
-};
 
 describe('supabase backend errors', () => {
   it('is offline and retryable when the server is down', async () => {
