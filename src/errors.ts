@@ -42,9 +42,9 @@ export class BackendError extends Error {
   }
 }
 
-/** The command finished, but left work waiting for the user (failed ops, conflicts). Exit 4. */
-export class IncompleteError extends Error {
-  override name = 'IncompleteError';
+/** Not possible right now (e.g. another process is syncing this replica): nothing lost, try later. Exit 3. */
+export class RetryLaterError extends Error {
+  override name = 'RetryLaterError';
 }
 
 /**
@@ -59,14 +59,12 @@ export class StateError extends Error {
 export function exitCodeFor(error: unknown): ExitCode {
   if (error instanceof UsageError) return ExitCode.usage;
   if (error instanceof ConfigError) return ExitCode.config;
-  if (error instanceof IncompleteError) return ExitCode.incomplete;
   if (error instanceof BackendError) {
     if (error.auth) return ExitCode.config;
     // Unreachable, or still failing after retries: nothing lost, try later.
     if (error.offline || error.retryable) return ExitCode.offline;
     return ExitCode.unexpected;
   }
-  // Another process is syncing this replica: nothing lost, try later.
-  if (error instanceof Error && error.name === 'SyncBusyError') return ExitCode.offline;
+  if (error instanceof RetryLaterError) return ExitCode.offline;
   return ExitCode.unexpected;
 }

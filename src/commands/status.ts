@@ -1,13 +1,12 @@
 import { clientId } from '../db/sync-state.js';
 import type { Context } from '../context.js';
-import { paint, relativeTime, table } from '../output/format.js';
+import { iso, paint, relativeTime, table } from '../output/format.js';
 import { syncOverview } from '../sync/overview.js';
 
 export interface StatusOptions {
   json?: boolean;
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** `convoy status`: backend, queue, per-table sync state, daemon and replica. */
 export async function statusCommand(_options: StatusOptions, ctx: Context): Promise<void> {

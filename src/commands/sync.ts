@@ -1,6 +1,7 @@
 import type { Context } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
 import type { SyncProgress, SyncSummary } from '../sync/engine.js';
+import { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE } from '../sync/push.js';
 
 export interface SyncOptions {
   pushOnly?: boolean;
@@ -9,13 +10,11 @@ export interface SyncOptions {
   json?: boolean;
 }
 
-const MAX_BATCH = 500;
-
 /** The push batch size: --batch, else config sync.batchSize, else 200. Throws UsageError when out of range. */
 export async function resolveBatchSize(raw: string | undefined, ctx: Context): Promise<number> {
-  const value = raw ?? (await ctx.config()).get('sync.batchSize') ?? '200';
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_BATCH) {
-    throw new UsageError(`--batch "${value}" must be a whole number from 1 to ${MAX_BATCH}`);
+  const value = raw ?? (await ctx.config()).get('sync.batchSize') ?? String(DEFAULT_BATCH_SIZE);
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_BATCH_SIZE) {
+    throw new UsageError(`--batch "${value}" must be a whole number from 1 to ${MAX_BATCH_SIZE}`);
   }
   return Number(value);
 }

@@ -3,7 +3,8 @@
  */
 import type { OutboxRow, ProjectRow, SyncStatus, TaskRow } from '../db/schema.js';
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+/** Epoch ms as ISO-8601, null stays null. */
+export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** The stable JSON shape of a task (DESIGN.md "CLI contract"). */
 export function taskJson(task: TaskRow) {

@@ -6,9 +6,9 @@
  */
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { StateError } from '../errors.js';
+import { RetryLaterError, StateError } from '../errors.js';
 
-export class SyncBusyError extends Error {
+export class SyncBusyError extends RetryLaterError {
   override name = 'SyncBusyError';
   readonly holder: LockInfo;
   constructor(holder: LockInfo) {

@@ -2,7 +2,6 @@
  * Pull: fetch each table's changes above its cursor, page by page; each page
  * and its cursor commit together.
  */
-import { eq } from 'drizzle-orm';
 import type { Replica } from '../db/open.js';
 import { applyPulledPage, pullCursor, resetPullCursor } from '../db/remote.js';
 import type { Backend } from './backend.js';
@@ -20,7 +19,7 @@ export interface PullOptions {
 /** Forget server versions so a re-pull from a reset server is applied. */
 function forgetServerVersions(replica: Replica, spec: SyncTableSpec): void {
   replica.write(() => {
-    replica.db.update(spec.table).set({ serverVersion: null }).where(eq(spec.table.id, spec.table.id)).run();
+    replica.db.update(spec.table).set({ serverVersion: null }).run();
     resetPullCursor(replica, spec.name);
   });
 }

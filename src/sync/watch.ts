@@ -12,6 +12,7 @@ import { BackendError } from '../errors.js';
 import type { Backend } from './backend.js';
 import { backoffMs } from './conflict.js';
 import { syncOnce, type SyncMode, type SyncSummary } from './engine.js';
+import { SyncBusyError } from './lock.js';
 import type { PolicyOverrides } from './push.js';
 
 export interface WatchOptions {
@@ -111,7 +112,7 @@ async function cycle(replica: Replica, options: WatchOptions, state: LoopState, 
       options.log({ event: 'sync', mode, pushed, pulled, conflicts, failed, durationMs });
     }
   } catch (error) {
-    if ((error as Error).name === 'SyncBusyError') return; // a manual sync is running: it does the work
+    if (error instanceof SyncBusyError) return; // a manual sync is running: it does the work
     state.failures++;
     const retryInMs = backoffMs(state.failures, { baseMs: 1_000, capMs: 60_000 });
     state.retryAt = now() + retryInMs;

@@ -5,6 +5,7 @@
 import { summaryLine } from '../commands/sync.js';
 import { BackendError, ConfigError } from '../errors.js';
 import type { SyncProgress, SyncSummary } from '../sync/engine.js';
+import { SyncBusyError } from '../sync/lock.js';
 import type { SyncOutcome } from './connectivity.js';
 
 export type NoticeTone = 'info' | 'ok' | 'warn' | 'error';
@@ -38,7 +39,7 @@ export function failedSync(error: unknown, at: number): { outcome: SyncOutcome; 
     return { outcome, notice: { text: `the backend refused the credentials: ${message}; check the token (convoy init)`, tone: 'error' } };
   }
   if (error instanceof ConfigError) return { outcome, notice: { text: message, tone: 'error' } };
-  if (error instanceof Error && error.name === 'SyncBusyError') {
+  if (error instanceof SyncBusyError) {
     outcome.busy = true;
     return { outcome, notice: { text: message, tone: 'warn' } };
   }
