@@ -13,8 +13,9 @@
  */
 import { ConvexError, v, type Infer } from 'convex/values';
 import { mutation, type DatabaseWriter } from './_generated/server.js';
-import { checkFields, isUuid } from '../src/domain/rules.js';
-import type { ConflictPolicy, OpResult } from '../src/sync/protocol.js';
+import { checkFields, isUuid } from '../src/schema/rules.js';
+import { tableDecl } from '../src/schema/registry.js';
+import type { ConflictPolicy, OpResult } from '../src/schema/protocol.js';
 import { VersionCounter } from './model/counter.js';
 import { requireUser } from './model/identity.js';
 import { wireFieldsValidator } from './model/fields.js';
@@ -90,7 +91,7 @@ interface Writer {
 async function applyOp(db: DatabaseWriter, counter: VersionCounter, w: Writer, op: WireOp): Promise<OpResult> {
   const rejected = (reason: string): OpResult => ({ seq: op.seq, status: 'rejected', reason });
   if (!isUuid(op.recordId)) return rejected(`recordId ${JSON.stringify(op.recordId)} is not a full lowercase UUID`);
-  const problem = checkFields(op.table, op.fields, op.kind);
+  const problem = checkFields(tableDecl(op.table), op.fields, op.kind);
   if (problem !== null) return rejected(problem.message);
   const existing = await findRecord(db, op.table, w.userId, op.recordId);
   const target = { table: op.table, userId: w.userId, recordId: op.recordId, writer: w.clientId, time: op.clientTime };

@@ -11,8 +11,9 @@
  */
 import { ConvexError, v } from 'convex/values';
 import { mutation, type MutationCtx } from './_generated/server.js';
-import { checkFields, isUuid } from '../src/domain/rules.js';
-import type { Fields, SyncTableName } from '../src/sync/protocol.js';
+import { checkFields, isUuid } from '../src/schema/rules.js';
+import { tableDecl } from '../src/schema/registry.js';
+import type { Fields, SyncTableName } from '../src/schema/protocol.js';
 import { VersionCounter } from './model/counter.js';
 import { requireUser } from './model/identity.js';
 import { wireFieldsValidator } from './model/fields.js';
@@ -34,7 +35,7 @@ async function webWrite(ctx: MutationCtx, table: SyncTableName, recordId: string
   const now = Date.now();
   const fields = kind === 'create' ? { ...createDefaults(table, now), ...input } : input;
   if (!isUuid(recordId)) throw new ConvexError({ code: 'invalid', field: 'recordId', message: 'recordId must be a full UUID' });
-  const problem = checkFields(table, fields, kind);
+  const problem = checkFields(tableDecl(table), fields, kind);
   if (problem !== null) throw new ConvexError({ code: 'invalid', field: problem.field, message: problem.message });
   const existing = await findRecord(ctx.db, table, userId, recordId);
   if (kind === 'create' && existing !== null) throw new ConvexError({ code: 'exists', message: `${table} ${recordId} already exists` });

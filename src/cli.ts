@@ -5,7 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import { createContext, type Context } from './context.js';
-import { TASK_STATUSES } from './domain/rules.js';
+import { TASK_STATUSES } from './schema/tables.js';
 import { UsageError } from './errors.js';
 import { createStreamReporter, type ReporterStreams } from './output/reporter.js';
 

@@ -8,7 +8,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Replica } from '../../src/db/open.js';
 import { createTask } from '../../src/db/tasks.js';
 import type { Backend } from '../../src/sync/backend.js';
-import type { OpResult, PullPage, PullRequest, PushBatch, PushResult, RemoteRecord } from '../../src/sync/protocol.js';
+import type { OpResult, PullPage, PullRequest, PushBatch, PushResult, RemoteRecord } from '../../src/schema/protocol.js';
 
 /** The worker's input: one JSON argument. */
 export function readInput<T>(): T {

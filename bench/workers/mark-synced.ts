@@ -15,7 +15,7 @@
 import { openReplica } from '../../src/db/open.js';
 import { duePendingOps, recordPushResults } from '../../src/db/outbox.js';
 import { syncOnce } from '../../src/sync/engine.js';
-import type { Fields, OpResult } from '../../src/sync/protocol.js';
+import type { Fields, OpResult } from '../../src/schema/protocol.js';
 import { acceptingBackend, emit, readInput, replicaFacts, seedCreates } from './fixtures.js';
 
 type Method = 'record' | 'push';

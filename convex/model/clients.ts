@@ -4,7 +4,7 @@
  */
 import type { DatabaseReader, DatabaseWriter } from '../_generated/server.js';
 import type { Doc } from '../_generated/dataModel.js';
-import type { OpResult, SyncTableName } from '../../src/sync/protocol.js';
+import type { OpResult, SyncTableName } from '../../src/schema/protocol.js';
 import { findRecord, recordFields } from './records.js';
 
 /** Stored results deleted per push, at most: keeps one push inside transaction limits. */

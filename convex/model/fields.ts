@@ -5,8 +5,8 @@
  * mismatch fails instead of silently dropping a field).
  */
 import { v, type Infer } from 'convex/values';
-import { SYNCED_FIELDS } from '../../src/domain/rules.js';
-import type { SyncTableName } from '../../src/sync/protocol.js';
+import { tableDecl } from '../../src/schema/registry.js';
+import type { SyncTableName } from '../../src/schema/protocol.js';
 
 // Null first, like `fieldValue` below: cheaper for convex-test, same for Convex.
 const nullableText = v.union(v.null(), v.string());
@@ -65,7 +65,7 @@ export const wireFieldsValidator = {
 
 function assertMatchesRules(table: SyncTableName): void {
   const here = [...fieldNames(table)].sort().join(',');
-  const rules = [...SYNCED_FIELDS[table]].sort().join(',');
+  const rules = [...tableDecl(table).fieldNames].sort().join(',');
   if (here !== rules) {
     throw new Error(`convex/model/fields.ts ${table} fields [${here}] differ from SYNCED_FIELDS [${rules}]`);
   }

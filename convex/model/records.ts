@@ -4,8 +4,8 @@
  */
 import type { GenericId } from 'convex/values';
 import type { DatabaseReader, DatabaseWriter } from '../_generated/server.js';
-import { SYNCED_FIELDS } from '../../src/domain/rules.js';
-import type { Fields, FieldValue, SyncTableName } from '../../src/sync/protocol.js';
+import { tableDecl } from '../../src/schema/registry.js';
+import type { Fields, FieldValue, SyncTableName } from '../../src/schema/protocol.js';
 import type { VersionCounter } from './counter.js';
 
 /** The bookkeeping every synced table has, plus its fields by name. */
@@ -41,7 +41,7 @@ export async function findRecord(
 /** Every synced field of a stored record; an absent field reads as null. */
 export function recordFields(table: SyncTableName, row: StoredRecord): Fields {
   const values = row as unknown as Record<string, FieldValue | undefined>;
-  return Object.fromEntries(SYNCED_FIELDS[table].map((f) => [f, values[f] ?? null]));
+  return Object.fromEntries(tableDecl(table).fieldNames.map((f) => [f, values[f] ?? null]));
 }
 
 export interface RecordWrite {
@@ -88,6 +88,6 @@ export async function writeRecord(db: DatabaseWriter, counter: VersionCounter, w
   } else {
     await db.patch(w.existing._id, { ...values, ...meta } as never);
   }
-  const fields = { ...Object.fromEntries(SYNCED_FIELDS[w.table].map((f) => [f, null])), ...before, ...values };
+  const fields = { ...Object.fromEntries(tableDecl(w.table).fieldNames.map((f) => [f, null])), ...before, ...values };
   return { version, fields: fields as Fields };
 }

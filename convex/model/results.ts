@@ -1,6 +1,6 @@
 /** Validators for the protocol's push results (src/sync/protocol.ts `OpResult`). */
 import { v } from 'convex/values';
-import { CONFLICT_POLICIES } from '../../src/sync/protocol.js';
+import { CONFLICT_POLICIES } from '../../src/schema/protocol.js';
 import { fieldValue } from './fields.js';
 
 export const policyValidator = v.union(...CONFLICT_POLICIES.map((p) => v.literal(p)));

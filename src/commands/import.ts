@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { isUuid } from '../domain/rules.js';
+import { isUuid } from '../schema/rules.js';
 import { applyTaskUpdate, createTask, getTask, type TaskInput } from '../db/tasks.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';

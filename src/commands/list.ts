@@ -1,4 +1,4 @@
-import { TASK_STATUSES, type TaskStatus } from '../domain/rules.js';
+import { TASK_STATUSES, type TaskStatus } from '../schema/tables.js';
 import { shortIds } from '../db/lookup.js';
 import { listTasks } from '../db/tasks.js';
 import type { Context } from '../context.js';

@@ -7,7 +7,7 @@
 import type Conf from 'conf';
 import { ConfigError, UsageError } from '../errors.js';
 import { importLazy } from '../lazy-import.js';
-import { CONFLICT_POLICIES, type ConflictPolicy } from '../sync/protocol.js';
+import { CONFLICT_POLICIES, type ConflictPolicy } from '../schema/protocol.js';
 import type { Paths } from './paths.js';
 
 export type BackendKind = 'convex' | 'supabase';

@@ -4,7 +4,7 @@
  * vanish) as one transaction. Nothing else inserts into `outbox`.
  */
 import { eq, getTableColumns, sql } from 'drizzle-orm';
-import type { Fields } from '../sync/protocol.js';
+import type { Fields } from '../schema/protocol.js';
 import { pickSynced, type SyncTableSpec } from '../sync/registry.js';
 import type { Replica } from './open.js';
 import { outbox } from './schema.js';

@@ -5,7 +5,7 @@
 import { and, asc, eq, gte, lt } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { UsageError } from '../errors.js';
-import type { FieldConflict, FieldValue } from '../sync/protocol.js';
+import type { FieldConflict, FieldValue } from '../schema/protocol.js';
 import { specFor } from '../sync/registry.js';
 import { enqueueOp } from './changes.js';
 import type { Replica } from './open.js';

@@ -4,7 +4,7 @@
  */
 import { and, asc, eq, getTableColumns, gt, inArray, lte, sql } from 'drizzle-orm';
 import { backoffMs, effectOfResult } from '../sync/conflict.js';
-import type { Fields, OpResult } from '../sync/protocol.js';
+import type { Fields, OpResult } from '../schema/protocol.js';
 import { pickSynced, specFor, type SyncTableSpec } from '../sync/registry.js';
 import { enqueueOp, withDefaults } from './changes.js';
 import { recordConflicts } from './conflicts.js';

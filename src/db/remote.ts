@@ -5,7 +5,7 @@
  */
 import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import { mergeRemote } from '../sync/conflict.js';
-import type { Fields, PullPage } from '../sync/protocol.js';
+import type { Fields, PullPage } from '../schema/protocol.js';
 import type { SyncTableSpec } from '../sync/registry.js';
 import { withDefaults } from './changes.js';
 import type { Replica } from './open.js';

@@ -4,8 +4,8 @@
  */
 import { and, asc, desc, eq, exists, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
-import type { TaskStatus } from '../domain/rules.js';
-import type { Fields } from '../sync/protocol.js';
+import type { TaskStatus } from '../schema/tables.js';
+import type { Fields } from '../schema/protocol.js';
 import { UsageError } from '../errors.js';
 import { pickSynced, specFor } from '../sync/registry.js';
 import { insertRecord, updateRecord } from './changes.js';

@@ -1,4 +1,4 @@
-import type { PullPage, PullRequest, PushBatch, PushResult } from './protocol.js';
+import type { PullPage, PullRequest, PushBatch, PushResult } from '../schema/protocol.js';
 
 /**
  * A sync backend: the one interface the engine talks to. Implementations live

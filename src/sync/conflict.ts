@@ -2,7 +2,7 @@
  * Pure conflict and retry rules of the client side of the sync protocol.
  * No database, no network: unit-tested on their own.
  */
-import type { FieldConflict, Fields, OpResult } from './protocol.js';
+import type { FieldConflict, Fields, OpResult } from '../schema/protocol.js';
 
 /**
  * The fields of a pulled record that may be written locally: a field with a

@@ -8,7 +8,7 @@ import type { Replica } from '../db/open.js';
 import { outbox, type OutboxRow } from '../db/schema.js';
 import { clientId } from '../db/sync-state.js';
 import type { Backend } from './backend.js';
-import type { ConflictPolicy, Fields, PushBatch, SyncTableName } from './protocol.js';
+import type { ConflictPolicy, Fields, PushBatch, SyncTableName } from '../schema/protocol.js';
 
 export type PolicyOverrides = Partial<Record<SyncTableName, ConflictPolicy>>;
 import { policies } from './registry.js';

@@ -5,9 +5,10 @@
  * rules in `src/domain/rules.ts`, and an entry here.
  */
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { checkFields, SYNCED_FIELDS, type FieldProblem } from '../domain/rules.js';
+import { checkFields, type FieldProblem } from '../schema/rules.js';
+import { tableDecl } from '../schema/registry.js';
 import { projects, tasks } from '../db/schema.js';
-import type { ConflictPolicy, Fields, SyncTableName } from './protocol.js';
+import type { ConflictPolicy, Fields, SyncTableName } from '../schema/protocol.js';
 
 /** The columns every synced drizzle table has (see `syncColumns` in the schema). */
 export type SyncedDrizzleTable = SQLiteTable & {
@@ -37,10 +38,10 @@ function spec(name: SyncTableName, noun: string, table: SyncedDrizzleTable, poli
     name,
     noun,
     table,
-    fields: SYNCED_FIELDS[name],
+    fields: tableDecl(name).fieldNames,
     policy,
     defaults,
-    validate: (fields, kind) => checkFields(name, fields, kind),
+    validate: (fields, kind) => checkFields(tableDecl(name), fields, kind),
   };
 }
 

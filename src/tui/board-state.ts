@@ -3,7 +3,7 @@
  * of a long column is visible, where a task moves. No React, no Ink.
  */
 import type { TaskRow } from '../db/schema.js';
-import type { TaskStatus } from '../domain/rules.js';
+import type { TaskStatus } from '../schema/tables.js';
 
 export const COLUMN_TITLES: Record<TaskStatus, string> = {
   todo: 'To do',

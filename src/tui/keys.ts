@@ -5,7 +5,7 @@
  */
 import type { Key } from 'ink';
 import type { TaskRow } from '../db/schema.js';
-import type { TaskStatus } from '../domain/rules.js';
+import type { TaskStatus } from '../schema/tables.js';
 import { COLUMN_TITLES, moveTarget, stepCursor, visibleStatuses } from './board-state.js';
 import { attempt, notify, type Controller } from './controller.js';
 import { handleTyping, startInput } from './typing.js';

@@ -12,7 +12,7 @@ import { retryFailedOps } from '../db/outbox.js';
 import { listProjects, resolveProject } from '../db/projects.js';
 import type { ConflictRow, OutboxRow, TaskRow } from '../db/schema.js';
 import { addTask, changeTask, getTask, listTasks, queuedOps } from '../db/tasks.js';
-import type { TaskStatus } from '../domain/rules.js';
+import type { TaskStatus } from '../schema/tables.js';
 import { syncOnce, type SyncProgress, type SyncSummary } from '../sync/engine.js';
 import { syncOverview, type SyncOverview } from '../sync/overview.js';
 

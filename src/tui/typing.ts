@@ -3,7 +3,7 @@
  * Enter saves, Esc cancels; the filter applies as you type.
  */
 import type { Key } from 'ink';
-import type { TaskStatus } from '../domain/rules.js';
+import type { TaskStatus } from '../schema/tables.js';
 import { COLUMN_TITLES } from './board-state.js';
 import { attempt, type Controller } from './controller.js';
 import type { InputPurpose, Mode, UiState } from './ui-state.js';

@@ -3,7 +3,7 @@
  * derived columns. Pure.
  */
 import type { TaskRow } from '../db/schema.js';
-import type { TaskStatus } from '../domain/rules.js';
+import type { TaskStatus } from '../schema/tables.js';
 import { EMPTY_CURSORS, groupByStatus, selectedIndex, visibleStatuses, type Cursors } from './board-state.js';
 import type { Notice } from './sync-messages.js';
 

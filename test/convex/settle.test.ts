@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { settleUpdate, type SettleInput } from '../../convex/model/settle.js';
 import { storedFields, wireFieldsValidator } from '../../convex/model/fields.js';
-import { SYNCED_FIELDS } from '../../src/domain/rules.js';
+import { tableDecl } from '../../src/schema/registry.js';
 
 /** A record created by replica "a" at version 1, whose title "web" then changed at version 5. */
 const input = (over: Partial<SettleInput>): SettleInput => ({
@@ -47,8 +47,8 @@ describe('settleUpdate', () => {
 describe('convex field lists', () => {
   it('match SYNCED_FIELDS', () => {
     for (const table of ['tasks', 'projects'] as const) {
-      expect(Object.keys(storedFields[table]).sort()).toEqual([...SYNCED_FIELDS[table]].sort());
-      expect(Object.keys(wireFieldsValidator[table].fields).sort()).toEqual([...SYNCED_FIELDS[table]].sort());
+      expect(Object.keys(storedFields[table]).sort()).toEqual([...tableDecl(table).fieldNames].sort());
+      expect(Object.keys(wireFieldsValidator[table].fields).sort()).toEqual([...tableDecl(table).fieldNames].sort());
     }
   });
 });

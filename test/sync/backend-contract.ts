@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../../src/sync/backend.js';
 import { BackendError } from '../../src/errors.js';
-import type { Fields, OpResult } from '../../src/sync/protocol.js';
+import type { Fields, OpResult } from '../../src/schema/protocol.js';
 import { byId, headOf, newId, OpSeq, projectFields, pullAll, taskFields, versionOf } from './contract-helpers.js';
 
 export interface Harness {

@@ -9,7 +9,7 @@ import type {
   PushOp,
   RemoteRecord,
   SyncTableName,
-} from '../../src/sync/protocol.js';
+} from '../../src/schema/protocol.js';
 
 export const newId = (): string => randomUUID();
 export const newClientId = (): string => `client-${randomUUID()}`;

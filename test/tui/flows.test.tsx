@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { openReplica } from '../../src/db/open.js';
 import { addTask, listTasks, queuedOps } from '../../src/db/tasks.js';
 import { BackendError } from '../../src/errors.js';
-import type { OpResult, PushBatch } from '../../src/sync/protocol.js';
+import type { OpResult, PushBatch } from '../../src/schema/protocol.js';
 import { lockPath } from '../../src/sync/lock.js';
 import { rows } from '../helpers/replica.js';
 import { boardSetup, columnText, fakeBackend, KEYS, renderBoard } from './helpers.js';

@@ -7,7 +7,7 @@ import { render } from 'ink-testing-library';
 import { afterEach } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import type { Backend } from '../../src/sync/backend.js';
-import type { OpResult, PushBatch } from '../../src/sync/protocol.js';
+import type { OpResult, PushBatch } from '../../src/schema/protocol.js';
 import { BoardApp } from '../../src/tui/components/board-app.js';
 import { InkContext } from '../../src/tui/ink.js';
 import { createBoardModel, type BoardModel } from '../../src/tui/model.js';

@@ -20,7 +20,7 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import ws from 'ws';
 import { BackendError, ConfigError } from '../../errors.js';
 import type { Backend } from '../backend.js';
-import type { PullPage, PullRequest, PushBatch, PushResult } from '../protocol.js';
+import type { PullPage, PullRequest, PushBatch, PushResult } from '../../schema/protocol.js';
 import { describeCause, SupabaseSession, type SessionTokens } from './supabase-session.js';
 import { safeUrl } from './safe-url.js';
 

@@ -1,13 +1,14 @@
 /**
  * The Supabase SQL mirrors TypeScript the Convex functions run: the field
- * rules (src/domain/rules.ts checkFields) and conflict settlement
+ * rules (src/schema/rules.ts checkFields) and conflict settlement
  * (convex/model/settle.ts settleUpdate). Same inputs, same answers, same
  * messages: checked case by case, and on random updates.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settleUpdate } from '../../../convex/model/settle.js';
-import { checkFields, SYNCED_FIELDS } from '../../../src/domain/rules.js';
-import { CONFLICT_POLICIES, type Fields, type SyncTableName } from '../../../src/sync/protocol.js';
+import { checkFields } from '../../../src/schema/rules.js';
+import { tableDecl } from '../../../src/schema/registry.js';
+import { CONFLICT_POLICIES, type Fields, type SyncTableName } from '../../../src/schema/protocol.js';
 import { openPglite, type Database } from './database.js';
 
 let db: Database;
@@ -63,16 +64,16 @@ describe('SQL mirrors of the TypeScript rules', () => {
   it('syncs exactly SYNCED_FIELDS, in order, in every per-table mapping', async () => {
     for (const table of ['tasks', 'projects'] as const) {
       const [mapped] = await db.query('select array(select c.field from convoy.field_columns($1) c) as fields', [table]);
-      expect(mapped?.fields).toEqual(SYNCED_FIELDS[table]);
+      expect(mapped?.fields).toEqual(tableDecl(table).fieldNames);
       const [row] = await db.query('select convoy.row_fields($1, $2::jsonb) as fields', [table, '{}']);
-      expect(Object.keys(row?.fields as object).sort()).toEqual([...SYNCED_FIELDS[table]].sort());
+      expect(Object.keys(row?.fields as object).sort()).toEqual([...tableDecl(table).fieldNames].sort());
     }
   });
 
   it('convoy.check_fields gives checkFields’s verdict and message', async () => {
     for (const [table, fields, kind] of RULE_CASES) {
       const [row] = await db.query('select convoy.check_fields($1, $2::json, $3) as problem', [table, JSON.stringify(fields), kind]);
-      expect(row?.problem ?? null, `${table} ${kind} ${JSON.stringify(fields).slice(0, 80)}`).toEqual(checkFields(table, fields, kind));
+      expect(row?.problem ?? null, `${table} ${kind} ${JSON.stringify(fields).slice(0, 80)}`).toEqual(checkFields(tableDecl(table), fields, kind));
     }
   });
 

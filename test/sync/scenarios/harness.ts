@@ -22,7 +22,7 @@ import type { Backend } from '../../../src/sync/backend.js';
 import { createConvexBackend } from '../../../src/sync/backends/convex.js';
 import { createSupabaseBackend } from '../../../src/sync/backends/supabase.js';
 import { syncOnce, type SyncOptions } from '../../../src/sync/engine.js';
-import type { Fields } from '../../../src/sync/protocol.js';
+import type { Fields } from '../../../src/schema/protocol.js';
 import { startConvexServer } from '../../servers/convex/server.js';
 import { startSupabaseServer } from '../../servers/supabase/server.js';
 import { supabaseWebClient } from '../../servers/supabase/web-client.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { checkFields } from '../../src/domain/rules.js';
+import { checkFields } from '../../src/schema/rules.js';
+import { tableDecl } from '../../src/schema/registry.js';
 
-const create = (fields: Record<string, string | number | null>) => checkFields('tasks', { createdAt: 1, ...fields }, 'create');
+const create = (fields: Record<string, string | number | null>) => checkFields(tableDecl('tasks'), { createdAt: 1, ...fields }, 'create');
 
 describe('checkFields', () => {
   it('accepts a minimal task and a full one', () => {
@@ -29,12 +30,12 @@ describe('checkFields', () => {
   });
 
   it('checks only the fields present in an update', () => {
-    expect(checkFields('tasks', { stage: 'review' }, 'update')).toBeNull();
-    expect(checkFields('tasks', { title: '' }, 'update')?.field).toBe('title');
+    expect(checkFields(tableDecl('tasks'), { stage: 'review' }, 'update')).toBeNull();
+    expect(checkFields(tableDecl('tasks'), { title: '' }, 'update')?.field).toBe('title');
     // null would break the NOT NULL column on the servers and fail a whole batch.
-    expect(checkFields('tasks', { status: null }, 'update')?.message).toMatch(/status null is not one of/);
-    expect(checkFields('tasks', { title: 'x', status: null, createdAt: 1 }, 'create')).toBeNull();
-    expect(checkFields('projects', { name: 'Web', createdAt: 1 }, 'create')).toBeNull();
-    expect(checkFields('projects', { createdAt: 1 }, 'create')?.field).toBe('name');
+    expect(checkFields(tableDecl('tasks'), { status: null }, 'update')?.message).toMatch(/status null is not one of/);
+    expect(checkFields(tableDecl('tasks'), { title: 'x', status: null, createdAt: 1 }, 'create')).toBeNull();
+    expect(checkFields(tableDecl('projects'), { name: 'Web', createdAt: 1 }, 'create')).toBeNull();
+    expect(checkFields(tableDecl('projects'), { createdAt: 1 }, 'create')?.field).toBe('name');
   });
 });

@@ -5,8 +5,10 @@
  * Supabase SQL implement the server side of exactly these types.
  */
 
-/** Tables that sync. Adding a table means adding it to the registry too. */
-export type SyncTableName = 'tasks' | 'projects';
+import type { TableName } from './tables.js';
+
+/** A synced table's name on the wire (a declared table, src/schema/tables.ts). */
+export type SyncTableName = TableName;
 
 export const CONFLICT_POLICIES = ['local-wins', 'remote-wins', 'last-write-wins', 'manual'] as const;
 /** How a field changed on both sides since the op's base version is settled. */
@@ -34,7 +36,7 @@ export interface PushOp {
 
 export interface PushBatch {
   clientId: string;
-  /** The client's conflict policy for each table (from its registry). */
+  /** The client's conflict policy for each table it syncs (from its registry). */
   policies: Record<SyncTableName, ConflictPolicy>;
   /** Ops in increasing seq order. */
   ops: PushOp[];

@@ -1,0 +1,118 @@
+/**
+ * The vocabulary of table declarations. A synced table is declared once with
+ * `defineTable` (see `tables.ts`); the client's drizzle tables, field rules,
+ * JSON output and import fields, the Convex schema and validators, and the
+ * Supabase SQL are all derived from that one declaration.
+ *
+ * Leaf module: imports nothing from the app, no Node, no SDK (the `convex/`
+ * functions and the SQL generator read it too).
+ */
+import type { ConflictPolicy, FieldValue } from './protocol.js';
+
+/** What a field holds; each kind has one rule set, applied on the client, in Convex and in SQL. */
+export type FieldType =
+  /** A string of at most `max` UTF-16 code units, without control characters (tab/newline allowed when multiline). */
+  | { kind: 'text'; max: number; multiline: boolean }
+  /** One of `values`. */
+  | { kind: 'enum'; values: readonly string[] }
+  /** The full lowercase UUID of a record of `table`, not enforced as a foreign key (it may arrive before its target). */
+  | { kind: 'ref'; table: string }
+  /** A time in epoch milliseconds (a finite number >= 0). */
+  | { kind: 'time' };
+
+export interface FieldDecl {
+  type: FieldType;
+  /**
+   * Must be present and non-empty on create, and never set to null. A text
+   * field that is required must hold some non-blank text.
+   */
+  required: boolean;
+  /** May be null on the wire and on the server. */
+  nullable: boolean;
+  /**
+   * Value a create gets when it leaves the field out ('now' = the writer's
+   * clock). For optional text the replica stores '' for null, shown as empty.
+   */
+  default: FieldValue | 'now' | undefined;
+  /**
+   * How a person sets it in the CLI and import files: the input name (a ref's
+   * is the noun it resolves, e.g. "project"), or null when the program sets it.
+   */
+  input: string | null;
+  /** Label in `show` and the board's details; null: not shown there (e.g. shown elsewhere). */
+  label: string | null;
+}
+
+/** Options shared by every field builder. */
+interface Common {
+  input?: string | null;
+  label?: string | null;
+}
+
+const field = (type: FieldType, over: Partial<FieldDecl>, common: Common, inputByDefault: boolean): FieldDecl => ({
+  type,
+  required: false,
+  nullable: true,
+  default: undefined,
+  ...over,
+  input: common.input !== undefined ? common.input : inputByDefault ? '' : null,
+  label: common.label !== undefined ? common.label : '',
+});
+
+/** Field builders; an input name or label of '' means "the field's own name" (filled by `defineTable`). */
+export const f = {
+  /** Text. Required text is non-blank and not nullable; optional text is nullable and stored locally as ''. */
+  text: (o: { max: number; multiline?: boolean; required?: boolean } & Common): FieldDecl =>
+    field({ kind: 'text', max: o.max, multiline: o.multiline ?? false }, { required: o.required ?? false, nullable: !o.required }, o, true),
+  /** One of `values`; with a default it may be left out of a create but never set to null. */
+  enum: (values: readonly string[], o: { default?: string; nullable?: boolean } & Common = {}): FieldDecl =>
+    field({ kind: 'enum', values }, { nullable: o.nullable ?? false, required: false, default: o.default }, o, true),
+  /** A reference to a record of `table` by its UUID, or null. */
+  ref: (table: string, o: Common = {}): FieldDecl => field({ kind: 'ref', table }, {}, o, true),
+  /** A time (epoch ms). `default: 'now'` makes it non-nullable, filled by the writer's clock. */
+  time: (o: { nullable?: boolean; default?: 'now' } & Common = {}): FieldDecl =>
+    field({ kind: 'time' }, { nullable: o.nullable ?? o.default === undefined, default: o.default }, o, false),
+};
+
+/** A declared synced table. Field order is wire order, SQL column order and JSON order. */
+export interface TableDecl<Name extends string = string, FieldName extends string = string> {
+  name: Name;
+  /** Singular noun for messages ("task 0193… not found"). */
+  noun: string;
+  /** How a field changed on both sides since an op's base is settled, unless configured otherwise. */
+  policy: ConflictPolicy;
+  fields: Readonly<Record<FieldName, FieldDecl>>;
+  /** Field names, in declaration order. */
+  fieldNames: readonly FieldName[];
+  /** Local (replica) indexes besides the primary key: lists of field names. */
+  indexes: readonly (readonly string[])[];
+}
+
+/** snake_case column name of a camelCase field name (`projectId` -> `project_id`). */
+export const columnName = (fieldName: string): string => fieldName.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * Declare a synced table. Every table gets `createdAt` (a time, default now)
+ * as its last synced field; besides its fields the replica keeps the sync
+ * bookkeeping (id, server id and version, sync status, updatedAt).
+ */
+export function defineTable<Name extends string, F extends Record<string, FieldDecl>>(decl: {
+  name: Name;
+  noun: string;
+  policy: ConflictPolicy;
+  fields: F;
+  indexes?: readonly (readonly ((keyof F & string) | 'createdAt' | 'id')[])[];
+}): TableDecl<Name, (keyof F & string) | 'createdAt'> {
+  const all: Record<string, FieldDecl> = { ...decl.fields, createdAt: f.time({ default: 'now', label: 'created' }) };
+  const fields = Object.fromEntries(
+    Object.entries(all).map(([name, d]) => [name, { ...d, input: d.input === '' ? name : d.input, label: d.label === '' ? name : d.label }]),
+  );
+  return {
+    name: decl.name,
+    noun: decl.noun,
+    policy: decl.policy,
+    fields: fields as Record<(keyof F & string) | 'createdAt', FieldDecl>,
+    fieldNames: Object.keys(fields) as ((keyof F & string) | 'createdAt')[],
+    indexes: decl.indexes ?? [],
+  };
+}
