@@ -19,7 +19,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    files: ['src/main.ts', 'scripts/**', 'bench/**', 'test/**', 'dev/**', 'bin/**'],
+    files: ['src/main.ts', 'src/gen/**', 'scripts/**', 'bench/**', 'test/**', 'dev/**', 'bin/**'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -21,7 +21,7 @@ import { requireUser } from './model/identity.js';
 import { wireFieldsValidator } from './model/fields.js';
 import { findRecord, recordFields, writeRecord } from './model/records.js';
 import { opResultValidator, policyValidator } from './model/results.js';
-import { settleUpdate } from './model/settle.js';
+import { settleUpdate } from '../src/schema/server/settle.js';
 import { loadClient, pruneResults, replayResult, saveClient } from './model/clients.js';
 
 /** Largest batch accepted; keeps a batch well inside Convex's per-transaction limits. */

@@ -5,7 +5,7 @@
  * messages: checked case by case, and on random updates.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { settleUpdate } from '../../../convex/model/settle.js';
+import { settleUpdate } from '../../../src/schema/server/settle.js';
 import { checkFields } from '../../../src/schema/rules.js';
 import { tableDecl } from '../../../src/schema/registry.js';
 import { CONFLICT_POLICIES, type Fields, type SyncTableName } from '../../../src/schema/protocol.js';

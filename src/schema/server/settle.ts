@@ -2,7 +2,7 @@
  * Field-level conflict settlement for a pushed update. Pure: no database, so
  * the rules can be read (and tested) on their own.
  */
-import type { ConflictPolicy, FieldConflict, Fields } from '../../src/schema/protocol.js';
+import type { ConflictPolicy, FieldConflict, Fields } from '../protocol.js';
 
 export interface SettleInput {
   /** The op's changed fields. */

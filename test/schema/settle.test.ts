@@ -1,6 +1,6 @@
 /** The server's field-level conflict rules, without a database. */
 import { describe, expect, it } from 'vitest';
-import { settleUpdate, type SettleInput } from '../../convex/model/settle.js';
+import { settleUpdate, type SettleInput } from '../../src/schema/server/settle.js';
 import { storedFields, wireFieldsValidator } from '../../convex/model/fields.js';
 import { tableDecl } from '../../src/schema/registry.js';
 

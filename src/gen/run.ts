@@ -1,0 +1,51 @@
+/**
+ * `npm run gen`: write every file derived from the table declarations
+ * (src/schema/tables.ts). `npm run gen -- --check` exits 1 when a generated
+ * file on disk differs from what the declarations give (test/gen runs the
+ * same check, so a stale file fails CI).
+ *
+ * Build-time only: nothing in the CLI's runtime imports this folder.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+/** One generated file: its path from the repository root and its whole text. */
+export interface GeneratedFile {
+  path: string;
+  content: string;
+}
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Every generated file (each generator adds its own here). */
+export function generatedFiles(): GeneratedFile[] {
+  return [];
+}
+
+/** Generated files whose text on disk differs (or that are missing). */
+export function staleFiles(files = generatedFiles()): string[] {
+  return files
+    .filter((file) => {
+      try {
+        return readFileSync(join(ROOT, file.path), 'utf8') !== file.content;
+      } catch {
+        return true;
+      }
+    })
+    .map((file) => file.path);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const files = generatedFiles();
+  if (process.argv.includes('--check')) {
+    const stale = staleFiles(files);
+    if (stale.length > 0) {
+      console.error(`stale generated files (run npm run gen): ${stale.join(', ')}`);
+      process.exit(1);
+    }
+  } else {
+    for (const file of files) writeFileSync(join(ROOT, file.path), file.content);
+    console.log(`wrote ${files.length} generated files`);
+  }
+}
