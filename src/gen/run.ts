@@ -1,11 +1,13 @@
 /**
  * `npm run gen`: write every file derived from the table declarations
- * (src/schema/tables.ts). `npm run gen -- --check` exits 1 when a generated
- * file on disk differs from what the declarations give (test/gen runs the
- * same check, so a stale file fails CI).
+ * (src/schema/tables.ts), then let drizzle-kit add the replica migration the
+ * change needs. `npm run gen -- --check` exits 1 when a generated file on
+ * disk differs from what the declarations give (test/gen runs the same
+ * checks, so a stale file fails CI).
  *
  * Build-time only: nothing in the CLI's runtime imports this folder.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -47,5 +49,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   } else {
     for (const file of files) writeFileSync(join(ROOT, file.path), file.content);
     console.log(`wrote ${files.length} generated files`);
+    // The replica's migrations follow the drizzle tables; drizzle-kit appends one when they changed.
+    execFileSync(join(ROOT, 'node_modules', '.bin', 'drizzle-kit'), ['generate'], { cwd: ROOT, stdio: 'inherit' });
   }
 }
