@@ -9,7 +9,7 @@ import type { Store, WriteTx } from './open.js';
 import { pickSynced, type SyncTableSpec } from './registry.js';
 import { outbox } from './schema.js';
 import { compiled, type Compiled } from './statements.js';
-import { encodeFields } from './views.js';
+import { encodeFields, type NewOp } from './views.js';
 
 type Row = Record<string, unknown>;
 
@@ -32,15 +32,6 @@ function insertOpStatement(tx: WriteTx): Compiled {
       createdAt: sql.placeholder('createdAt'),
     }),
   );
-}
-
-export interface NewOp {
-  op: 'create' | 'update';
-  tableName: string;
-  recordId: string;
-  fields: Fields;
-  baseVersion: number | null;
-  createdAt: number;
 }
 
 /** Append one op to the outbox. */

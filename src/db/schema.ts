@@ -7,7 +7,6 @@
  */
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { projects, tasks } from './tables.generated.js';
 
 export { SYNC_STATUSES, type SyncStatus } from './sync-columns.js';
 // The synced tables are generated from their declarations (src/schema/tables.ts).
@@ -80,7 +79,5 @@ export const meta = sqliteTable('meta', {
     .default(sql`(unixepoch() * 1000)`),
 });
 
-export type TaskRow = typeof tasks.$inferSelect;
-export type ProjectRow = typeof projects.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type ConflictRow = typeof conflicts.$inferSelect;

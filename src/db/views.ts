@@ -19,9 +19,8 @@ export const encodeValue = (value: FieldValue): string => JSON.stringify(value);
 /** Decode a conflict's `local_value`/`remote_value` column (a missing value is null). */
 export const decodeValue = (text: string | null): FieldValue => JSON.parse(text ?? 'null') as FieldValue;
 
-/** One queued local change. */
-export interface OpView {
-  seq: number;
+/** A local change, as it is queued. */
+export interface NewOp {
   op: 'create' | 'update';
   tableName: string;
   recordId: string;
@@ -31,6 +30,12 @@ export interface OpView {
   baseVersion: number | null;
   /** Epoch ms at capture. */
   createdAt: number;
+}
+
+/** One queued local change. */
+export interface OpView extends NewOp {
+  /** Per-replica increasing sequence number (the idempotency key with the client id). */
+  seq: number;
   /** Server rejections so far. */
   attempts: number;
   nextAttemptAt: number;
