@@ -5,8 +5,9 @@
  */
 import { Command, Option } from 'commander';
 import { createContext, type Context } from './context.js';
-import { TASK_STATUSES } from './schema/tables.js';
+import { TASK_STATUSES, tasks } from './schema/tables.js';
 import { UsageError } from './errors.js';
+import { inputNames } from './output/fields.js';
 import { createStreamReporter, type ReporterStreams } from './output/reporter.js';
 
 export interface CliIo extends ReporterStreams {
@@ -129,7 +130,7 @@ function addTaskCommands(program: Command, run: Runner, stdin: () => Promise<str
         'convoy import tasks.jsonl',
         `echo '{"op":"create","title":"Ship it","status":"todo"}' | convoy import -`,
         `echo '{"op":"update","id":"0193ab","status":"done"}' | convoy import`,
-      ]) + '\nEach line: {"op":"create"|"update", "id"?, "title"?, "description"?, "status"?, "stage"?, "project"?, "parent"?}\n',
+      ]) + `\nEach line: {"op":"create"|"update", "id"?, ${inputNames(tasks).map((name) => `"${name}"?`).join(', ')}}\n`,
     )
     .action(run(async (ctx, [file, opts]) => (await import('./commands/import.js')).importCommand(file as string, opts as object, ctx, stdin)));
 

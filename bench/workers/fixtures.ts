@@ -24,9 +24,9 @@ const STATUSES = ['todo', 'todo', 'in_progress', 'done', 'canceled'] as const;
 
 /** Queue `count` task creates in one transaction (the way `convoy import` does). */
 export function seedCreates(replica: Replica, count: number, now: number): void {
-  replica.write(() => {
+  replica.write((tx) => {
     for (let i = 0; i < count; i++) {
-      createTask(replica, { title: `Bench task #${i}`, status: STATUSES[i % STATUSES.length], stage: i % 3 ? '' : 'triage' }, now);
+      createTask(tx, { title: `Bench task #${i}`, status: STATUSES[i % STATUSES.length], stage: i % 3 ? '' : 'triage' }, now);
     }
   });
 }

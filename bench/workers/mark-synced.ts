@@ -13,9 +13,10 @@
  * Input: { replica: path of a new replica, ops, method: 'record' | 'push', batchSize }.
  */
 import { openReplica } from '../../src/db/open.js';
-import { duePendingOps, recordPushResults } from '../../src/db/outbox.js';
+import { duePendingOps } from '../../src/db/outbox.js';
+import { recordPushResults } from '../../src/sync/record-results.js';
 import { syncOnce } from '../../src/sync/engine.js';
-import type { Fields, OpResult } from '../../src/schema/protocol.js';
+import type { OpResult } from '../../src/schema/protocol.js';
 import { acceptingBackend, emit, readInput, replicaFacts, seedCreates } from './fixtures.js';
 
 type Method = 'record' | 'push';
@@ -45,7 +46,7 @@ async function timed(step: () => Promise<number> | number): Promise<Timing & { m
 /** recordPushResults over all ops at once, with results prepared beforehand. */
 async function recordAll(): Promise<Timing & { marked: number }> {
   const ops = duePendingOps(replica, input.ops, now);
-  const results: OpResult[] = ops.map((op, i) => ({ seq: op.seq, status: 'applied', version: i + 1, fields: JSON.parse(op.fields) as Fields }));
+  const results: OpResult[] = ops.map((op, i) => ({ seq: op.seq, status: 'applied', version: i + 1, fields: op.fields }));
   return await timed(() => recordPushResults(replica, ops, results, now).pushed);
 }
 

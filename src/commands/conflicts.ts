@@ -1,17 +1,17 @@
-import { listConflicts, resolveConflict } from '../db/conflicts.js';
-import type { ConflictRow } from '../db/schema.js';
+import { conflictViews, resolveConflict } from '../db/conflicts.js';
+import type { ConflictView } from '../db/views.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { paint, table } from '../output/format.js';
 
-function conflictJson(c: ConflictRow) {
+function conflictJson(c: ConflictView) {
   return {
     id: c.id,
     table: c.tableName,
     recordId: c.recordId,
     field: c.field,
-    local: JSON.parse(c.localValue ?? 'null') as unknown,
-    remote: JSON.parse(c.remoteValue ?? 'null') as unknown,
+    local: c.local,
+    remote: c.remote,
     policy: c.policy,
     winner: c.winner,
     resolved: c.resolved,
@@ -21,12 +21,11 @@ function conflictJson(c: ConflictRow) {
 
 /** `convoy conflicts`: conflicts waiting for a decision (or all with --all). */
 export async function conflictsCommand(options: { all?: boolean; json?: boolean }, ctx: Context): Promise<void> {
-  const found = listConflicts(ctx.replica(), { all: options.all });
+  const found = conflictViews(ctx.replica(), { all: options.all });
   ctx.reporter.result(found.map(conflictJson), () => {
     if (found.length === 0) return options.all ? 'No conflicts seen yet.' : 'No conflicts wait for a decision.';
     const rows = found.map((c) => {
-      const j = conflictJson(c);
-      return [c.id, `${c.tableName}/${c.recordId.slice(0, 8)}`, c.field, JSON.stringify(j.local), JSON.stringify(j.remote), `${c.policy} → ${c.winner}`];
+      return [c.id, `${c.tableName}/${c.recordId.slice(0, 8)}`, c.field, JSON.stringify(c.local), JSON.stringify(c.remote), `${c.policy} → ${c.winner}`];
     });
     const hint = found.some((c) => !c.resolved) ? '\nSettle one with: convoy resolve <id> --take local|remote' : '';
     return table([['ID', 'RECORD', 'FIELD', 'LOCAL', 'REMOTE', 'POLICY'], ...rows], undefined, (r, _c, cell) => (r === 0 ? paint(ctx.reporter.color, 'dim', cell) : cell)) + hint;

@@ -3,6 +3,8 @@ import { isUuid } from '../schema/rules.js';
 import { applyTaskUpdate, createTask, getTask, type TaskInput } from '../db/tasks.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
+import { inputNames } from '../output/fields.js';
+import { tasks } from '../schema/tables.js';
 
 export interface ImportOptions {
   json?: boolean;
@@ -11,7 +13,8 @@ export interface ImportOptions {
 /** One validated line of an import file. */
 type ImportLine = { line: number; op: 'create'; id?: string; input: TaskInput } | { line: number; op: 'update'; id: string; input: TaskInput };
 
-const INPUT_FIELDS = ['title', 'description', 'status', 'stage', 'project', 'parent'] as const;
+/** The keys a line may set: the task's input names, from its declaration. */
+export const INPUT_FIELDS: readonly string[] = inputNames(tasks);
 const MAX_SHOWN_ERRORS = 20;
 
 /** Shape checks of one line, without the database. Returns the line or an error message. */
@@ -26,12 +29,12 @@ export function parseImportLine(text: string, line: number): ImportLine | string
   const record = value as Record<string, unknown>;
   const { op, id } = record;
   if (op !== 'create' && op !== 'update') return `op ${JSON.stringify(op)} is not "create" or "update"`;
-  const input: TaskInput = {};
+  const input: Record<string, string> = {};
   for (const [key, field] of Object.entries(record)) {
     if (key === 'op' || key === 'id') continue;
-    if (!(INPUT_FIELDS as readonly string[]).includes(key)) return `unknown field "${key}"; use ${['op', 'id', ...INPUT_FIELDS].join(', ')}`;
+    if (!INPUT_FIELDS.includes(key)) return `unknown field "${key}"; use ${['op', 'id', ...INPUT_FIELDS].join(', ')}`;
     if (typeof field !== 'string') return `${key} must be a string`;
-    input[key as keyof TaskInput] = field;
+    input[key] = field;
   }
   if (id !== undefined && typeof id !== 'string') return 'id must be a string';
   if (op === 'update') {
@@ -78,16 +81,16 @@ export interface ImportSummary {
 function applyAll(ctx: Context, lines: ImportLine[], source: string): Omit<ImportSummary, 'durationMs'> {
   const replica = ctx.replica();
   const now = ctx.now();
-  return replica.write(() => {
+  return replica.write((tx) => {
     const counts = { created: 0, updated: 0, unchanged: 0 };
     const errors: string[] = [];
     for (const line of lines) {
       try {
         if (line.op === 'create') {
-          if (line.id && getTask(replica, line.id)) throw new UsageError(`id ${line.id} already exists; leave id out or use op "update"`);
-          createTask(replica, line.input, now, line.id);
+          if (line.id && getTask(tx, line.id)) throw new UsageError(`id ${line.id} already exists; leave id out or use op "update"`);
+          createTask(tx, line.input, now, line.id);
           counts.created++;
-        } else if (applyTaskUpdate(replica, line.id, line.input, now).changed) counts.updated++;
+        } else if (applyTaskUpdate(tx, line.id, line.input, now).changed) counts.updated++;
         else counts.unchanged++;
       } catch (error) {
         if (!(error instanceof UsageError)) throw error;

@@ -1,6 +1,7 @@
 import type { Context } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
-import type { SyncProgress, SyncSummary } from '../sync/engine.js';
+import { summaryLine } from '../output/sync-text.js';
+import type { SyncProgress } from '../sync/engine.js';
 import { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE } from '../sync/push.js';
 
 export interface SyncOptions {
@@ -24,11 +25,6 @@ function progressBar(progress: SyncProgress): string {
   const width = 30;
   const filled = Math.round((progress.done / Math.max(1, progress.total)) * width);
   return `pushing [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${progress.done}/${progress.total}`;
-}
-
-export function summaryLine(s: SyncSummary): string {
-  const seconds = (s.durationMs / 1000).toFixed(1);
-  return `Synced: pushed ${s.pushed}, pulled ${s.pulled}, conflicts ${s.conflicts}, failed ${s.failed} (${seconds} s)`;
 }
 
 /** `convoy sync`: push queued ops, then pull. Exit 4 when ops failed or conflicts wait. */

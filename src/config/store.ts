@@ -8,6 +8,7 @@ import type Conf from 'conf';
 import { ConfigError, UsageError } from '../errors.js';
 import { importLazy } from '../lazy-import.js';
 import { CONFLICT_POLICIES, type ConflictPolicy } from '../schema/protocol.js';
+import { TABLES, type TableName } from '../schema/tables.js';
 import type { Paths } from './paths.js';
 
 export type BackendKind = 'convex' | 'supabase';
@@ -43,16 +44,10 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
   'supabase.anonKey': { secret: true, env: 'CONVOY_SUPABASE_ANON_KEY', describe: 'Supabase anon (public) key' },
   'supabase.accessToken': { secret: true, env: 'CONVOY_SUPABASE_TOKEN', describe: 'Supabase user access token' },
   'supabase.refreshToken': { secret: true, describe: 'Supabase refresh token (renews the access token)' },
-  'policy.tasks': {
-    secret: false,
-    describe: 'conflict policy for tasks (default local-wins)',
-    check: checkPolicy,
-  },
-  'policy.projects': {
-    secret: false,
-    describe: 'conflict policy for projects (default remote-wins)',
-    check: checkPolicy,
-  },
+  // One conflict-policy key per synced table, from its declaration.
+  ...Object.fromEntries(
+    TABLES.map((t): [string, KeySpec] => [`policy.${t.name}`, { secret: false, describe: `conflict policy for ${t.name} (default ${t.policy})`, check: checkPolicy }]),
+  ),
   'sync.batchSize': {
     secret: false,
     describe: 'ops per push request (1-500, default 200)',
@@ -141,13 +136,19 @@ export class ConfigStore {
   }
 
   /** Conflict policies the user set, per table (unset tables keep the registry default). */
-  policies(): Partial<Record<'tasks' | 'projects', ConflictPolicy>> {
-    const out: Partial<Record<'tasks' | 'projects', ConflictPolicy>> = {};
-    for (const table of ['tasks', 'projects'] as const) {
+  policies(): Partial<Record<TableName, ConflictPolicy>> {
+    const out: Partial<Record<TableName, ConflictPolicy>> = {};
+    for (const { name: table } of TABLES) {
       const value = this.get(`policy.${table}`);
       if (value) out[table] = value as ConflictPolicy;
     }
     return out;
+  }
+
+  /** The backend in effect (see `backendKind`) and its URL, or null when none is configured. */
+  backendInfo(): { kind: BackendKind; url: string | null } | null {
+    const kind = this.backendKind();
+    return kind ? { kind, url: this.get(`${kind}.url`) ?? null } : null;
   }
 
   /**

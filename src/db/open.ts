@@ -10,15 +10,30 @@ import { assertNotNewer, migrate, SCHEMA_VERSION } from './migrate.js';
 
 export type Db = BetterSQLite3Database;
 
-export interface Replica {
+/** Read access to the replica: what read-only repository functions take. */
+export interface Store {
   /** Absolute path of the SQLite file. */
   readonly path: string;
-  /** The raw connection, for transactions and the few hot prepared statements. */
+  /** The raw connection, for the few hot prepared statements. */
   readonly sqlite: Database.Database;
   /** drizzle over the same connection. */
   readonly db: Db;
-  /** Run `fn` in one write transaction (BEGIN IMMEDIATE: never a late SQLITE_BUSY). */
-  write<T>(fn: () => T): T;
+}
+
+declare const writeTxBrand: unique symbol;
+
+/**
+ * Proof that the holder runs inside `Replica.write()`: only `write()` hands
+ * one out. Every function that must not run outside a write transaction
+ * takes it (instead of a comment asking callers to wrap it).
+ */
+export interface WriteTx extends Store {
+  readonly [writeTxBrand]: true;
+}
+
+export interface Replica extends Store {
+  /** Run `fn` in one write transaction (BEGIN IMMEDIATE: never a late SQLITE_BUSY); commits when `fn` returns, rolls back when it throws. */
+  write<T>(fn: (tx: WriteTx) => T): T;
   close(): void;
 }
 
@@ -52,11 +67,13 @@ export function openReplica(path: string): Replica {
     throw error;
   }
   const db = drizzle(sqlite);
+  const tx = { path, sqlite, db } as Store as WriteTx;
+  const open = sqlite;
   return {
     path,
     sqlite,
     db,
-    write: (fn) => sqlite.transaction(fn).immediate(),
-    close: () => sqlite.close(),
+    write: (fn) => open.transaction(() => fn(tx)).immediate(),
+    close: () => open.close(),
   };
 }

@@ -4,43 +4,33 @@
 import { asc, eq } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { UsageError } from '../errors.js';
-import { specFor } from '../sync/registry.js';
+import { projects as projectsDecl } from '../schema/tables.js';
 import { insertRecord, updateRecord } from './changes.js';
-import { resolveId } from './lookup.js';
-import type { Replica } from './open.js';
-import { projects, type ProjectRow } from './schema.js';
+import { fieldsFromInput, newRow } from './inputs.js';
+import { resolveRecord } from './lookup.js';
+import type { Replica, Store } from './open.js';
+import { specFor } from './registry.js';
+import { projects } from './schema.js';
+import type { ProjectInput, ProjectView } from './views.js';
 
-const spec = specFor('projects');
-
-export interface ProjectInput {
-  name: string;
-  description?: string;
-}
+const spec = specFor(projectsDecl.name);
 
 /** Create a project and queue its create op, in one transaction. Throws UsageError on bad input. */
-export function addProject(replica: Replica, input: ProjectInput, now: number): ProjectRow {
-  const row: ProjectRow = {
-    id: uuidv7(),
-    name: input.name.trim(),
-    description: input.description ?? '',
-    createdAt: now,
-    updatedAt: now,
-    serverId: null,
-    serverVersion: null,
-    syncStatus: 'pending',
-  };
-  const problem = spec.validate({ name: row.name, description: row.description, createdAt: now }, 'create');
+export function addProject(replica: Replica, input: ProjectInput & { name: string }, now: number): ProjectView {
+  const row = newRow(spec, uuidv7(), fieldsFromInput(replica, spec, input), now);
+  const problem = spec.validate(Object.fromEntries(spec.fields.map((f) => [f, row[f]!])), 'create');
   if (problem) throw new UsageError(problem.message);
-  return replica.write(() => {
-    const clash = replica.db.select({ id: projects.id }).from(projects).where(eq(projects.name, row.name)).get();
-    if (clash) throw new UsageError(`name: a project named "${row.name}" already exists (${clash.id}); choose another name`);
-    insertRecord(replica, spec, row);
-    return row;
+  const project = row as unknown as ProjectView;
+  return replica.write((tx) => {
+    const clash = tx.db.select({ id: projects.id }).from(projects).where(eq(projects.name, project.name)).get();
+    if (clash) throw new UsageError(`name: a project named "${project.name}" already exists (${clash.id}); choose another name`);
+    insertRecord(tx, spec, row);
+    return project;
   });
 }
 
-export function listProjects(replica: Replica): ProjectRow[] {
-  return replica.db.select().from(projects).orderBy(asc(projects.name)).all();
+export function listProjects(store: Store): ProjectView[] {
+  return store.db.select().from(projects).orderBy(asc(projects.name)).all();
 }
 
 /**
@@ -48,30 +38,18 @@ export function listProjects(replica: Replica): ProjectRow[] {
  * Names are tried first. Throws UsageError naming `field` if there is none or
  * the name is ambiguous. Read-only.
  */
-export function resolveProject(replica: Replica, input: string, field = 'project'): string {
-  const byName = replica.db.select({ id: projects.id }).from(projects).where(eq(projects.name, input.trim())).limit(3).all();
-  if (byName.length === 1) return byName[0]!.id;
-  if (byName.length > 1) {
-    throw new UsageError(`${field} "${input}" names ${byName.length} projects; give the project id instead (convoy project list)`);
-  }
-  try {
-    return resolveId(replica, spec, input, field);
-  } catch (error) {
-    if (error instanceof UsageError && !/ambiguous/.test(error.message)) {
-      throw new UsageError(`${field}: no project named or with id "${input}"; create it with convoy project add "${input}"`);
-    }
-    throw error;
-  }
+export function resolveProject(store: Store, input: string, field = 'project'): string {
+  return resolveRecord(store, spec, input, field);
 }
 
 /** Rename or re-describe a project, queuing only the changed fields. Transactional. Returns whether anything changed. */
-export function changeProject(replica: Replica, idOrName: string, input: Partial<ProjectInput>, now: number): boolean {
-  return replica.write(() => {
-    const id = resolveProject(replica, idOrName);
-    const current = replica.db.select().from(projects).where(eq(projects.id, id)).get()!;
-    const changes = { ...(input.name !== undefined ? { name: input.name.trim() } : {}), ...(input.description !== undefined ? { description: input.description } : {}) };
+export function changeProject(replica: Replica, idOrName: string, input: ProjectInput, now: number): boolean {
+  return replica.write((tx) => {
+    const id = resolveProject(tx, idOrName);
+    const current = tx.db.select().from(projects).where(eq(projects.id, id)).get()!;
+    const changes = fieldsFromInput(tx, spec, input);
     const problem = spec.validate(changes, 'update');
     if (problem) throw new UsageError(problem.message);
-    return Object.keys(updateRecord(replica, spec, current, changes, now)).length > 0;
+    return Object.keys(updateRecord(tx, spec, current, changes, now)).length > 0;
   });
 }

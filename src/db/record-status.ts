@@ -3,13 +3,13 @@
  * log; this recomputes it after anything that changes either.
  */
 import { eq, sql } from 'drizzle-orm';
-import type { SyncTableSpec } from '../sync/registry.js';
-import type { Replica } from './open.js';
+import type { WriteTx } from './open.js';
+import type { SyncTableSpec } from './registry.js';
 import { compiled, type Compiled } from './statements.js';
 
 /** Failed beats pending beats an open conflict beats synced. */
-function statement(replica: Replica, spec: SyncTableSpec): Compiled {
-  return compiled(replica, `status:${spec.name}`, () => {
+function statement(tx: WriteTx, spec: SyncTableSpec): Compiled {
+  return compiled(tx, `status:${spec.name}`, () => {
     const id = sql.placeholder('id');
     const name = spec.name;
     const status = sql`CASE
@@ -17,11 +17,11 @@ function statement(replica: Replica, spec: SyncTableSpec): Compiled {
       WHEN EXISTS (SELECT 1 FROM outbox WHERE table_name = ${name} AND record_id = ${id} AND state = 'pending') THEN 'pending'
       WHEN EXISTS (SELECT 1 FROM conflicts WHERE table_name = ${name} AND record_id = ${id} AND resolved = 0) THEN 'conflict'
       ELSE 'synced' END`;
-    return replica.db.update(spec.table).set({ syncStatus: status }).where(eq(spec.table.id, id));
+    return tx.db.update(spec.table).set({ syncStatus: status }).where(eq(spec.table.id, id));
   });
 }
 
-/** Recompute one record's sync status. Idempotent; call inside the transaction that changed its ops. */
-export function refreshSyncStatus(replica: Replica, spec: SyncTableSpec, recordId: string): void {
-  statement(replica, spec).run({ id: recordId });
+/** Recompute one record's sync status, in the transaction that changed its ops. Idempotent. */
+export function refreshSyncStatus(tx: WriteTx, spec: SyncTableSpec, recordId: string): void {
+  statement(tx, spec).run({ id: recordId });
 }

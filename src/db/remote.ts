@@ -1,23 +1,22 @@
 /**
- * Applying pulled pages to the replica. A page and the cursor that follows it
- * commit in ONE transaction: a crash either keeps both or neither, so a page
- * is never skipped and never half-applied.
+ * Storage for what comes from the server: writing pulled records, the
+ * per-table pull cursor and sync-step bookkeeping. The pull phase
+ * (src/sync/apply-page.ts) decides what to write; these statements write it.
  */
 import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
-import { mergeRemote } from '../sync/conflict.js';
-import type { Fields, PullPage } from '../schema/protocol.js';
-import type { SyncTableSpec } from '../sync/registry.js';
-import { withDefaults } from './changes.js';
-import type { Replica } from './open.js';
-import { outbox, syncState } from './schema.js';
+import type { Fields } from '../schema/protocol.js';
+import type { Replica, Store, WriteTx } from './open.js';
+import type { SyncTableSpec } from './registry.js';
+import { syncState } from './schema.js';
 import { compiled, type Compiled } from './statements.js';
 
 /**
  * The fast path for records without queued local ops: insert, or overwrite
  * every synced field, but only with a newer server version than the row has.
+ * Run it with every column of the table (see `upsertPulled`).
  */
-function upsertStatement(replica: Replica, spec: SyncTableSpec): Compiled {
-  return compiled(replica, `upsert:${spec.name}`, () => {
+function upsertStatement(tx: WriteTx, spec: SyncTableSpec): Compiled {
+  return compiled(tx, `upsert:${spec.name}`, () => {
     const columns = getTableColumns(spec.table);
     const values: Record<string, unknown> = {};
     for (const key of Object.keys(columns)) values[key] = sql.placeholder(key);
@@ -26,7 +25,7 @@ function upsertStatement(replica: Replica, spec: SyncTableSpec): Compiled {
     // A row held by a manual conflict stays flagged until resolved.
     set.syncStatus = sql`CASE WHEN ${columns.syncStatus} = 'conflict' THEN 'conflict' ELSE 'synced' END`;
     const serverVersion = columns.serverVersion!;
-    return replica.db
+    return tx.db
       .insert(spec.table)
       .values(values)
       .onConflictDoUpdate({
@@ -37,82 +36,66 @@ function upsertStatement(replica: Replica, spec: SyncTableSpec): Compiled {
   });
 }
 
-/** Fields with queued (pending or failed) local ops, per record of one table. */
-function queuedFields(replica: Replica, tableName: string): Map<string, Set<string>> {
-  const rows = replica.db.select({ recordId: outbox.recordId, fields: outbox.fields }).from(outbox).where(eq(outbox.tableName, tableName)).all();
-  const out = new Map<string, Set<string>>();
-  for (const row of rows) {
-    const set = out.get(row.recordId) ?? new Set<string>();
-    for (const field of Object.keys(JSON.parse(row.fields) as Fields)) set.add(field);
-    out.set(row.recordId, set);
-  }
-  return out;
+/**
+ * Insert a pulled record, or overwrite its synced fields when `version` is
+ * newer than the row's. `fields` must hold every synced field; it is filled
+ * in place with the bookkeeping columns (no copy: this runs once per pulled
+ * row). Returns rows changed (0 or 1).
+ */
+export function upsertPulled(tx: WriteTx, spec: SyncTableSpec, recordId: string, version: number, fields: Fields, now: number): number {
+  fields.id = recordId;
+  fields.serverId = null;
+  fields.serverVersion = version;
+  fields.syncStatus = 'synced';
+  fields.updatedAt = now;
+  return upsertStatement(tx, spec).run(fields).changes;
 }
 
-/** Update only the fields without queued ops; the record stays pending. Returns rows changed (0 or 1). */
-function mergeInto(replica: Replica, spec: SyncTableSpec, recordId: string, version: number, fields: Fields): number {
+/** Update only `fields` of a record, when `version` is newer than the row's; its sync status stays. Returns rows changed (0 or 1). */
+export function mergePulled(tx: WriteTx, spec: SyncTableSpec, recordId: string, version: number, fields: Fields): number {
   const serverVersion = getTableColumns(spec.table).serverVersion!;
-  return replica.db
+  return tx.db
     .update(spec.table)
     .set({ ...fields, serverVersion: version })
     .where(and(eq(spec.table.id, recordId), sql`(${serverVersion} IS NULL OR ${serverVersion} < ${version})`))
     .run().changes;
 }
 
-/**
- * Apply one page of `spec`'s changes and advance the table's cursor, in one
- * transaction. Fields with queued local ops are never overwritten (they win
- * or lose at the next push). Returns how many records it changed locally.
- */
-export function applyPulledPage(replica: Replica, spec: SyncTableSpec, page: PullPage, now: number): number {
-  return replica.write(() => {
-    const queued = queuedFields(replica, spec.name);
-    const upsert = upsertStatement(replica, spec);
-    let applied = 0;
-    for (const change of page.changes) {
-      const pending = queued.get(change.recordId);
-      const fields = withDefaults(spec, change.fields, true);
-      // Our own pushes come back in pulls; they change nothing and are not counted.
-      if (pending) applied += mergeInto(replica, spec, change.recordId, change.version, mergeRemote(fields, pending));
-      else {
-        // Filled in place (no spread): this loop runs once per pulled row.
-        fields.id = change.recordId;
-        fields.serverId = null;
-        fields.serverVersion = change.version;
-        fields.syncStatus = 'synced';
-        fields.updatedAt = now;
-        applied += upsert.run(fields).changes;
-      }
-    }
-    const done = !page.hasMore;
-    replica.db
-      .insert(syncState)
-      .values({ tableName: spec.name, cursor: page.cursor, lastPullAt: now, initialSyncDone: done, lastError: null })
-      .onConflictDoUpdate({
-        target: syncState.tableName,
-        set: { cursor: page.cursor, lastPullAt: now, lastError: null, ...(done ? { initialSyncDone: true } : {}) },
-      })
-      .run();
-    return applied;
-  });
+/** Move the table's pull cursor to `cursor` (a pulled page's end); `done` records the initial pull as finished. */
+export function advancePullCursor(tx: WriteTx, tableName: string, cursor: number, now: number, done: boolean): void {
+  tx.db
+    .insert(syncState)
+    .values({ tableName, cursor, lastPullAt: now, initialSyncDone: done, lastError: null })
+    .onConflictDoUpdate({
+      target: syncState.tableName,
+      set: { cursor, lastPullAt: now, lastError: null, ...(done ? { initialSyncDone: true } : {}) },
+    })
+    .run();
 }
 
 /** The table's pull cursor (0 before the first pull). Read-only. */
-export function pullCursor(replica: Replica, tableName: string): number {
-  return replica.db.select({ cursor: syncState.cursor }).from(syncState).where(eq(syncState.tableName, tableName)).get()?.cursor ?? 0;
+export function pullCursor(store: Store, tableName: string): number {
+  return store.db.select({ cursor: syncState.cursor }).from(syncState).where(eq(syncState.tableName, tableName)).get()?.cursor ?? 0;
 }
 
-/** The server was reset (its head is behind our cursor): pull everything again. Keeps the outbox. */
-export function resetPullCursor(replica: Replica, tableName: string): void {
-  replica.db.update(syncState).set({ cursor: 0, initialSyncDone: false }).where(eq(syncState.tableName, tableName)).run();
+/**
+ * The server was reset (its head is behind our cursor): forget the table's
+ * server versions and cursor so everything is pulled and applied again.
+ * Keeps the outbox. Transactional.
+ */
+export function resetPulledState(replica: Replica, spec: SyncTableSpec): void {
+  replica.write((tx) => {
+    tx.db.update(spec.table).set({ serverVersion: null }).run();
+    tx.db.update(syncState).set({ cursor: 0, initialSyncDone: false }).where(eq(syncState.tableName, spec.name)).run();
+  });
 }
 
-/** Record push/pull bookkeeping for every table after a sync step. */
+/** Record push/pull bookkeeping for every table after a sync step. Transactional. */
 export function markSyncStep(replica: Replica, tableNames: string[], step: 'push' | 'pull', now: number, error: string | null): void {
-  replica.write(() => {
+  replica.write((tx) => {
     for (const tableName of tableNames) {
       const set = error === null ? (step === 'push' ? { lastPushAt: now, lastError: null } : { lastPullAt: now, lastError: null }) : { lastError: error };
-      replica.db
+      tx.db
         .insert(syncState)
         .values({ tableName, ...set })
         .onConflictDoUpdate({ target: syncState.tableName, set })

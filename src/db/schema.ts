@@ -1,58 +1,16 @@
 /**
- * The local replica's schema. drizzle-kit generates the migrations in
- * `drizzle/` from this file (`npm run db:generate`); never edit those by hand.
+ * The local replica's schema: the synced tables generated from their
+ * declarations, plus the hand-written sync machinery (outbox, sync state,
+ * conflicts, meta). drizzle-kit generates the migrations in `drizzle/` from
+ * this file (`npm run db:generate`); never edit those by hand.
  * Times are epoch milliseconds (integers): cheap to compare and sort.
  */
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
-export const SYNC_STATUSES = ['synced', 'pending', 'failed', 'conflict'] as const;
-export type SyncStatus = (typeof SYNC_STATUSES)[number];
-
-/** Columns every synced table carries besides its own fields. */
-const syncColumns = {
-  /** Client-generated UUIDv7; the same on every replica and on the server. */
-  id: text('id').primaryKey(),
-  /** The server's own id for the row, once known. */
-  serverId: text('server_id'),
-  /** Server row version last seen: the base for conflict detection. */
-  serverVersion: integer('server_version'),
-  syncStatus: text('sync_status', { enum: SYNC_STATUSES }).notNull().default('pending'),
-  createdAt: integer('created_at').notNull(),
-  updatedAt: integer('updated_at').notNull(),
-};
-
-export const projects = sqliteTable(
-  'projects',
-  {
-    ...syncColumns,
-    name: text('name').notNull(),
-    description: text('description').notNull().default(''),
-  },
-  // Not unique: two replicas may name projects alike; lookups by name report ambiguity.
-  (t) => [index('projects_name_idx').on(t.name)],
-);
-
-export const tasks = sqliteTable(
-  'tasks',
-  {
-    ...syncColumns,
-    title: text('title').notNull(),
-    description: text('description').notNull().default(''),
-    status: text('status', { enum: ['todo', 'in_progress', 'done', 'canceled'] }).notNull().default('todo'),
-    stage: text('stage').notNull().default(''),
-    // No foreign keys on references: a pulled task may arrive before its
-    // project or parent (written elsewhere, not yet pulled). Local writes
-    // check references in the service layer instead.
-    projectId: text('project_id'),
-    parentId: text('parent_id'),
-    completedAt: integer('completed_at'),
-  },
-  // Few indexes on purpose: each one costs every insert (100k-line imports).
-  // list orders by created_at; status and project are the common filters.
-  (t) => [index('tasks_created_idx').on(t.createdAt, t.id), index('tasks_status_idx').on(t.status), index('tasks_project_idx').on(t.projectId)],
-);
-
+export { SYNC_STATUSES, type SyncStatus } from './sync-columns.js';
+// The synced tables are generated from their declarations (src/schema/tables.ts).
+export * from './tables.generated.js';
 export const OUTBOX_STATES = ['pending', 'failed'] as const;
 
 /**
@@ -121,7 +79,5 @@ export const meta = sqliteTable('meta', {
     .default(sql`(unixepoch() * 1000)`),
 });
 
-export type TaskRow = typeof tasks.$inferSelect;
-export type ProjectRow = typeof projects.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type ConflictRow = typeof conflicts.$inferSelect;

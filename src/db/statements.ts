@@ -7,7 +7,7 @@
  */
 import type Database from 'better-sqlite3';
 import { is, Param, Placeholder } from 'drizzle-orm';
-import type { Replica } from './open.js';
+import type { Store } from './open.js';
 
 type Values = Record<string, unknown>;
 
@@ -21,7 +21,7 @@ interface ToSql {
   toSQL(): { sql: string; params: unknown[] };
 }
 
-const cache = new WeakMap<Replica, Map<string, Compiled>>();
+const cache = new WeakMap<Database.Database, Map<string, Compiled>>();
 
 /** Whether a column's driver mapping leaves strings and numbers as they are. */
 function isIdentity(map: (v: unknown) => unknown): boolean {
@@ -38,9 +38,9 @@ const toDriver = (value: unknown) => (value === undefined ? null : typeof value 
  * The statement cached under `key` for this connection, built on first use
  * from a drizzle query whose varying values are `sql.placeholder(name)`s.
  */
-export function compiled(replica: Replica, key: string, build: () => ToSql): Compiled {
-  let byKey = cache.get(replica);
-  if (!byKey) cache.set(replica, (byKey = new Map()));
+export function compiled(replica: Store, key: string, build: () => ToSql): Compiled {
+  let byKey = cache.get(replica.sqlite);
+  if (!byKey) cache.set(replica.sqlite, (byKey = new Map()));
   let statement = byKey.get(key);
   if (!statement) {
     const { sql, params } = build().toSQL();

@@ -2,7 +2,7 @@
  * Replica-wide sync facts: the client id, per-table sync state, queue counts.
  */
 import { and, count, eq, inArray } from 'drizzle-orm';
-import { SYNC_TABLES } from '../sync/registry.js';
+import { SYNC_TABLES } from './registry.js';
 import type { Replica } from './open.js';
 import { conflicts, meta, outbox, syncState } from './schema.js';
 

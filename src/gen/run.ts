@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { drizzleFiles } from './drizzle.js';
 
 /** One generated file: its path from the repository root and its whole text. */
 export interface GeneratedFile {
@@ -22,7 +23,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Every generated file (each generator adds its own here). */
 export function generatedFiles(): GeneratedFile[] {
-  return [];
+  return [...drizzleFiles()];
 }
 
 /** Generated files whose text on disk differs (or that are missing). */

@@ -1,46 +1,25 @@
 /**
  * Rendering records for people and scripts. Pure functions.
  */
-import type { OutboxRow, ProjectRow, SyncStatus, TaskRow } from '../db/schema.js';
+import type { OpView, ProjectView, SyncStatus, TaskView } from '../db/views.js';
+import { projects, tasks } from '../schema/tables.js';
+import { iso, recordJson } from './fields.js';
 
-/** Epoch ms as ISO-8601, null stays null. */
-export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+export { iso };
 
-/** The stable JSON shape of a task (DESIGN.md "CLI contract"). */
-export function taskJson(task: TaskRow) {
-  return {
-    id: task.id,
-    title: task.title,
-    description: task.description,
-    status: task.status,
-    stage: task.stage,
-    projectId: task.projectId,
-    parentId: task.parentId,
-    completedAt: iso(task.completedAt),
-    createdAt: iso(task.createdAt)!,
-    updatedAt: iso(task.updatedAt)!,
-    syncStatus: task.syncStatus,
-  };
-}
+/** The stable JSON shape of a task (DESIGN.md "CLI contract"), from its declaration. */
+export const taskJson = (task: TaskView) => recordJson(tasks, task);
 
-export function projectJson(project: ProjectRow) {
-  return {
-    id: project.id,
-    name: project.name,
-    description: project.description,
-    createdAt: iso(project.createdAt)!,
-    updatedAt: iso(project.updatedAt)!,
-    syncStatus: project.syncStatus,
-  };
-}
+/** The stable JSON shape of a project, from its declaration. */
+export const projectJson = (project: ProjectView) => recordJson(projects, project);
 
-export function opJson(op: OutboxRow) {
+export function opJson(op: OpView) {
   return {
     seq: op.seq,
     op: op.op,
     table: op.tableName,
     recordId: op.recordId,
-    fields: JSON.parse(op.fields) as Record<string, unknown>,
+    fields: op.fields,
     baseVersion: op.baseVersion,
     state: op.state,
     attempts: op.attempts,

@@ -116,3 +116,8 @@ export function defineTable<Name extends string, F extends Record<string, FieldD
     indexes: decl.indexes ?? [],
   };
 }
+
+/** The field that names a record for people: the first required text (a task's title, a project's name), else `id`. */
+export function titleFieldOf(decl: TableDecl): string {
+  return decl.fieldNames.find((n) => decl.fields[n]!.type.kind === 'text' && decl.fields[n]!.required) ?? 'id';
+}

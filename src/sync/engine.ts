@@ -5,12 +5,12 @@
  */
 import type { Replica } from '../db/open.js';
 import { markSyncStep } from '../db/remote.js';
+import { SYNC_TABLES } from '../db/registry.js';
 import { queueCounts } from '../db/sync-state.js';
 import type { Backend } from './backend.js';
 import { acquireSyncLock } from './lock.js';
 import { pullTable, DEFAULT_PAGE_SIZE } from './pull.js';
 import { pushAll, DEFAULT_BATCH_SIZE, type PolicyOverrides } from './push.js';
-import { SYNC_TABLES } from './registry.js';
 
 export type SyncMode = 'both' | 'push' | 'pull';
 

@@ -3,13 +3,13 @@
  * table last synced, whether the daemon runs. Shared by `convoy status` and
  * the board so both tell the same story. Read-only.
  */
-import type { BackendKind, ConfigStore } from '../config/store.js';
 import type { Replica } from '../db/open.js';
 import { queueCounts, readMeta, tableSyncStates, type QueueCounts, type TableSyncState } from '../db/sync-state.js';
 import { daemonLockPath, liveHolder } from './lock.js';
 
+/** The backend in effect (the config's `backendInfo()`). */
 export interface BackendInfo {
-  kind: BackendKind;
+  kind: string;
   url: string | null;
 }
 
@@ -28,12 +28,6 @@ export interface SyncOverview extends QueueCounts {
   daemon: DaemonInfo;
 }
 
-/** The backend in effect (environment first), or null when none is configured. */
-export function backendInfo(config: ConfigStore): BackendInfo | null {
-  const kind = config.backendKind();
-  return kind ? { kind, url: config.get(`${kind}.url`) ?? null } : null;
-}
-
 /** The daemon: running if a live process holds the replica's daemon lock; times from its heartbeat in meta. */
 export function daemonInfo(replica: Replica): DaemonInfo {
   const holder = liveHolder(daemonLockPath(replica.path));
@@ -44,8 +38,9 @@ export function daemonInfo(replica: Replica): DaemonInfo {
   return { running: holder !== null, pid: holder?.pid ?? null, lastHeartbeatAt: time('daemon.heartbeatAt'), lastSyncAt: time('daemon.lastSyncAt') };
 }
 
-export function syncOverview(replica: Replica, config: ConfigStore): SyncOverview {
-  return { backend: backendInfo(config), ...queueCounts(replica), tables: tableSyncStates(replica), daemon: daemonInfo(replica) };
+/** `backend`: the config's `backendInfo()` (null when none is configured). */
+export function syncOverview(replica: Replica, backend: BackendInfo | null): SyncOverview {
+  return { backend, ...queueCounts(replica), tables: tableSyncStates(replica), daemon: daemonInfo(replica) };
 }
 
 /** Whether every table has finished its initial pull. */

@@ -3,9 +3,11 @@
  * and its cursor commit together.
  */
 import type { Replica } from '../db/open.js';
-import { applyPulledPage, pullCursor, resetPullCursor } from '../db/remote.js';
+import type { SyncTableSpec } from '../db/registry.js';
+import { pullCursor, resetPulledState } from '../db/remote.js';
+import { applyPulledPage } from './apply-page.js';
 import type { Backend } from './backend.js';
-import type { SyncTableSpec } from './registry.js';
+import type { SyncTableName } from '../schema/protocol.js';
 import { withTransientRetry } from './retry.js';
 
 export const DEFAULT_PAGE_SIZE = 1_000;
@@ -14,14 +16,6 @@ export interface PullOptions {
   pageSize: number;
   now: () => number;
   onPage?: (table: string, pulled: number) => void;
-}
-
-/** Forget server versions so a re-pull from a reset server is applied. */
-function forgetServerVersions(replica: Replica, spec: SyncTableSpec): void {
-  replica.write(() => {
-    replica.db.update(spec.table).set({ serverVersion: null }).run();
-    resetPullCursor(replica, spec.name);
-  });
 }
 
 /**
@@ -34,10 +28,10 @@ export async function pullTable(replica: Replica, backend: Backend, spec: SyncTa
   let resets = 0;
   for (;;) {
     const cursor = pullCursor(replica, spec.name);
-    const page = await withTransientRetry(() => backend.pull({ table: spec.name, cursor, limit: options.pageSize }));
+    const page = await withTransientRetry(() => backend.pull({ table: spec.name as SyncTableName, cursor, limit: options.pageSize }));
     if (page.headVersion < cursor && resets === 0) {
       resets++;
-      forgetServerVersions(replica, spec);
+      resetPulledState(replica, spec);
       continue;
     }
     pulled += applyPulledPage(replica, spec, page, options.now());

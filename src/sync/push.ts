@@ -2,17 +2,17 @@
  * Push: send due outbox ops in sequence order, in batches, and record the
  * server's per-op results (one local transaction per batch).
  */
-import { count, eq } from 'drizzle-orm';
-import { duePendingOps, recordPushResults, type PushTally } from '../db/outbox.js';
 import type { Replica } from '../db/open.js';
-import { outbox, type OutboxRow } from '../db/schema.js';
+import { duePendingOps, pendingOpCount } from '../db/outbox.js';
 import { clientId } from '../db/sync-state.js';
+import type { OpView } from '../db/views.js';
+import { defaultPolicies } from '../schema/registry.js';
+import type { ConflictPolicy, PushBatch, SyncTableName } from '../schema/protocol.js';
 import type { Backend } from './backend.js';
-import type { ConflictPolicy, Fields, PushBatch, SyncTableName } from '../schema/protocol.js';
+import { recordPushResults, type PushTally } from './record-results.js';
+import { withTransientRetry } from './retry.js';
 
 export type PolicyOverrides = Partial<Record<SyncTableName, ConflictPolicy>>;
-import { policies } from './registry.js';
-import { withTransientRetry } from './retry.js';
 
 export const DEFAULT_BATCH_SIZE = 200;
 /** Convex's per-transaction limits allow more, but 500 keeps every batch well inside them. */
@@ -31,16 +31,17 @@ export interface PushSummary extends PushTally {
   batches: number;
 }
 
-export function toPushBatch(client: string, ops: OutboxRow[], overrides: PolicyOverrides = {}): PushBatch {
+/** The wire batch of `ops` (collected by `duePendingOps`), with the tables' policies. Pure. */
+export function toPushBatch(client: string, ops: OpView[], overrides: PolicyOverrides = {}): PushBatch {
   return {
     clientId: client,
-    policies: { ...policies(), ...overrides },
+    policies: { ...(defaultPolicies() as Record<SyncTableName, ConflictPolicy>), ...overrides },
     ops: ops.map((op) => ({
       seq: op.seq,
       table: op.tableName as SyncTableName,
       recordId: op.recordId,
       kind: op.op,
-      fields: JSON.parse(op.fields) as Fields,
+      fields: op.fields,
       baseVersion: op.baseVersion,
       clientTime: op.createdAt,
     })),
@@ -54,7 +55,7 @@ export function toPushBatch(client: string, ops: OutboxRow[], overrides: PolicyO
 export async function pushAll(replica: Replica, backend: Backend, options: PushOptions): Promise<PushSummary> {
   const summary: PushSummary = { pushed: 0, conflicts: 0, rejected: 0, failed: 0, batches: 0 };
   const client = clientId(replica);
-  const total = replica.db.select({ n: count() }).from(outbox).where(eq(outbox.state, 'pending')).get()?.n ?? 0;
+  const total = pendingOpCount(replica);
   for (;;) {
     const ops = duePendingOps(replica, options.batchSize, options.now());
     if (ops.length === 0) break;

@@ -2,7 +2,7 @@
  * Pure board logic: which columns show, which card is selected, what part
  * of a long column is visible, where a task moves. No React, no Ink.
  */
-import type { TaskRow } from '../db/schema.js';
+import type { TaskView } from '../db/views.js';
 import type { TaskStatus } from '../schema/tables.js';
 
 export const COLUMN_TITLES: Record<TaskStatus, string> = {
@@ -16,8 +16,8 @@ export function visibleStatuses(showCanceled: boolean): TaskStatus[] {
   return showCanceled ? ['todo', 'in_progress', 'done', 'canceled'] : ['todo', 'in_progress', 'done'];
 }
 
-export function groupByStatus(tasks: TaskRow[]): Record<TaskStatus, TaskRow[]> {
-  const groups: Record<TaskStatus, TaskRow[]> = { todo: [], in_progress: [], done: [], canceled: [] };
+export function groupByStatus(tasks: TaskView[]): Record<TaskStatus, TaskView[]> {
+  const groups: Record<TaskStatus, TaskView[]> = { todo: [], in_progress: [], done: [], canceled: [] };
   for (const task of tasks) groups[task.status].push(task);
   return groups;
 }
@@ -38,14 +38,14 @@ export const EMPTY_CURSORS: Cursors = {
 };
 
 /** Index of the selected card in `tasks` (-1 when the column is empty). */
-export function selectedIndex(tasks: TaskRow[], cursor: Cursor): number {
+export function selectedIndex(tasks: TaskView[], cursor: Cursor): number {
   if (tasks.length === 0) return -1;
   const byId = cursor.id === null ? -1 : tasks.findIndex((t) => t.id === cursor.id);
   return byId >= 0 ? byId : Math.min(Math.max(0, cursor.index), tasks.length - 1);
 }
 
 /** The cursor after moving `delta` cards (clamped to the column). */
-export function stepCursor(tasks: TaskRow[], cursor: Cursor, delta: number): Cursor {
+export function stepCursor(tasks: TaskView[], cursor: Cursor, delta: number): Cursor {
   if (tasks.length === 0) return { id: null, index: 0 };
   const index = Math.min(Math.max(0, selectedIndex(tasks, cursor) + delta), tasks.length - 1);
   return { id: tasks[index]!.id, index };
@@ -56,7 +56,7 @@ export function stepCursor(tasks: TaskRow[], cursor: Cursor, delta: number): Cur
  * from elsewhere never move the selection to another card. Returns the same
  * object when nothing changed.
  */
-export function pinCursors(cursors: Cursors, tasks: TaskRow[]): Cursors {
+export function pinCursors(cursors: Cursors, tasks: TaskView[]): Cursors {
   const groups = groupByStatus(tasks);
   let next = cursors;
   for (const status of Object.keys(groups) as TaskStatus[]) {

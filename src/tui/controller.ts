@@ -3,7 +3,7 @@
  * arrive in one read, before any re-render), the model, and the board's
  * actions. Failures become notices in the status line, never exceptions.
  */
-import type { TaskRow } from '../db/schema.js';
+import type { TaskView } from '../db/views.js';
 import type { BoardModel } from './model.js';
 import type { Notice, NoticeTone } from './sync-messages.js';
 import type { UiState } from './ui-state.js';
@@ -14,7 +14,7 @@ export interface Controller {
   ui(): UiState;
   update(change: (ui: UiState) => UiState): void;
   /** The newest tasks of the board. */
-  tasks(): TaskRow[];
+  tasks(): TaskView[];
   /** Reload the board's data now (after the board's own writes). */
   refresh(): void;
   sync(): void;

@@ -4,7 +4,7 @@
  * report every failure in the status line instead of throwing.
  */
 import type { Key } from 'ink';
-import type { TaskRow } from '../db/schema.js';
+import type { TaskView } from '../db/views.js';
 import type { TaskStatus } from '../schema/tables.js';
 import { COLUMN_TITLES, moveTarget, stepCursor, visibleStatuses } from './board-state.js';
 import { attempt, notify, type Controller } from './controller.js';
@@ -58,7 +58,7 @@ function moveSelected(c: Controller, direction: -1 | 1): void {
   );
 }
 
-function withTask(c: Controller, then: (task: TaskRow) => void): void {
+function withTask(c: Controller, then: (task: TaskView) => void): void {
   const { task } = current(c);
   if (task) then(task);
   else notify(c, 'no task selected: move to a card first (n adds one)');

@@ -6,28 +6,29 @@
  */
 import type { ConfigStore } from '../config/store.js';
 import type { Context } from '../context.js';
-import { listConflicts, resolveConflict } from '../db/conflicts.js';
+import { conflictViews, resolveConflict } from '../db/conflicts.js';
 import { dataVersion } from '../db/data-version.js';
+import { recordTitle } from '../db/lookup.js';
 import { retryFailedOps } from '../db/outbox.js';
 import { listProjects, resolveProject } from '../db/projects.js';
-import type { ConflictRow, OutboxRow, TaskRow } from '../db/schema.js';
 import { addTask, changeTask, getTask, listTasks, queuedOps } from '../db/tasks.js';
-import type { TaskStatus } from '../schema/tables.js';
+import type { ConflictView, OpView, TaskView } from '../db/views.js';
+import { tasks as tasksDecl, type TaskStatus } from '../schema/tables.js';
 import { syncOnce, type SyncProgress, type SyncSummary } from '../sync/engine.js';
 import { syncOverview, type SyncOverview } from '../sync/overview.js';
 
 export interface TaskDetail {
-  task: TaskRow;
-  project: string | null;
-  parent: string | null;
+  task: TaskView;
+  /** Each set reference (by field name) as people know its target: its title or name, else its id. */
+  refs: Record<string, string>;
   /** Queued (unsynced) ops, oldest first. */
-  ops: OutboxRow[];
+  ops: OpView[];
   /** Conflicts seen on this task, oldest first (open and settled). */
-  conflicts: ConflictRow[];
+  conflicts: ConflictView[];
 }
 
 export interface ConflictItem {
-  conflict: ConflictRow;
+  conflict: ConflictView;
   /** The record's title or name, for people. */
   label: string;
 }
@@ -39,16 +40,16 @@ export interface BoardModel {
   /** Changes when another process commits to the replica. */
   version(): number;
   /** Tasks of the board (all statuses), newest first; `search` filters title and description. */
-  tasks(search: string): TaskRow[];
+  tasks(search: string): TaskView[];
   overview(): SyncOverview;
-  create(title: string, status: TaskStatus): TaskRow;
+  create(title: string, status: TaskStatus): TaskView;
   /** Returns false when nothing changed. */
   rename(id: string, title: string): boolean;
   move(id: string, status: TaskStatus): boolean;
   detail(id: string): TaskDetail | null;
   /** Open conflicts, oldest first. */
   conflicts(): ConflictItem[];
-  resolve(conflictId: string, take: 'local' | 'remote'): ConflictRow;
+  resolve(conflictId: string, take: 'local' | 'remote'): ConflictView;
   /** Re-queue every failed op; returns how many. */
   retry(): number;
   /** One sync (push, then pull) under the replica's sync lock. Throws like `syncOnce`. */
@@ -64,9 +65,20 @@ function projectScope(ctx: Context, project: string | undefined): BoardModel['pr
   return { id, name: found?.name ?? project };
 }
 
-function recordLabel(ctx: Context, conflict: ConflictRow): string {
-  if (conflict.tableName === 'tasks') return getTask(ctx.replica(), conflict.recordId)?.title ?? conflict.recordId;
-  return listProjects(ctx.replica()).find((p) => p.id === conflict.recordId)?.name ?? conflict.recordId;
+function recordLabel(ctx: Context, conflict: ConflictView): string {
+  return recordTitle(ctx.replica(), conflict.tableName, conflict.recordId) ?? conflict.recordId;
+}
+
+/** The targets of a task's set references, by field name (from the declaration). */
+function refTitles(ctx: Context, task: TaskView): Record<string, string> {
+  const values = task as unknown as Record<string, unknown>;
+  const out: Record<string, string> = {};
+  for (const name of tasksDecl.fieldNames) {
+    const type = tasksDecl.fields[name].type;
+    const id = values[name];
+    if (type.kind === 'ref' && typeof id === 'string') out[name] = recordTitle(ctx.replica(), type.table, id) ?? id;
+  }
+  return out;
 }
 
 function taskDetail(ctx: Context, id: string): TaskDetail | null {
@@ -75,10 +87,9 @@ function taskDetail(ctx: Context, id: string): TaskDetail | null {
   if (!task) return null;
   return {
     task,
-    project: task.projectId ? (listProjects(replica).find((p) => p.id === task.projectId)?.name ?? task.projectId) : null,
-    parent: task.parentId ? (getTask(replica, task.parentId)?.title ?? task.parentId) : null,
-    ops: queuedOps(replica, 'tasks', id),
-    conflicts: listConflicts(replica, { all: true }).filter((c) => c.tableName === 'tasks' && c.recordId === id),
+    refs: refTitles(ctx, task),
+    ops: queuedOps(replica, tasksDecl.name, id),
+    conflicts: conflictViews(replica, { all: true }).filter((c) => c.tableName === tasksDecl.name && c.recordId === id),
   };
 }
 
@@ -105,12 +116,12 @@ export async function createBoardModel(ctx: Context, options: { project?: string
     now: () => ctx.now(),
     version: () => dataVersion(replica),
     tasks: (search) => listTasks(replica, { project: project?.id, search: search || undefined }),
-    overview: () => syncOverview(replica, config),
+    overview: () => syncOverview(replica, config.backendInfo()),
     create: (title, status) => addTask(replica, { title, status, ...(project ? { project: project.id } : {}) }, ctx.now()),
     rename: (id, title) => changeTask(replica, id, { title }, ctx.now()).changed,
     move: (id, status) => changeTask(replica, id, { status }, ctx.now()).changed,
     detail: (id) => taskDetail(ctx, id),
-    conflicts: () => listConflicts(replica).map((conflict) => ({ conflict, label: recordLabel(ctx, conflict) })),
+    conflicts: () => conflictViews(replica).map((conflict) => ({ conflict, label: recordLabel(ctx, conflict) })),
     resolve: (conflictId, take) => resolveConflict(replica, conflictId, take, ctx.now()),
     retry: () => retryFailedOps(replica, undefined, ctx.now()),
     sync(onProgress) {

@@ -2,7 +2,7 @@
  * What the status line says about a sync: its progress, its result, and
  * any error, classified the way the CLI classifies it (never thrown).
  */
-import { summaryLine } from '../commands/sync.js';
+import { summaryLine } from '../output/sync-text.js';
 import { BackendError, ConfigError } from '../errors.js';
 import type { SyncProgress, SyncSummary } from '../sync/engine.js';
 import { SyncBusyError } from '../sync/lock.js';

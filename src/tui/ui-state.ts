@@ -2,7 +2,7 @@
  * The board's UI state (what is focused, selected, open, typed) and the
  * derived columns. Pure.
  */
-import type { TaskRow } from '../db/schema.js';
+import type { TaskView } from '../db/views.js';
 import type { TaskStatus } from '../schema/tables.js';
 import { EMPTY_CURSORS, groupByStatus, selectedIndex, visibleStatuses, type Cursors } from './board-state.js';
 import type { Notice } from './sync-messages.js';
@@ -31,12 +31,12 @@ export const INITIAL_UI: UiState = { mode: { kind: 'board' }, focus: 0, cursors:
 
 export interface Column {
   status: TaskStatus;
-  tasks: TaskRow[];
+  tasks: TaskView[];
   /** Index of the selected card, -1 when empty. */
   selected: number;
 }
 
-export function boardColumns(tasks: TaskRow[], ui: UiState): Column[] {
+export function boardColumns(tasks: TaskView[], ui: UiState): Column[] {
   const groups = groupByStatus(tasks);
   return visibleStatuses(ui.showCanceled).map((status) => ({
     status,
@@ -49,7 +49,7 @@ export function focusedColumn(columns: Column[], ui: UiState): Column {
   return columns[Math.min(ui.focus, columns.length - 1)]!;
 }
 
-export function selectedTask(columns: Column[], ui: UiState): TaskRow | null {
+export function selectedTask(columns: Column[], ui: UiState): TaskView | null {
   const column = focusedColumn(columns, ui);
   return column.tasks[column.selected] ?? null;
 }

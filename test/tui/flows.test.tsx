@@ -53,7 +53,7 @@ describe('creating, editing and moving tasks', () => {
     await board.press(KEYS.backspace, KEYS.backspace, KEYS.backspace, KEYS.backspace, 'bread', KEYS.enter);
     await board.waitFor('› ↑ Buy bread');
     const ops = queuedOps(ctx.replica(), 'tasks', task.id);
-    expect(ops.at(-1)).toMatchObject({ op: 'update', fields: JSON.stringify({ title: 'Buy bread' }) });
+    expect(ops.at(-1)).toMatchObject({ op: 'update', fields: { title: 'Buy bread' } });
     await board.press('e', KEYS.ctrlU, 'Buy bread', KEYS.enter);
     await board.waitFor('title unchanged');
     // Keys that arrive in one read (typed ahead, tmux send-keys) still act one by one.
@@ -233,7 +233,7 @@ describe('syncing from the board', () => {
     await board.waitFor('› keep me · title');
     await board.press('l');
     await board.waitFor('Kept the local title of "keep me"');
-    expect(queuedOps(ctx.replica(), 'tasks', keep.id)).toMatchObject([{ op: 'update', fields: JSON.stringify({ title: 'keep me' }) }]);
+    expect(queuedOps(ctx.replica(), 'tasks', keep.id)).toMatchObject([{ op: 'update', fields: { title: 'keep me' } }]);
     await board.press(KEYS.escape);
     await board.waitFor('↑ keep me');
   });

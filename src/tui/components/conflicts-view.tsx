@@ -29,8 +29,8 @@ export function ConflictsView({ items, index, height, color }: ConflictsViewProp
         const isSelected = start + i === selected;
         return (
           <Text key={conflict.id} wrap="truncate-end" {...(isSelected ? emphasis(color, true) : {})}>
-            {isSelected ? '›' : ' '} {label} · {conflict.field}: <Text {...tone(color, 'cyan')}>local {conflict.localValue ?? 'null'}</Text> ·{' '}
-            <Text {...tone(color, 'magenta')}>remote {conflict.remoteValue ?? 'null'}</Text>
+            {isSelected ? '›' : ' '} {label} · {conflict.field}: <Text {...tone(color, 'cyan')}>local {JSON.stringify(conflict.local)}</Text> ·{' '}
+            <Text {...tone(color, 'magenta')}>remote {JSON.stringify(conflict.remote)}</Text>
           </Text>
         );
       })}

@@ -1,9 +1,13 @@
 /**
- * A task in full: description, stage, project, dates, its queued ops (what
- * is not synced yet, and why an op failed) and the values of its conflicts.
+ * A task in full: its labelled fields (from the declaration), dates, its
+ * queued ops (what is not synced yet, and why an op failed) and the values
+ * of its conflicts.
  */
-import type { ConflictRow, OutboxRow } from '../../db/schema.js';
+import type { ConflictView, OpView } from '../../db/views.js';
+import { labelledFields } from '../../output/fields.js';
 import { relativeTime, SYNC_GLYPHS } from '../../output/format.js';
+import { titleFieldOf } from '../../schema/declare.js';
+import { tasks } from '../../schema/tables.js';
 import { useInk } from '../ink.js';
 import type { TaskDetail } from '../model.js';
 import { emphasis, tone } from '../theme.js';
@@ -20,16 +24,23 @@ function Field({ label, value }: { label: string; value: string }) {
   return <Text wrap="truncate-end">{`${label.padEnd(12)}${value || '—'}`}</Text>;
 }
 
-function opLine(op: OutboxRow): string {
-  const fields = op.op === 'create' ? '' : ` ${Object.keys(JSON.parse(op.fields) as Record<string, unknown>).join(', ')}`;
+function opLine(op: OpView): string {
+  const fields = op.op === 'create' ? '' : ` ${Object.keys(op.fields).join(', ')}`;
   const state = op.state === 'failed' ? `failed after ${op.attempts} attempts: ${op.lastError ?? 'refused'} (r retries)` : op.attempts ? `pending, ${op.attempts} refused so far: ${op.lastError ?? ''}` : 'pending';
   return `  #${op.seq} ${op.op}${fields} · ${state}`;
 }
 
-function conflictLine(c: ConflictRow): string {
+function conflictLine(c: ConflictView): string {
   const verdict = c.resolved ? `${c.policy}, kept ${c.winner}` : `${c.policy}, waiting for a decision (c)`;
-  return `  ${c.field} (${verdict}): local ${c.localValue ?? 'null'} · remote ${c.remoteValue ?? 'null'}`;
+  return `  ${c.field} (${verdict}): local ${JSON.stringify(c.local)} · remote ${JSON.stringify(c.remote)}`;
 }
+
+/**
+ * The labelled text and reference fields below the title and status line
+ * (times are summed up in one line; the title is the heading; enums, i.e.
+ * the status, share a line with the sync state).
+ */
+const FIELD_LINES = labelledFields(tasks).filter(({ name, field }) => name !== titleFieldOf(tasks) && (field.type.kind === 'text' || field.type.kind === 'ref'));
 
 /** The last few conflicts, newest last. */
 const RECENT_CONFLICTS = 5;
@@ -70,9 +81,9 @@ export function DetailPane({ detail, now, height, color }: DetailPaneProps) {
           {sync.glyph} {task.syncStatus}
         </Text>
       </Text>
-      <Field label="stage" value={task.stage} />
-      <Field label="project" value={detail.project ?? ''} />
-      <Field label="parent" value={detail.parent ?? ''} />
+      {FIELD_LINES.map(({ name, label, field }) => (
+        <Field key={name} label={label} value={field.type.kind === 'ref' ? (detail.refs[name] ?? '') : String((task as unknown as Record<string, unknown>)[name] ?? '')} />
+      ))}
       <Field label="updated" value={`${relativeTime(task.updatedAt, now)} (created ${relativeTime(task.createdAt, now)})`} />
       <Section title="Description" lines={description} empty="(none)" />
       <Section title={`Queued ops (${detail.ops.length})`} lines={detail.ops.map(opLine)} empty="none: everything is synced" />

@@ -3,7 +3,7 @@
  * glyph and title, cut with an ellipsis), scrolled so the selected card is
  * always visible, with "n more" lines where cards are hidden.
  */
-import type { TaskRow } from '../../db/schema.js';
+import type { TaskView } from '../../db/views.js';
 import { SYNC_GLYPHS } from '../../output/format.js';
 import { COLUMN_TITLES, scrollWindow } from '../board-state.js';
 import { useInk } from '../ink.js';
@@ -11,7 +11,7 @@ import { borderTone, emphasis, tone } from '../theme.js';
 import type { Column } from '../ui-state.js';
 
 export interface CardProps {
-  task: TaskRow;
+  task: TaskView;
   selected: boolean;
   color: boolean;
 }

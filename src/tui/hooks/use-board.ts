@@ -4,7 +4,7 @@
  * data, the sync runner, and the key dispatcher wired to Ink's input.
  */
 import { useCallback, useReducer, useRef } from 'react';
-import type { TaskRow } from '../../db/schema.js';
+import type { TaskView } from '../../db/views.js';
 import { pinCursors } from '../board-state.js';
 import type { Controller } from '../controller.js';
 import { useInk } from '../ink.js';
@@ -31,7 +31,7 @@ export function useBoard(model: BoardModel, pageSize: number, live: LiveOptions 
     rerender();
   }, []);
   // Keep the selection on its card when tasks arrive or leave (before they are drawn).
-  const onTasks = useCallback((tasks: TaskRow[]) => {
+  const onTasks = useCallback((tasks: TaskView[]) => {
     const cursors = pinCursors(ui.current.cursors, tasks);
     if (cursors !== ui.current.cursors) ui.current = { ...ui.current, cursors };
   }, []);

@@ -6,13 +6,13 @@
  * only when something shown changed).
  */
 import { useCallback, useEffect, useReducer, useRef } from 'react';
-import type { TaskRow } from '../../db/schema.js';
+import type { TaskView } from '../../db/views.js';
 import { relativeTime } from '../../output/format.js';
 import { lastSyncAt, type SyncOverview } from '../../sync/overview.js';
 import type { BoardModel } from '../model.js';
 
 export interface Snapshot {
-  tasks: TaskRow[];
+  tasks: TaskView[];
   overview: SyncOverview;
   now: number;
   /** Why the last reload failed, if it did (shown, never thrown). */
@@ -29,10 +29,10 @@ export interface LiveOptions {
   pollMs?: number;
   tickMs?: number;
   /** Called with freshly loaded tasks, before they are rendered. */
-  onTasks?: (tasks: TaskRow[]) => void;
+  onTasks?: (tasks: TaskView[]) => void;
 }
 
-function load(model: BoardModel, search: string, previous: Snapshot | null, tasksToo: boolean, onTasks?: (tasks: TaskRow[]) => void): Snapshot {
+function load(model: BoardModel, search: string, previous: Snapshot | null, tasksToo: boolean, onTasks?: (tasks: TaskView[]) => void): Snapshot {
   try {
     const tasks = tasksToo || !previous ? model.tasks(search) : previous.tasks;
     if (tasks !== previous?.tasks) onTasks?.(tasks);

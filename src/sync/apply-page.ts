@@ -1,0 +1,33 @@
+/**
+ * Applying a pulled page to the replica: the pull phase's local half, built
+ * on db's statements. A page and the cursor that follows it commit in ONE
+ * transaction: a crash either keeps both or neither, so a page is never
+ * skipped and never half-applied.
+ */
+import type { Replica } from '../db/open.js';
+import { queuedFieldsByRecord } from '../db/outbox.js';
+import { withDefaults, type SyncTableSpec } from '../db/registry.js';
+import { advancePullCursor, mergePulled, upsertPulled } from '../db/remote.js';
+import type { PullPage } from '../schema/protocol.js';
+import { mergeRemote } from './conflict.js';
+
+/**
+ * Apply one page of `spec`'s changes and advance the table's cursor, in one
+ * transaction. Fields with queued local ops are never overwritten (they win
+ * or lose at the next push). Returns how many records it changed locally.
+ */
+export function applyPulledPage(replica: Replica, spec: SyncTableSpec, page: PullPage, now: number): number {
+  return replica.write((tx) => {
+    const queued = queuedFieldsByRecord(tx, spec.name);
+    let applied = 0;
+    for (const change of page.changes) {
+      const pending = queued.get(change.recordId);
+      const fields = withDefaults(spec, change.fields, true);
+      // Our own pushes come back in pulls; they change nothing and are not counted.
+      if (pending) applied += mergePulled(tx, spec, change.recordId, change.version, mergeRemote(fields, pending));
+      else applied += upsertPulled(tx, spec, change.recordId, change.version, fields, now);
+    }
+    advancePullCursor(tx, spec.name, page.cursor, now, !page.hasMore);
+    return applied;
+  });
+}
