@@ -10,7 +10,7 @@ import { clientId } from '../db/sync-state.js';
 import type { Backend } from './backend.js';
 import type { ConflictPolicy, Fields, PushBatch, SyncTableName } from '../schema/protocol.js';
 
-export type PolicyOverrides = Partial<Record<SyncTableName, ConflictPolicy>>;
+export type PolicyOverrides = Record<string, ConflictPolicy>;
 import { policies } from './registry.js';
 import { withTransientRetry } from './retry.js';
 

@@ -35,10 +35,10 @@ function convexHarness(url: string, tokenFor: (user: string) => Promise<string>,
     backend: async (user) => createConvexBackend({ url, token: await tokenFor(user) }),
     invalidBackend: async () => createConvexBackend({ url, token: await badToken() }),
     webCreateTask: async (user, recordId, fields: Fields) => {
-      await (await web(user)).mutation(api.web.createTask, { recordId, fields });
+      await (await web(user)).mutation(api.web.create, { table: 'tasks', recordId, fields });
     },
     webUpdateTask: async (user, recordId, fields: Fields) => {
-      await (await web(user)).mutation(api.web.updateTask, { recordId, fields });
+      await (await web(user)).mutation(api.web.update, { table: 'tasks', recordId, fields });
     },
     close,
   };

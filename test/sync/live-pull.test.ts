@@ -33,7 +33,7 @@ afterAll(async () => {
 const initialised = initialisedReplica;
 
 const webCreate = (web: ConvexHttpClient, title: string) =>
-  web.mutation(api.web.createTask, { recordId: randomUUID(), fields: { title } } as never);
+  web.mutation(api.web.create, { table: 'tasks', recordId: randomUUID(), fields: { title } });
 
 /** Milliseconds until a task titled `title` is in the replica (read by `convoy list`). */
 async function inReplica(home: string, title: string, timeoutMs: number): Promise<number> {
