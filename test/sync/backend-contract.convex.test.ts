@@ -20,7 +20,7 @@
 import { ConvexHttpClient } from 'convex/browser';
 import { describe } from 'vitest';
 import { api } from '../../convex/_generated/api.js';
-import { createConvexBackend } from '../../src/sync/backends/convex.js';
+import { createConvexBackend } from '../../src/sync/backends/convex/index.js';
 import type { Fields } from '../../src/schema/protocol.js';
 import { startConvexServer } from '../servers/convex/server.js';
 import { describeBackendContract, type Harness } from './backend-contract.js';

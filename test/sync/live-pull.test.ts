@@ -14,7 +14,7 @@ import { ConvexHttpClient } from 'convex/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { api } from '../../convex/_generated/api.js';
-import { createConvexBackend } from '../../src/sync/backends/convex.js';
+import { createConvexBackend } from '../../src/sync/backends/convex/index.js';
 import { convoyAsync as convoy, ensureBuilt } from '../helpers/cli.js';
 import { startDaemon } from '../helpers/daemon.js';
 import { startConvexServer, type ConvexTestServer } from '../servers/convex/server.js';

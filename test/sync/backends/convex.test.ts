@@ -1,7 +1,7 @@
 /** Error classification of the Convex backend adapter (the contract suite covers its semantics). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackendError, ConfigError } from '../../../src/errors.js';
-import { createConvexBackend } from '../../../src/sync/backends/convex.js';
+import { createConvexBackend } from '../../../src/sync/backends/convex/index.js';
 import type { PushBatch } from '../../../src/schema/protocol.js';
 import { startConvexServer, type ConvexTestServer } from '../../servers/convex/server.js';
 import { newId, OpSeq, taskFields } from '../contract-helpers.js';
