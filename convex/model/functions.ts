@@ -62,10 +62,7 @@ export function syncFunctions(registry: Registry): ReturnType<typeof buildFuncti
 
 function buildFunctions(registry: Registry) {
   const table = literals(registry.map((t) => t.name));
-  const writer = (db: unknown, userId: string) => {
-    const w = db as GenericDatabaseWriter<GenericDataModel>; // the data model is the registry's, untyped here
-    return new ConvexStore(registry, userId, w, w);
-  };
+  const writer = (db: GenericDatabaseWriter<GenericDataModel>, userId: string) => new ConvexStore(registry, userId, db, db);
   const webArgs = { table, recordId: v.string(), fields: v.record(v.string(), fieldValue) };
   const webWrite = (kind: 'create' | 'update') =>
     mutationGeneric({
