@@ -1,7 +1,7 @@
 /**
  * Convex validators for synced fields, derived from the table declarations
- * (src/schema/declare.ts): how each field is stored, and how a table's fields
- * travel in push arguments. Nothing here names a table or a field.
+ * (src/schema/declare.ts): how each field is stored, and how a synced value
+ * travels. Nothing here names a table or a field.
  */
 import { v, type GenericValidator, type Infer } from 'convex/values';
 import type { FieldDecl, TableDecl } from '../../src/schema/declare.js';
@@ -13,7 +13,6 @@ import type { FieldDecl, TableDecl } from '../../src/schema/declare.js';
  */
 export const fieldValue = v.union(v.null(), v.string(), v.number());
 export type WireFieldValue = Infer<typeof fieldValue>;
-const optionalFieldValue = v.optional(fieldValue);
 
 /** The stored type of one field: its kind's scalar, or null too when nullable. */
 function storedValue(decl: FieldDecl): GenericValidator {
@@ -30,14 +29,4 @@ function storedValue(decl: FieldDecl): GenericValidator {
  */
 export function storedFields(table: TableDecl): Record<string, GenericValidator> {
   return Object.fromEntries(table.fieldNames.map((name) => [name, v.optional(storedValue(table.fields[name]!))]));
-}
-
-/**
- * Push argument shape of a table's fields: only that table's field names (an
- * unknown name fails argument validation), but any scalar value. Values are
- * checked per op by `checkFields` instead, so one bad value rejects one op
- * rather than failing the whole batch and wedging the queue behind it.
- */
-export function wireFields(table: TableDecl) {
-  return v.object(Object.fromEntries(table.fieldNames.map((name) => [name, optionalFieldValue])));
 }

@@ -81,6 +81,7 @@ describe('the local Convex server with another registry', () => {
     await expect(backend.push(ops.batch([ops.create(newId(), { title: 't' }, 'tasks')]))).rejects.toMatchObject({ retryable: false });
     await expect(backend.push(ops.batch([ops.create(newId(), { body: 'b', stage: 'x' }, 'cards')]))).rejects.toMatchObject({
       retryable: false,
+      message: expect.stringMatching(/field stage is not a field of cards/),
     });
   });
 

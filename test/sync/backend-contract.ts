@@ -117,6 +117,21 @@ function pushCases(suite: Suite): void {
     const pulled = byId((await pullAll(suite.alice, 'tasks', head, 1000)).records, [a, b, c]);
     expect([...pulled.keys()].sort()).toEqual([a, c].sort());
   });
+  it('rejects a bad value per op, and refuses a batch with an undeclared field whole', async () => {
+    const ops = new OpSeq();
+    const head = await headOf(suite.alice);
+    const { results } = await suite.alice.push(
+      ops.batch([ops.create(newId(), taskFields('bad status', { status: 'someday' })), ops.create(newId(), taskFields('fine'))]),
+    );
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'applied']);
+    expect(results[0]).toMatchObject({ reason: expect.stringMatching(/status/) });
+    const undeclared = ops.batch([ops.create(newId(), taskFields('fine')), ops.create(newId(), taskFields('extra', { color: 'red' }))]);
+    const error = await suite.alice.push(undeclared).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BackendError);
+    expect(error).toMatchObject({ retryable: false, offline: false, auth: false });
+    expect((error as Error).message).toMatch(/color/);
+    expect(await headOf(suite.alice)).toBe(head + 1);
+  });
 }
 
 function conflictCases(suite: Suite): void {

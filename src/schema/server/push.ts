@@ -30,7 +30,9 @@ export const WEB_WRITER = 'web';
  *
  * Throws ServerError (nothing applied) only for a malformed batch: more than
  * 500 ops, sequence numbers not increasing, a bad client id, a table not in
- * `registry`. Data problems are per-op rejections.
+ * `registry`, a field its table does not declare or a value that is no
+ * scalar (what the Convex argument validators and the SQL refuse alike).
+ * Bad values of declared fields are per-op rejections.
  */
 export async function applyPush(store: SyncStore, registry: Registry, batch: PushBatch): Promise<PushResult> {
   const tables = checkBatch(registry, batch);
@@ -69,9 +71,16 @@ export function checkBatch(registry: Registry, batch: PushBatch): TableDecl[] {
     if (prev !== undefined && op.seq <= prev.seq) throw bad(`op ${i}: seq ${op.seq} does not increase`);
     const table = findTable(op.table, registry);
     if (table === undefined) throw bad(`op ${i}: unknown table ${JSON.stringify(op.table)}`);
+    for (const [field, value] of Object.entries(op.fields)) {
+      if (!Object.hasOwn(table.fields, field) || !isScalar(value)) {
+        throw bad(`op ${i}: field ${field} is not a field of ${table.name}, or its value is not a string, number or null`);
+      }
+    }
     return table;
   });
 }
+
+const isScalar = (value: unknown) => value === null || typeof value === 'string' || typeof value === 'number';
 
 /**
  * The answer for an op at or below the client's last applied sequence: the

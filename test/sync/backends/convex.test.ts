@@ -62,10 +62,12 @@ describe('convex backend errors', () => {
     const ops = new OpSeq();
     const tooBig = ops.batch(Array.from({ length: 501 }, () => ops.create(newId(), taskFields('x'))));
     expect(await failure(backend.push(tooBig))).toMatchObject({ retryable: false, auth: false });
-    const badField = { ...ops.batch([ops.create(newId(), { ...taskFields('x'), color: 'red' })]) } as PushBatch;
-    const invalid = await failure(backend.push(badField));
-    expect(invalid).toMatchObject({ retryable: false, offline: false });
-    expect(invalid?.message).toMatch(/color/);
+    // An undeclared field (refused by the push) and an undeclared table (by argument validation).
+    for (const [table, fields, named] of [['tasks', { ...taskFields('x'), color: 'red' }, /color/], ['colors', taskFields('x'), /colors/]] as const) {
+      const invalid = await failure(backend.push({ ...ops.batch([ops.create(newId(), fields, table)]) } as PushBatch));
+      expect(invalid).toMatchObject({ retryable: false, offline: false });
+      expect(invalid?.message).toMatch(named);
+    }
   });
 
   it('reports a missing or refused token as auth', async () => {
