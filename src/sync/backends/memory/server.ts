@@ -102,12 +102,24 @@ export class MemoryServer {
       const store = new MemoryStore(data);
       const result = structuredClone(await work(store));
       store.commit();
-      if (data.counter !== before) for (const l of this.listeners) if (l.user === user) l.onChange(data.counter);
+      if (data.counter !== before) this.notify(user, data.counter);
       return result;
     };
     const next = this.queue.then(run, run);
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /** Tell the user's subscribers; a subscriber that throws does not fail the write that moved the head. */
+  private notify(user: string, head: number): void {
+    for (const l of this.listeners) {
+      if (l.user !== user) continue;
+      try {
+        l.onChange(head);
+      } catch {
+        // The subscriber's own problem: the write is committed either way.
+      }
+    }
   }
 
   private userOf(token: string): string {
