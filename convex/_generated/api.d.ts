@@ -13,13 +13,12 @@ import type {
   FilterApi,
   FunctionReference,
 } from "convex/server";
-import type * as model_clients from "../model/clients.js";
-import type * as model_counter from "../model/counter.js";
 import type * as model_fields from "../model/fields.js";
+import type * as model_functions from "../model/functions.js";
 import type * as model_identity from "../model/identity.js";
-import type * as model_records from "../model/records.js";
 import type * as model_results from "../model/results.js";
-import type * as model_settle from "../model/settle.js";
+import type * as model_schema from "../model/schema.js";
+import type * as model_store from "../model/store.js";
 import type * as pull from "../pull.js";
 import type * as push from "../push.js";
 import type * as web from "../web.js";
@@ -33,13 +32,12 @@ import type * as web from "../web.js";
  * ```
  */
 declare const fullApi: ApiFromModules<{
-  "model/clients": typeof model_clients;
-  "model/counter": typeof model_counter;
   "model/fields": typeof model_fields;
+  "model/functions": typeof model_functions;
   "model/identity": typeof model_identity;
-  "model/records": typeof model_records;
   "model/results": typeof model_results;
-  "model/settle": typeof model_settle;
+  "model/schema": typeof model_schema;
+  "model/store": typeof model_store;
   pull: typeof pull;
   push: typeof push;
   web: typeof web;

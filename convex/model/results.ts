@@ -1,4 +1,4 @@
-/** Validators for the protocol's push results (src/sync/protocol.ts `OpResult`). */
+/** Validators for the protocol's push results (src/schema/protocol.ts `OpResult`). */
 import { v } from 'convex/values';
 import { CONFLICT_POLICIES } from '../../src/schema/protocol.js';
 import { fieldValue } from './fields.js';
@@ -26,3 +26,13 @@ export const opResultValidator = v.union(
   }),
   v.object({ seq: v.number(), status: v.literal('rejected'), reason: v.string() }),
 );
+
+/** A record's state, as web writes return it. */
+export const recordStateValidator = v.object({ recordId: v.string(), version: v.number(), fields: fieldsRecord });
+
+export const pullPageValidator = v.object({
+  changes: v.array(v.object({ recordId: v.string(), version: v.number(), fields: fieldsRecord })),
+  cursor: v.number(),
+  hasMore: v.boolean(),
+  headVersion: v.number(),
+});

@@ -5,10 +5,12 @@
  * Supabase SQL implement the server side of exactly these types.
  */
 
-import type { TableName } from './tables.js';
-
-/** A synced table's name on the wire (a declared table, src/schema/tables.ts). */
-export type SyncTableName = TableName;
+/**
+ * A synced table's name on the wire: any declared table of the registry in
+ * use (the app's is src/schema/tables.ts; app code that wants the literal
+ * union uses `TableName` from there). The protocol itself names no table.
+ */
+export type SyncTableName = string;
 
 export const CONFLICT_POLICIES = ['local-wins', 'remote-wins', 'last-write-wins', 'manual'] as const;
 /** How a field changed on both sides since the op's base version is settled. */
@@ -36,8 +38,8 @@ export interface PushOp {
 
 export interface PushBatch {
   clientId: string;
-  /** The client's conflict policy for each table it syncs (from its registry). */
-  policies: Record<SyncTableName, ConflictPolicy>;
+  /** The client's conflict policy for each table it syncs (from its registry); a table left out gets its declared default. */
+  policies: Record<string, ConflictPolicy>;
   /** Ops in increasing seq order. */
   ops: PushOp[];
 }

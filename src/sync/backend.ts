@@ -10,8 +10,11 @@ import type { PullPage, PullRequest, PushBatch, PushResult } from '../schema/pro
  * expired credential, `retryable: true` for transient server failures.
  */
 export interface Backend {
-  /** A short name for messages, e.g. "convex" or "supabase". */
-  readonly kind: 'convex' | 'supabase';
+  /**
+   * A short name for messages, e.g. "convex", "supabase" or "memory": the
+   * backend's folder under src/sync/backends/ (open: adding a backend adds a kind).
+   */
+  readonly kind: string;
   /** The URL the backend was configured with (never contains secrets). */
   readonly url: string;
 

@@ -35,7 +35,7 @@ export interface PushSummary extends PushTally {
 export function toPushBatch(client: string, ops: OpView[], overrides: PolicyOverrides = {}): PushBatch {
   return {
     clientId: client,
-    policies: { ...(defaultPolicies() as Record<SyncTableName, ConflictPolicy>), ...overrides },
+    policies: { ...defaultPolicies(), ...(overrides as Record<SyncTableName, ConflictPolicy>) },
     ops: ops.map((op) => ({
       seq: op.seq,
       table: op.tableName as SyncTableName,

@@ -78,7 +78,7 @@ describe('convoy init and sync', () => {
     await convoy(home, ['sync']);
     const web = new ConvexHttpClient(server.url, { logger: false });
     web.setAuth(await server.mintToken('pam'));
-    await web.mutation(api.web.updateTask, { recordId: task.id, fields: { title: 'web' } });
+    await web.mutation(api.web.update, { table: 'tasks', recordId: task.id, fields: { title: 'web' } });
     await convoy(home, ['update', task.id, '--title', 'mine']);
     const held = await convoy(home, ['sync']);
     expect(held.code).toBe(4);

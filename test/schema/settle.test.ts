@@ -1,8 +1,6 @@
 /** The server's field-level conflict rules, without a database. */
 import { describe, expect, it } from 'vitest';
 import { settleUpdate, type SettleInput } from '../../src/schema/server/settle.js';
-import { storedFields, wireFieldsValidator } from '../../convex/model/fields.js';
-import { tableDecl } from '../../src/schema/registry.js';
 
 /** A record created by replica "a" at version 1, whose title "web" then changed at version 5. */
 const input = (over: Partial<SettleInput>): SettleInput => ({
@@ -41,14 +39,5 @@ describe('settleUpdate', () => {
     const s = settleUpdate(input({ fields: { stage: 'doing' } }));
     expect(s).toEqual({ writes: { stage: 'doing' }, conflicts: [], othersChanged: true });
     expect(settleUpdate(input({ fields: { stage: 'doing' }, baseVersion: 5 })).othersChanged).toBe(false);
-  });
-});
-
-describe('convex field lists', () => {
-  it('match SYNCED_FIELDS', () => {
-    for (const table of ['tasks', 'projects'] as const) {
-      expect(Object.keys(storedFields[table]).sort()).toEqual([...tableDecl(table).fieldNames].sort());
-      expect(Object.keys(wireFieldsValidator[table].fields).sort()).toEqual([...tableDecl(table).fieldNames].sort());
-    }
   });
 });

@@ -20,7 +20,7 @@
 import { ConvexHttpClient } from 'convex/browser';
 import { describe } from 'vitest';
 import { api } from '../../convex/_generated/api.js';
-import { createConvexBackend } from '../../src/sync/backends/convex.js';
+import { createConvexBackend } from '../../src/sync/backends/convex/index.js';
 import type { Fields } from '../../src/schema/protocol.js';
 import { startConvexServer } from '../servers/convex/server.js';
 import { describeBackendContract, type Harness } from './backend-contract.js';
@@ -35,10 +35,10 @@ function convexHarness(url: string, tokenFor: (user: string) => Promise<string>,
     backend: async (user) => createConvexBackend({ url, token: await tokenFor(user) }),
     invalidBackend: async () => createConvexBackend({ url, token: await badToken() }),
     webCreateTask: async (user, recordId, fields: Fields) => {
-      await (await web(user)).mutation(api.web.createTask, { recordId, fields });
+      await (await web(user)).mutation(api.web.create, { table: 'tasks', recordId, fields });
     },
     webUpdateTask: async (user, recordId, fields: Fields) => {
-      await (await web(user)).mutation(api.web.updateTask, { recordId, fields });
+      await (await web(user)).mutation(api.web.update, { table: 'tasks', recordId, fields });
     },
     close,
   };

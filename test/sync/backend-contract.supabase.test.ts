@@ -14,7 +14,7 @@
  *     npx vitest run test/sync/backend-contract.supabase.test.ts
  */
 import { describe, vi } from 'vitest';
-import { createSupabaseBackend } from '../../src/sync/backends/supabase.js';
+import { createSupabaseBackend } from '../../src/sync/backends/supabase/index.js';
 import { startSupabaseServer } from '../servers/supabase/server.js';
 import { supabaseWebClient } from '../servers/supabase/web-client.js';
 import { describeBackendContract, type Harness } from './backend-contract.js';

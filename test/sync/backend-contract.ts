@@ -73,6 +73,19 @@ function pushCases(suite: Suite): void {
     expect(byId(pulled.records, [a]).get(a)?.fields).toMatchObject({ title: 'A', stage: 'x' });
   });
 
+  it('answers a long-acknowledged op from the record as it is now, never applying it again', async () => {
+    const ops = new OpSeq();
+    const id = newId();
+    const first = ops.batch([ops.create(id, taskFields('v1'))]);
+    await suite.alice.push(first);
+    // The next batch starts at seq 2: the stored result of seq 1 is forgotten.
+    const second = await suite.alice.push(ops.batch([ops.update(id, { title: 'v2' }, null)]));
+    const head = await headOf(suite.alice);
+    const { results } = await suite.alice.push(first);
+    expect(results[0]).toMatchObject({ seq: 1, status: 'applied', version: versionOf(second.results[0]), fields: { title: 'v2' } });
+    expect(await headOf(suite.alice)).toBe(head);
+  });
+
   it('applies the ops of a batch in order', async () => {
     const ops = new OpSeq();
     const id = newId();
@@ -116,6 +129,21 @@ function pushCases(suite: Suite): void {
     expect(next.results[0]).toMatchObject({ seq: 5, status: 'applied' });
     const pulled = byId((await pullAll(suite.alice, 'tasks', head, 1000)).records, [a, b, c]);
     expect([...pulled.keys()].sort()).toEqual([a, c].sort());
+  });
+  it('rejects a bad value per op, and refuses a batch with an undeclared field whole', async () => {
+    const ops = new OpSeq();
+    const head = await headOf(suite.alice);
+    const { results } = await suite.alice.push(
+      ops.batch([ops.create(newId(), taskFields('bad status', { status: 'someday' })), ops.create(newId(), taskFields('fine'))]),
+    );
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'applied']);
+    expect(results[0]).toMatchObject({ reason: expect.stringMatching(/status/) });
+    const undeclared = ops.batch([ops.create(newId(), taskFields('fine')), ops.create(newId(), taskFields('extra', { color: 'red' }))]);
+    const error = await suite.alice.push(undeclared).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BackendError);
+    expect(error).toMatchObject({ retryable: false, offline: false, auth: false });
+    expect((error as Error).message).toMatch(/color/);
+    expect(await headOf(suite.alice)).toBe(head + 1);
   });
 }
 

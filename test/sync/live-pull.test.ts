@@ -14,7 +14,7 @@ import { ConvexHttpClient } from 'convex/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { api } from '../../convex/_generated/api.js';
-import { createConvexBackend } from '../../src/sync/backends/convex.js';
+import { createConvexBackend } from '../../src/sync/backends/convex/index.js';
 import { convoyAsync as convoy, ensureBuilt } from '../helpers/cli.js';
 import { startDaemon } from '../helpers/daemon.js';
 import { startConvexServer, type ConvexTestServer } from '../servers/convex/server.js';
@@ -33,7 +33,7 @@ afterAll(async () => {
 const initialised = initialisedReplica;
 
 const webCreate = (web: ConvexHttpClient, title: string) =>
-  web.mutation(api.web.createTask, { recordId: randomUUID(), fields: { title } } as never);
+  web.mutation(api.web.create, { table: 'tasks', recordId: randomUUID(), fields: { title } });
 
 /** Milliseconds until a task titled `title` is in the replica (read by `convoy list`). */
 async function inReplica(home: string, title: string, timeoutMs: number): Promise<number> {

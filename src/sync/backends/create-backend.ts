@@ -1,10 +1,19 @@
 /**
- * Build the configured backend. Each adapter module (and its SDK) is imported
- * only when that backend is used.
+ * Build the configured backend. Each backend is one folder here
+ * (`<kind>/index.ts`: the `Backend`; `<kind>/from-config.ts`: reading its
+ * settings) and one line in `BACKENDS`; a folder's module (and its SDK) is
+ * imported only when that backend is used, so `convoy add` never loads one.
+ * The in-memory backend (memory/) is a reference for tests: no config, no line.
  */
 import type { ConfigStore } from '../../config/store.js';
 import { ConfigError } from '../../errors.js';
 import type { Backend } from '../backend.js';
+
+/** Backend kind (the `backend` setting) -> its config reader, loaded on use. */
+const BACKENDS: Record<string, () => Promise<(config: ConfigStore) => Promise<Backend>>> = {
+  convex: async () => (await import('./convex/from-config.js')).convexFromConfig,
+  supabase: async () => (await import('./supabase/from-config.js')).supabaseFromConfig,
+};
 
 const INIT_HELP =
   'run convoy init --convex <url> --token <jwt> (or set CONVOY_CONVEX_URL), or convoy init --supabase <url> --anon-key <key> --access-token <jwt> (or set CONVOY_SUPABASE_URL)';
@@ -13,41 +22,7 @@ const INIT_HELP =
 export async function createBackendFromConfig(config: ConfigStore): Promise<Backend> {
   const kind = config.backendKind();
   if (kind === null) throw new ConfigError(`no backend configured; ${INIT_HELP}`);
-  if (kind === 'convex') {
-    const url = config.get('convex.url');
-    if (!url) throw new ConfigError('convex.url is not set; run convoy init --convex <url> or set CONVOY_CONVEX_URL');
-    const token = config.get('convex.token');
-    if (!token) throw new ConfigError('convex.token is not set; run convoy config set convex.token - (reads stdin) or set CONVOY_CONVEX_TOKEN');
-    const { createConvexBackend } = await import('./convex.js');
-    return createConvexBackend({ url, token });
-  }
-  return createSupabaseFromConfig(config);
-}
-
-/**
- * The Supabase backend from supabase.url, supabase.anonKey and
- * supabase.accessToken and/or supabase.refreshToken. Renewed tokens are
- * stored back (Supabase rotates refresh tokens; the old one stops working).
- */
-async function createSupabaseFromConfig(config: ConfigStore): Promise<Backend> {
-  const url = config.get('supabase.url');
-  if (!url) throw new ConfigError('supabase.url is not set; run convoy init --supabase <url> --anon-key <key> --access-token - or set CONVOY_SUPABASE_URL');
-  const anonKey = config.get('supabase.anonKey');
-  if (!anonKey) throw new ConfigError('supabase.anonKey is not set; run convoy config set supabase.anonKey <key> or set CONVOY_SUPABASE_ANON_KEY');
-  const accessToken = config.get('supabase.accessToken') ?? null;
-  const refreshToken = config.get('supabase.refreshToken') ?? null;
-  if (!accessToken && !refreshToken) {
-    throw new ConfigError('supabase.accessToken is not set; run convoy config set supabase.accessToken - (reads stdin) or set CONVOY_SUPABASE_TOKEN');
-  }
-  const { createSupabaseBackend } = await import('./supabase.js');
-  return createSupabaseBackend({
-    url,
-    anonKey,
-    accessToken,
-    refreshToken,
-    onTokens: (tokens) => {
-      config.set('supabase.accessToken', tokens.accessToken);
-      config.set('supabase.refreshToken', tokens.refreshToken);
-    },
-  });
+  const load = BACKENDS[kind];
+  if (load === undefined) throw new ConfigError(`backend ${JSON.stringify(kind)} is not one convoy knows; use one of ${Object.keys(BACKENDS).join(', ')}`);
+  return (await load())(config);
 }

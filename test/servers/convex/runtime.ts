@@ -13,6 +13,9 @@ import { convexTest } from 'convex-test';
 import { makeFunctionReference, type UserIdentity } from 'convex/server';
 import { convexToJson, jsonToConvex, type JSONValue, type Value } from 'convex/values';
 import schema from '../../../convex/schema.js';
+import { FUNCTION_MODULES, syncFunctions } from '../../../convex/model/functions.js';
+import { convexSchema } from '../../../convex/model/schema.js';
+import type { Registry } from '../../../src/schema/registry.js';
 import { installIndexCache } from './index-cache.js';
 
 export type UdfKind = 'query' | 'mutation' | 'action';
@@ -41,6 +44,22 @@ export async function loadModules(dir = CONVEX_DIR): Promise<Modules> {
     // Imported once: a dynamic import per call costs more than the call itself under tsx.
     let loaded: Promise<Record<string, unknown>> | undefined;
     modules[key] = () => (loaded ??= import(pathToFileURL(file).href) as Promise<Record<string, unknown>>);
+  }
+  return modules;
+}
+
+/**
+ * The modules of convex/ with push, pull and web built for `registry`
+ * instead of the app's tables (convex/model/functions.ts): the same code
+ * serving another set of declared tables.
+ */
+export async function modulesFor(registry: Registry): Promise<Modules> {
+  const modules = await loadModules();
+  const functions = syncFunctions(registry) as Record<string, unknown>;
+  for (const [file, names] of Object.entries(FUNCTION_MODULES)) {
+    const exports = Object.fromEntries(names.map((name) => [name, functions[name]]));
+    delete modules[`convex/${file}.js`];
+    modules[`convex/${file}.ts`] = async () => exports;
   }
   return modules;
 }
@@ -77,13 +96,23 @@ const tooLong = (n: number) => `Array length is too long (${n} > maximum length 
 export class ConvexRuntime {
   private readonly t;
 
-  constructor(private readonly modules: Modules) {
-    this.t = convexTest({ schema, modules, transactionLimits: true });
+  constructor(
+    private readonly modules: Modules,
+    schemaDefinition: typeof schema = schema,
+  ) {
+    this.t = convexTest({ schema: schemaDefinition, modules, transactionLimits: true });
   }
 
-  /** A runtime with an empty database; `indexCache` speeds up indexed queries (see index-cache.ts). */
-  static async create(options: { indexCache: boolean }): Promise<ConvexRuntime> {
-    const runtime = new ConvexRuntime(await loadModules());
+  /**
+   * A runtime with an empty database; `indexCache` speeds up indexed queries
+   * (see index-cache.ts); `registry` serves those declared tables instead of
+   * the app's (schema and functions built for it).
+   */
+  static async create(options: { indexCache: boolean; registry?: Registry }): Promise<ConvexRuntime> {
+    const runtime =
+      options.registry === undefined
+        ? new ConvexRuntime(await loadModules())
+        : new ConvexRuntime(await modulesFor(options.registry), convexSchema(options.registry));
     if (options.indexCache && !installIndexCache(await runtime.database())) {
       throw new Error('convex-test internals changed: update test/servers/convex/index-cache.ts or pass indexCache: false');
     }

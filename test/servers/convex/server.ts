@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JSONValue } from 'convex/values';
 import { mintDevToken } from '../../../src/dev/token.js';
+import type { Registry } from '../../../src/schema/registry.js';
 import { TokenVerifier } from './auth.js';
 import { ConvexRuntime, type Reply, type UdfKind } from './runtime.js';
 import { SyncSockets } from './sync-socket.js';
@@ -35,6 +36,8 @@ export interface ConvexServerOptions {
   indexCache?: boolean;
   /** Answer the sync protocol on /api/<version>/sync (default true); false: a server without WebSocket support. */
   webSocket?: boolean;
+  /** Serve these declared tables instead of the app's (src/schema/tables.ts): schema and functions built for them. */
+  registry?: Registry;
 }
 
 export interface ConvexTestServer {
@@ -66,7 +69,10 @@ export async function startConvexServer(options: ConvexServerOptions = {}): Prom
   const ownKeyDir = options.keyDir === undefined;
   const keyDir = options.keyDir ?? (await mkdtemp(join(tmpdir(), 'convoy-convex-keys-')));
   const verifier = await TokenVerifier.create(keyDir);
-  const runtime = await ConvexRuntime.create({ indexCache: options.indexCache ?? process.env.CONVOY_CONVEX_TEST_NO_INDEX !== '1' });
+  const runtime = await ConvexRuntime.create({
+    indexCache: options.indexCache ?? process.env.CONVOY_CONVEX_TEST_NO_INDEX !== '1',
+    registry: options.registry,
+  });
   const sync = options.webSocket === false ? null : new SyncSockets(verifier, runtime);
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, verifier, runtime, sync).then(

@@ -11,7 +11,7 @@
  * schema sabotaged into using one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSupabaseBackend } from '../../../src/sync/backends/supabase.js';
+import { createSupabaseBackend } from '../../../src/sync/backends/supabase/index.js';
 import type { Backend } from '../../../src/sync/backend.js';
 import { headOf, newId, OpSeq, pullAll, taskFields, versionOf } from '../../sync/contract-helpers.js';
 import type { SqlSession } from './database.js';

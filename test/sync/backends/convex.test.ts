@@ -1,7 +1,7 @@
 /** Error classification of the Convex backend adapter (the contract suite covers its semantics). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackendError, ConfigError } from '../../../src/errors.js';
-import { createConvexBackend } from '../../../src/sync/backends/convex.js';
+import { createConvexBackend } from '../../../src/sync/backends/convex/index.js';
 import type { PushBatch } from '../../../src/schema/protocol.js';
 import { startConvexServer, type ConvexTestServer } from '../../servers/convex/server.js';
 import { newId, OpSeq, taskFields } from '../contract-helpers.js';
@@ -62,10 +62,12 @@ describe('convex backend errors', () => {
     const ops = new OpSeq();
     const tooBig = ops.batch(Array.from({ length: 501 }, () => ops.create(newId(), taskFields('x'))));
     expect(await failure(backend.push(tooBig))).toMatchObject({ retryable: false, auth: false });
-    const badField = { ...ops.batch([ops.create(newId(), { ...taskFields('x'), color: 'red' })]) } as PushBatch;
-    const invalid = await failure(backend.push(badField));
-    expect(invalid).toMatchObject({ retryable: false, offline: false });
-    expect(invalid?.message).toMatch(/color/);
+    // An undeclared field (refused by the push) and an undeclared table (by argument validation).
+    for (const [table, fields, named] of [['tasks', { ...taskFields('x'), color: 'red' }, /color/], ['colors', taskFields('x'), /colors/]] as const) {
+      const invalid = await failure(backend.push({ ...ops.batch([ops.create(newId(), fields, table)]) } as PushBatch));
+      expect(invalid).toMatchObject({ retryable: false, offline: false });
+      expect(invalid?.message).toMatch(named);
+    }
   });
 
   it('reports a missing or refused token as auth', async () => {

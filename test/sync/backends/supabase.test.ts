@@ -1,7 +1,7 @@
 /** Error classification and token renewal of the Supabase backend adapter (the contract suite covers its semantics). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackendError, ConfigError } from '../../../src/errors.js';
-import { createSupabaseBackend } from '../../../src/sync/backends/supabase.js';
+import { createSupabaseBackend } from '../../../src/sync/backends/supabase/index.js';
 import type { PushBatch } from '../../../src/schema/protocol.js';
 import { startSupabaseServer, type SupabaseTestServer } from '../../servers/supabase/server.js';
 import { closeRaw, rawServer } from '../../helpers/raw-server.js';

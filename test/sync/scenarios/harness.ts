@@ -5,7 +5,9 @@
  * - convex: the project's own functions in the convex-test runtime, over a
  *   real socket, called with ConvexHttpClient;
  * - supabase: the project's SQL in PGlite (or DATABASE_URL's PostgreSQL)
- *   behind the local PostgREST-like server, called with supabase-js.
+ *   behind the local PostgREST-like server, called with supabase-js;
+ * - memory: the in-memory reference backend (the same server half as the
+ *   Convex functions, on plain maps), in the test process.
  *
  * Every scenario file runs against each kind:
  *
@@ -19,8 +21,9 @@ import { afterAll, beforeAll } from 'vitest';
 import { api } from '../../../convex/_generated/api.js';
 import { addTask, changeTask, listTasks, type TaskInput } from '../../../src/db/tasks.js';
 import type { Backend } from '../../../src/sync/backend.js';
-import { createConvexBackend } from '../../../src/sync/backends/convex.js';
-import { createSupabaseBackend } from '../../../src/sync/backends/supabase.js';
+import { createConvexBackend } from '../../../src/sync/backends/convex/index.js';
+import { createMemoryBackend, MemoryServer } from '../../../src/sync/backends/memory/index.js';
+import { createSupabaseBackend } from '../../../src/sync/backends/supabase/index.js';
 import { syncOnce, type SyncOptions } from '../../../src/sync/engine.js';
 import type { Fields } from '../../../src/schema/protocol.js';
 import { startConvexServer } from '../../servers/convex/server.js';
@@ -28,7 +31,7 @@ import { startSupabaseServer } from '../../servers/supabase/server.js';
 import { supabaseWebClient } from '../../servers/supabase/web-client.js';
 import { rows, testContext, type TestContext } from '../../helpers/replica.js';
 
-export const SCENARIO_BACKENDS = ['convex', 'supabase'] as const;
+export const SCENARIO_BACKENDS = ['convex', 'supabase', 'memory'] as const;
 export type ScenarioBackend = (typeof SCENARIO_BACKENDS)[number];
 
 export interface TestReplica {
@@ -50,7 +53,7 @@ export interface WebClient {
 /** Wrap a backend (e.g. to drop a response or act during a push). */
 export type BackendWrapper = (backend: Backend) => Backend;
 
-/** A running local server of either kind. */
+/** A running local server of any kind. */
 export interface ScenarioServer {
   url: string;
   /** A backend adapter acting as `user`. */
@@ -89,13 +92,14 @@ export async function startScenarioServer(kind: ScenarioBackend): Promise<Scenar
         const client = new ConvexHttpClient(server.url, { logger: false });
         client.setAuth(await server.mintToken(user));
         return {
-          createTask: (recordId, fields) => client.mutation(api.web.createTask, { recordId, fields } as never),
-          updateTask: (recordId, fields) => client.mutation(api.web.updateTask, { recordId, fields } as never),
-          updateProject: (recordId, fields) => client.mutation(api.web.updateProject, { recordId, fields } as never),
+          createTask: (recordId, fields) => client.mutation(api.web.create, { table: 'tasks', recordId, fields }),
+          updateTask: (recordId, fields) => client.mutation(api.web.update, { table: 'tasks', recordId, fields }),
+          updateProject: (recordId, fields) => client.mutation(api.web.update, { table: 'projects', recordId, fields }),
         };
       },
     };
   }
+  if (kind === 'memory') return memoryScenarioServer();
   const server = await startSupabaseServer();
   return {
     url: server.url,
@@ -105,6 +109,24 @@ export async function startScenarioServer(kind: ScenarioBackend): Promise<Scenar
     backend: async (user) =>
       createSupabaseBackend({ url: server.url, anonKey: server.anonKey, accessToken: await server.mintToken(user), timeoutMs: SUPABASE_TIMEOUT_MS }),
     web: async (user) => supabaseWebClient(server.url, server.anonKey, await server.mintToken(user)),
+  };
+}
+
+function memoryScenarioServer(): ScenarioServer {
+  const server = new MemoryServer();
+  const write = (user: string, kind: 'create' | 'update', table: string) => (recordId: string, fields: Fields) =>
+    server.webWrite(server.token(user), kind, table, recordId, fields);
+  return {
+    url: 'memory://scenario',
+    backend: async (user) => createMemoryBackend({ server, token: server.token(user) }),
+    web: async (user) => ({
+      createTask: write(user, 'create', 'tasks'),
+      updateTask: write(user, 'update', 'tasks'),
+      updateProject: write(user, 'update', 'projects'),
+    }),
+    stop: async () => server.stop(),
+    start: async () => server.start(),
+    close: async () => server.stop(),
   };
 }
 

@@ -3,13 +3,13 @@
  * `@supabase/supabase-js` client's `rpc`, calling the SQL functions in
  * supabase/migrations (convoy_push, convoy_pull, convoy_head) as the signed-in
  * user, so row-level security applies. The only file in src/ that imports
- * supabase-js; create-backend.ts imports it dynamically, so `convoy add`
+ * supabase-js; from-config.ts imports it dynamically, so `convoy add`
  * never loads the SDK.
  *
  * Credentials: the project's anon key (the `apikey` header) and the user's
  * access token (the `Authorization` header, through supabase-js's
  * `accessToken` option), renewed with the refresh token when one is set
- * (supabase-session.ts).
+ * (session.ts).
  *
  * Errors are classified here, once: unreachable or timed out → offline
  * (retryable); refused anon key, access token or refresh token → auth (exit
@@ -18,11 +18,11 @@
  */
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import ws from 'ws';
-import { BackendError, ConfigError } from '../../errors.js';
-import type { Backend } from '../backend.js';
-import type { PullPage, PullRequest, PushBatch, PushResult } from '../../schema/protocol.js';
-import { describeCause, SupabaseSession, type SessionTokens } from './supabase-session.js';
-import { safeUrl } from './safe-url.js';
+import { BackendError, ConfigError } from '../../../errors.js';
+import type { Backend } from '../../backend.js';
+import type { PullPage, PullRequest, PushBatch, PushResult } from '../../../schema/protocol.js';
+import { describeCause, SupabaseSession, type SessionTokens } from './session.js';
+import { safeUrl } from '../safe-url.js';
 
 export const DEFAULT_TIMEOUT_MS = 20_000;
 

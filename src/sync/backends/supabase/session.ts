@@ -7,7 +7,7 @@
  * `onRefresh` so the caller can store it (the old refresh token stops working).
  * No SDK: one fetch, so nothing here loads supabase-js's auth client.
  */
-import { BackendError } from '../../errors.js';
+import { BackendError } from '../../../errors.js';
 
 /** Renew this long before the access token's `exp`. */
 export const REFRESH_MARGIN_MS = 60_000;

@@ -11,11 +11,11 @@
  */
 import { ConvexClient, ConvexHttpClient } from 'convex/browser';
 import WebSocket from 'ws';
-import { api } from '../../../convex/_generated/api.js';
-import { BackendError, ConfigError } from '../../errors.js';
-import type { Backend } from '../backend.js';
-import type { PullPage, PullRequest, PushBatch, PushResult } from '../../schema/protocol.js';
-import { safeUrl } from './safe-url.js';
+import { api } from '../../../../convex/_generated/api.js';
+import { BackendError, ConfigError } from '../../../errors.js';
+import type { Backend } from '../../backend.js';
+import type { PullPage, PullRequest, PushBatch, PushResult } from '../../../schema/protocol.js';
+import { safeUrl } from '../safe-url.js';
 
 export const DEFAULT_TIMEOUT_MS = 20_000;
 

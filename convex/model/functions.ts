@@ -1,0 +1,122 @@
+/**
+ * The convoy Convex functions for a registry of synced tables: thin wrappers
+ * that check the caller's identity, give the server half of the protocol
+ * (src/schema/server/) a `ConvexStore` over ctx.db, and turn its refusals
+ * into `ConvexError`s. convex/push.ts, pull.ts and web.ts export them for the
+ * app's registry (src/schema/tables.ts); a test server builds the same
+ * functions for another registry (test/servers/convex/runtime.ts).
+ */
+import { mutationGeneric, queryGeneric, type GenericDatabaseWriter, type GenericDataModel } from 'convex/server';
+import { ConvexError, v, type Validator } from 'convex/values';
+import type { Fields, PushOp } from '../../src/schema/protocol.js';
+import type { Registry } from '../../src/schema/registry.js';
+import { applyPush } from '../../src/schema/server/push.js';
+import { headVersion, pullPage } from '../../src/schema/server/read.js';
+import { ServerError } from '../../src/schema/server/store.js';
+import { applyWebWrite } from '../../src/schema/server/web.js';
+import { requireUser } from './identity.js';
+import { fieldsRecord, opResultValidator, policyValidator, pullPageValidator, recordStateValidator } from './results.js';
+import { ConvexStore } from './store.js';
+
+/** Where each function lives in convex/ ("module:export"), as `api` names them. */
+export const FUNCTION_MODULES = { push: ['push'], pull: ['pull', 'head'], web: ['create', 'update'] } as const;
+
+/** One of `names` (at least one). */
+function literals(names: readonly string[]): Validator<string, 'required', string> {
+  const members = names.map((name) => v.literal(name));
+  return (members.length === 1 ? members[0]! : v.union(...members)) as Validator<string, 'required', string>;
+}
+
+/**
+ * A push op. Its table must be declared (else the call fails argument
+ * validation); its field names are checked by `applyPush` (an undeclared one
+ * fails the call too, as in the Supabase SQL), its values per op by
+ * `checkFields`, so one bad value rejects one op rather than failing the batch
+ * and wedging the queue behind it. (One object shape per table would check
+ * the names here, but convex-test pays for every union member an op does not
+ * match with a thrown error: pushes took 1.5x as long.)
+ */
+function opValidator(table: Validator<string, 'required', string>): Validator<PushOp, 'required', string> {
+  return v.object({
+    seq: v.number(),
+    table,
+    recordId: v.string(),
+    kind: v.union(v.literal('create'), v.literal('update')),
+    fields: fieldsRecord,
+    baseVersion: v.union(v.null(), v.number()),
+    clientTime: v.number(),
+  });
+}
+
+/** Run the server half; its refusals become ConvexErrors carrying `{code, message, field?}`. */
+async function refusing<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ServerError) throw new ConvexError(error.toData());
+    throw error;
+  }
+}
+
+const cache = new WeakMap<Registry, ReturnType<typeof buildFunctions>>();
+
+/** The functions for `registry` (built once per registry object). */
+export function syncFunctions(registry: Registry): ReturnType<typeof buildFunctions> {
+  let built = cache.get(registry);
+  if (built === undefined) cache.set(registry, (built = buildFunctions(registry)));
+  return built;
+}
+
+function buildFunctions(registry: Registry) {
+  const table = literals(registry.map((t) => t.name));
+  const writer = (db: GenericDatabaseWriter<GenericDataModel>, userId: string) => new ConvexStore(registry, userId, db, db);
+  const webArgs = { table, recordId: v.string(), fields: fieldsRecord };
+  const webWrite = (kind: 'create' | 'update') =>
+    mutationGeneric({
+      args: webArgs,
+      returns: recordStateValidator,
+      handler: async (ctx, a: { table: string; recordId: string; fields: Fields }) => {
+        const store = writer(ctx.db, await requireUser(ctx));
+        return await refusing(() => applyWebWrite(store, registry, { ...a, kind, now: Date.now() }));
+      },
+    });
+  return {
+    /**
+     * `push`: apply a replica's queued ops, in order, in one transaction
+     * (src/schema/server/push.ts `applyPush` has the contract). Throws
+     * ConvexError (nothing applied) for a malformed batch (`bad_request`,
+     * `batch_too_large`) and `unauthenticated` without identity.
+     */
+    push: mutationGeneric({
+      args: { clientId: v.string(), policies: v.record(v.string(), policyValidator), ops: v.array(opValidator(table)) },
+      returns: v.object({ results: v.array(opResultValidator) }),
+      handler: async (ctx, batch) => {
+        const store = writer(ctx.db, await requireUser(ctx));
+        return await refusing(() => applyPush(store, registry, batch));
+      },
+    }),
+    /** `pull`: one page of the caller's records of `table` above `cursor` (src/schema/server/read.ts). */
+    pull: queryGeneric({
+      args: { table, cursor: v.number(), limit: v.number() },
+      returns: pullPageValidator,
+      handler: async (ctx, request) => {
+        const store = new ConvexStore(registry, await requireUser(ctx), ctx.db);
+        return await refusing(() => pullPage(store, registry, request));
+      },
+    }),
+    /** `head`: the caller's current change counter (0 before the first write). Cheap: one index read. */
+    head: queryGeneric({
+      args: {},
+      returns: v.object({ headVersion: v.number() }),
+      handler: async (ctx) => await headVersion(new ConvexStore(registry, await requireUser(ctx), ctx.db)),
+    }),
+    /**
+     * `web:create`: create a record of `table` with a caller-chosen UUID, as a
+     * web app would; fields left out take their declared defaults. Returns its
+     * state. ConvexError codes: `invalid` (with `field`), `exists`.
+     */
+    create: webWrite('create'),
+    /** `web:update`: change some fields of a record; the web value wins. ConvexError codes: `invalid`, `not_found`. */
+    update: webWrite('update'),
+  };
+}
