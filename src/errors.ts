@@ -3,7 +3,7 @@
  * them to exit codes; everything else throws them and lets them travel.
  */
 
-/** Exit codes of the CLI contract (DESIGN.md). */
+/** Exit codes of the CLI contract (docs/architecture.md, README "Exit codes"). */
 export const ExitCode = {
   ok: 0,
   unexpected: 1,

@@ -16,7 +16,7 @@ export interface RecordLike {
 }
 
 /**
- * The stable JSON shape of a record (DESIGN.md "CLI contract"): id, the
+ * The stable JSON shape of a record (docs/architecture.md, "CLI contract"): id, the
  * declared fields in declaration order (times as ISO-8601 strings), then
  * updatedAt and syncStatus.
  */

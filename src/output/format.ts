@@ -7,7 +7,7 @@ import { iso, recordJson } from './fields.js';
 
 export { iso };
 
-/** The stable JSON shape of a task (DESIGN.md "CLI contract"), from its declaration. */
+/** The stable JSON shape of a task (docs/architecture.md, "CLI contract"), from its declaration. */
 export const taskJson = (task: TaskView) => recordJson(tasks, task);
 
 /** The stable JSON shape of a project, from its declaration. */
