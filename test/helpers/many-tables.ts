@@ -55,8 +55,32 @@ export function sampleFields(table: TableDecl, n: number): Fields {
   return Object.fromEntries(table.fieldNames.map((name) => [name, sampleValue(table.fields[name]!, n)]));
 }
 
-/** A field of `table` and a value its rule refuses (a required text set blank). */
-export function invalidUpdate(table: TableDecl): Fields {
-  const required = table.fieldNames.find((name) => table.fields[name]!.type.kind === 'text' && table.fields[name]!.required)!;
-  return { [required]: '   ' };
+/**
+ * A field of `table` other than createdAt, chosen by `n` (so a loop over the
+ * tables edits fields of every kind), for updates and conflicts.
+ */
+export function editableField(table: TableDecl, n: number): string {
+  const own = table.fieldNames.filter((name) => name !== 'createdAt');
+  return own[n % own.length]!;
+}
+
+/** A value `decl`'s rule refuses: blank required text, text over its limit, an undeclared enum value, a negative time, a short id. */
+export function invalidValue(decl: FieldDecl): FieldValue {
+  const t = decl.type;
+  switch (t.kind) {
+    case 'text':
+      return decl.required ? '   ' : 'x'.repeat(t.max + 1);
+    case 'enum':
+      return 'none-of-these';
+    case 'time':
+      return -1;
+    case 'ref':
+      return '0193ab12';
+  }
+}
+
+/** A one-field update of `table` its rules refuse; the field is `editableField(table, n)`. */
+export function invalidUpdate(table: TableDecl, n = 0): Fields {
+  const name = editableField(table, n);
+  return { [name]: invalidValue(table.fields[name]!) };
 }
