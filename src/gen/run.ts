@@ -9,6 +9,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { TABLES } from '../schema/tables.js';
+import { generateSupabaseSql, SUPABASE_MIGRATION } from './supabase-sql.js';
 
 /** One generated file: its path from the repository root and its whole text. */
 export interface GeneratedFile {
@@ -20,7 +22,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Every generated file (each generator adds its own here). */
 export function generatedFiles(): GeneratedFile[] {
-  return [];
+  return [{ path: SUPABASE_MIGRATION, content: generateSupabaseSql(TABLES) }];
 }
 
 /** Generated files whose text on disk differs (or that are missing). */
