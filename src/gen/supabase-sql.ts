@@ -11,7 +11,7 @@
  */
 import type { Registry } from '../schema/registry.js';
 import { apiSql, GRANTS } from './supabase/api.js';
-import { fastPushFunction, PLANNED_TYPE } from './supabase/fast-push.js';
+import { fastPushFunction, OTHERS_CHANGED } from './supabase/fast-push.js';
 import { pushSql } from './supabase/push.js';
 import { recordsSql } from './supabase/records.js';
 import { rulesSql } from './supabase/rules.js';
@@ -41,7 +41,7 @@ export function generateSupabaseSql(registry: Registry): string {
     rulesSql(registry),
     recordsSql(registry),
     apiSql(registry),
-    pushSql(registry, registry.map(fastPushFunction), PLANNED_TYPE),
+    pushSql(registry, registry.map(fastPushFunction), OTHERS_CHANGED),
     GRANTS,
   ].join('\n\n')}\n`;
 }

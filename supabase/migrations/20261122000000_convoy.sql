@@ -48,14 +48,18 @@ create table convoy.clients (
   primary key (user_id, client_id)
 );
 
--- Stored per-op results, so a replayed op gets the same answer. Pruned as the
--- client moves on (every push deletes those below its first op).
+-- Stored per-op results, so a replayed op gets the same answer: one row per
+-- push, results keyed by seq (as text), the new ops' seqs first_seq ..
+-- last_seq (rows of a client never overlap: each holds seqs above the last
+-- applied). Pruned as the client moves on (every push deletes the rows
+-- wholly below its first op).
 create table convoy.op_results (
   user_id uuid not null references auth.users (id) on delete cascade,
   client_id text not null,
-  seq bigint not null,
-  result jsonb not null,
-  primary key (user_id, client_id, seq)
+  first_seq bigint not null,
+  last_seq bigint not null,
+  results jsonb not null,
+  primary key (user_id, client_id, first_seq)
 );
 
 alter table convoy.counters enable row level security;
@@ -73,11 +77,12 @@ grant select, insert, delete on table convoy.op_results to authenticated;
 grant all on table convoy.counters, convoy.clients, convoy.op_results to service_role;
 
 -- What one op of a push is, once read (convoy.read_ops), and its answer.
--- cls: replay (seq at or below the client's last), rejected (reason says
--- why), new (applied set-based per table) or slow (its record is touched
--- more than once in the batch: applied op by op, in order).
+-- cls: bad (malformed: the batch is refused), replay (seq at or below the
+-- client's last), rejected (reason says why), new (applied set-based per
+-- table) or slow (its record is touched more than once in the batch:
+-- applied op by op, in order).
 create type convoy.op as (
-  i integer, seq bigint, tbl text, kind text, rid uuid, fields jsonb, raw json,
+  i integer, seq bigint, tbl text, kind text, rid uuid, fields jsonb,
   base numeric, ctime numeric, cls text, reason text
 );
 create type convoy.op_result as (i integer, seq bigint, result jsonb);
@@ -187,20 +192,20 @@ returns jsonb language sql immutable as $$
     when p_required and (p_value #>> '{}') ~ '^[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*$' then
       convoy.problem(p_field, p_field || ' must not be empty; give some text')
     when char_length(p_value #>> '{}') * 2 > p_max and convoy.utf16_length(p_value #>> '{}') > p_max then
-      convoy.problem(p_field, format('%s is %s characters; shorten it to at most %s', p_field, convoy.utf16_length(p_value #>> '{}'), p_max))
+      convoy.problem(p_field, p_field || ' is ' || convoy.utf16_length(p_value #>> '{}')::text || ' characters; shorten it to at most ' || p_max::text)
     when (p_value #>> '{}') ~ case when p_multiline then '[\u0001-\u0008\u000b-\u001f\u007f-\u009f]' else '[\u0001-\u001f\u007f-\u009f]' end then
       convoy.problem(p_field, p_field || ' contains control characters; remove them'
         || case when p_multiline then '' else ' (it must be one line)' end)
   end
 $$;
 
--- checkEnum: one of p_values (or null when nullable).
-create function convoy.check_enum(p_field text, p_value jsonb, p_values text[], p_nullable boolean) returns jsonb
+-- checkEnum: one of p_values (or null when nullable); p_list names them.
+create function convoy.check_enum(p_field text, p_value jsonb, p_values text[], p_list text, p_nullable boolean) returns jsonb
 language sql immutable as $$
   select case
     when jsonb_typeof(p_value) = 'null' and p_nullable then null
     when jsonb_typeof(p_value) = 'string' and (p_value #>> '{}') = any (p_values) then null
-    else convoy.problem(p_field, format('%s %s is not one of %s', p_field, p_value::text, array_to_string(p_values, ', ')))
+    else convoy.problem(p_field, p_field || ' ' || p_value::text || ' is not one of ' || p_list)
   end
 $$;
 
@@ -242,7 +247,7 @@ language sql immutable as $$
   select coalesce(
     case when p_create or p ? 'title' then convoy.check_text('title', p -> 'title', true, 500, false) end,
     convoy.check_text('description', p -> 'description', false, 10000, true),
-    case when p ? 'status' then convoy.check_enum('status', case when p_create and jsonb_typeof(p -> 'status') = 'null' then '"todo"'::jsonb else p -> 'status' end, array['todo', 'in_progress', 'done', 'canceled'], false) end,
+    case when p ? 'status' then convoy.check_enum('status', case when p_create and jsonb_typeof(p -> 'status') = 'null' then '"todo"'::jsonb else p -> 'status' end, array['todo', 'in_progress', 'done', 'canceled'], 'todo, in_progress, done, canceled', false) end,
     convoy.check_text('stage', p -> 'stage', false, 100, false),
     convoy.check_ref('projectId', p -> 'projectId'),
     convoy.check_ref('parentId', p -> 'parentId'),
@@ -580,37 +585,52 @@ language sql immutable as $$
   end
 $$;
 
--- Refuse a malformed batch outright (a client bug, not a data problem): the
--- first op (in order) with a bad shape, a bad seq or a seq that does not increase.
-create function convoy.check_batch(p_batch json) returns void
+-- Refuse a malformed batch outright (a client bug, not a data problem).
+-- convoy_push checks the batch's top level first, then reads its ops with a
+-- quick verdict on each (convoy.read_ops); only when one fails does it run
+-- check_batch, which names the first bad op (in order) as Convex would.
+create function convoy.check_batch_head(p_batch jsonb) returns void
 language plpgsql immutable set search_path = '' as $$
 declare
-  v_client json := p_batch -> 'clientId';
+  v_client jsonb := p_batch -> 'clientId';
   v_bad text;
 begin
-  if json_typeof(p_batch -> 'ops') is distinct from 'array' or json_typeof(v_client) is distinct from 'string'
-     or json_typeof(p_batch -> 'policies') is distinct from 'object' then
+  if jsonb_typeof(p_batch -> 'ops') is distinct from 'array' or jsonb_typeof(v_client) is distinct from 'string'
+     or jsonb_typeof(p_batch -> 'policies') is distinct from 'object' then
     v_bad := 'a batch is {clientId: string, policies: {projects, tasks}, ops: array}';
-  elsif json_array_length(p_batch -> 'ops') > 500 then
+  elsif jsonb_array_length(p_batch -> 'ops') > 500 then
     raise exception using errcode = 'P0001', detail = 'batch_too_large',
-      message = format('%s ops in one push; send at most 500', json_array_length(p_batch -> 'ops'));
+      message = format('%s ops in one push; send at most 500', jsonb_array_length(p_batch -> 'ops'));
   elsif (v_client #>> '{}') in ('', 'web') or char_length(v_client #>> '{}') > 200 then
     v_bad := format('invalid client id %s', v_client::text);
   elsif not coalesce(p_batch -> 'policies' ->> 'projects' = any (array['local-wins', 'remote-wins', 'last-write-wins', 'manual'])
       and p_batch -> 'policies' ->> 'tasks' = any (array['local-wins', 'remote-wins', 'last-write-wins', 'manual']), false) then
     v_bad := 'policies must give projects and tasks one of local-wins, remote-wins, last-write-wins, manual';
-  else
-    select format('op %s: %s', b.i - 1, b.problem) into v_bad from (
-      select s.i, coalesce(s.shape, case
-          when s.seq <> trunc(s.seq) or s.seq < 1 or s.seq > 9007199254740991 then 'seq must be a positive integer'
-          when s.seq <= lag(s.seq) over (order by s.i) then format('seq %s does not increase', s.seq) end) as problem
-      from (
-        select e.ordinality as i, convoy.check_op_shape(e.value) as shape,
-          case when json_typeof(e.value -> 'seq') = 'number' then (e.value ->> 'seq')::numeric end as seq
-        from json_array_elements(p_batch -> 'ops') with ordinality e
-      ) s
-    ) b where b.problem is not null order by b.i limit 1;
   end if;
+  if v_bad is not null then raise exception using errcode = 'P0001', detail = 'bad_request', message = v_bad; end if;
+end $$;
+
+create function convoy.check_batch(p_batch json) returns void
+language plpgsql immutable set search_path = '' as $$
+declare
+  v_op json;
+  v_i integer := 0;
+  v_seq numeric;
+  v_prev numeric;
+  v_bad text;
+begin
+  perform convoy.check_batch_head(p_batch::jsonb);
+  for v_op in select value from json_array_elements(p_batch -> 'ops') loop
+    v_bad := convoy.check_op_shape(v_op);
+    if v_bad is not null then v_bad := format('op %s: %s', v_i, v_bad); exit; end if;
+    v_seq := (v_op ->> 'seq')::numeric;
+    if v_seq <> trunc(v_seq) or v_seq < 1 or v_seq > 9007199254740991 then
+      v_bad := format('op %s: seq must be a positive integer', v_i); exit;
+    end if;
+    if v_prev is not null and v_seq <= v_prev then v_bad := format('op %s: seq %s does not increase', v_i, v_seq); exit; end if;
+    v_prev := v_seq;
+    v_i := v_i + 1;
+  end loop;
   if v_bad is not null then raise exception using errcode = 'P0001', detail = 'bad_request', message = v_bad; end if;
 end $$;
 
@@ -692,20 +712,6 @@ $$;
 
 -- Part 5: push (set-based for the common path; op by op where settlement needs it).
 
--- One new op of a table planned against its stored row (convoy.<table>_push).
--- cls: insert, update (w: the fields whose value differs), unknown (an
--- update of a record the server does not have) or slow (settled op by op).
-create type convoy.planned as (
-  i integer, seq bigint, rid uuid, fields jsonb, ctime numeric, tid bigint, version bigint, cur jsonb, cls text, w jsonb
-);
-
--- The fields of p_fields whose value differs from p_cur's.
-create function convoy.changed_fields(p_fields jsonb, p_cur jsonb) returns jsonb
-language sql immutable as $$
-  select coalesce(jsonb_object_agg(e.key, e.value), '{}') from jsonb_each(p_fields) e
-  where coalesce(p_cur -> e.key, 'null') <> e.value
-$$;
-
 -- settleUpdate's othersChanged: a field changed after p_base by another writer.
 create function convoy.others_changed(p_versions jsonb, p_writers jsonb, p_base numeric, p_client text) returns boolean
 language sql immutable as $$
@@ -713,89 +719,79 @@ language sql immutable as $$
     where v.value::numeric > coalesce(p_base, 0) and (p_writers ->> v.key) is distinct from p_client)
 $$;
 
--- Every key of p_object mapped to p_value.
-create function convoy.each_key(p_object jsonb, p_value jsonb) returns jsonb
-language sql immutable as $$
-  select coalesce(jsonb_object_agg(k, p_value), '{}') from jsonb_object_keys(p_object) k
-$$;
-
 -- Apply the new projects ops of a push whose records it touches once (see convoy_push).
 create function convoy.projects_push(p_user uuid, p_client text, p_ops convoy.op[]) returns convoy.op_result[]
 language plpgsql volatile set search_path = '' as $$
 declare
   v_now double precision := floor(extract(epoch from clock_timestamp()) * 1000);
-  v_plan convoy.planned[];
   v_out convoy.op_result[];
-  v_more convoy.op_result[];
-  v_count integer;
-  v_first bigint;
 begin
+  -- One statement: plan each op against its stored row, take versions for
+  -- the ops that write (numbered in op order), insert, update, answer.
   -- A create of a record the server already has is an update that never saw
   -- a server version (base null). Nobody else changed the record since the
   -- op's base: its differing fields are written as they are (settleUpdate's
-  -- plain apply); else it is settled op by op.
-  v_plan := array(
-    select row(o.i, o.seq, o.rid, o.fields, o.ctime, t.id, t.version, c.cur,
+  -- plain apply); else it is settled op by op (a null result here).
+  with o as materialized (
+    select o.i, o.seq, o.kind, o.rid, o.fields, o.ctime, case when o.kind = 'update' then o.base end as b from unnest(p_ops) o
+  ), r as materialized (
+    -- LATERAL … LIMIT 1: one index lookup per op, whatever the statistics.
+    select o.*, t.id as tid, t.version, t.field_versions, t.field_writers, t.cur
+    from o left join lateral (
+      select t.id, t.version, t.field_versions, t.field_writers, jsonb_build_object('name', t.name, 'description', t.description, 'createdAt', t.created_at) as cur
+      from public.projects t where t.user_id = p_user and t.record_id = o.rid limit 1
+    ) t on true
+  ), p as materialized (
+    select r.i, r.seq, r.rid, r.fields, r.ctime::double precision as tm, r.tid, r.version, r.cur,
       case
-        when t.id is null then case when o.kind = 'create' then 'insert' else 'unknown' end
-        when t.version > coalesce(b.base, 0) and convoy.others_changed(t.field_versions, t.field_writers, b.base, p_client) then 'slow'
-        else 'update' end,
-      case when t.id is not null then convoy.changed_fields(o.fields, c.cur) end)::convoy.planned
-    from unnest(p_ops) o
-    cross join lateral (select case when o.kind = 'update' then o.base end as base) b
-    left join public.projects t on t.user_id = p_user and t.record_id = o.rid
-    cross join lateral (select jsonb_build_object('name', t.name, 'description', t.description, 'createdAt', t.created_at) as cur) c
-    order by o.i);
-  v_out := array(
-    select row(p.i, p.seq, case p.cls
-        when 'unknown' then jsonb_build_object('seq', p.seq, 'status', 'rejected', 'reason', 'unknown record')
-        when 'update' then jsonb_build_object('seq', p.seq, 'status', 'applied', 'version', p.version, 'fields', p.cur) end)::convoy.op_result
-    from unnest(v_plan) p where p.cls in ('unknown', 'slow') or (p.cls = 'update' and p.w = '{}'));
-
-  select count(*) into v_count from unnest(v_plan) p where p.cls = 'insert';
-  if v_count > 0 then
-    v_first := convoy.take_versions(p_user, v_count);
-    with s as (
-      select p.*, v_first + row_number() over (order by p.i) - 1 as v, p.ctime::double precision as tm
-      from unnest(v_plan) p where p.cls = 'insert'
-    ), ins as (
-      insert into public.projects as t (user_id, record_id, name, description, created_at, version, field_versions, field_writers, field_times)
-      select p_user, s.rid,
-        (s.fields ->> 'name'),
-        (s.fields ->> 'description'),
-        coalesce((s.fields ->> 'createdAt')::double precision, v_now),
-        s.v, jsonb_build_object('name', s.v, 'description', s.v, 'createdAt', s.v), jsonb_build_object('name', p_client, 'description', p_client, 'createdAt', p_client), jsonb_build_object('name', s.tm, 'description', s.tm, 'createdAt', s.tm)
-      from s
-      returning t.*
-    )
-    select array_agg(row(s.i, s.seq, jsonb_build_object('seq', s.seq, 'status', 'applied', 'version', ins.version, 'fields', jsonb_build_object('name', ins.name, 'description', ins.description, 'createdAt', ins.created_at)))::convoy.op_result)
-    into v_more from ins join s on s.rid = ins.record_id;
-    v_out := v_out || v_more;
-  end if;
-
-  select count(*) into v_count from unnest(v_plan) p where p.cls = 'update' and p.w <> '{}';
-  if v_count > 0 then
-    v_first := convoy.take_versions(p_user, v_count);
-    with s as (
-      select p.*, v_first + row_number() over (order by p.i) - 1 as v, p.ctime::double precision as tm
-      from unnest(v_plan) p where p.cls = 'update' and p.w <> '{}'
-    ), upd as (
-      update public.projects as t set
-        name = case when s.w ? 'name' then (s.w ->> 'name') else t.name end,
-        description = case when s.w ? 'description' then (s.w ->> 'description') else t.description end,
-        created_at = case when s.w ? 'createdAt' then (s.w ->> 'createdAt')::double precision else t.created_at end,
-        version = s.v,
-        field_versions = t.field_versions || convoy.each_key(s.w, to_jsonb(s.v)),
-        field_writers = t.field_writers || convoy.each_key(s.w, to_jsonb(p_client)),
-        field_times = t.field_times || convoy.each_key(s.w, to_jsonb(s.tm))
-      from s where t.id = s.tid
-      returning s.i, s.seq, t.*
-    )
-    select array_agg(row(u.i, u.seq, jsonb_build_object('seq', u.seq, 'status', 'applied', 'version', u.version, 'fields', jsonb_build_object('name', u.name, 'description', u.description, 'createdAt', u.created_at)))::convoy.op_result)
-    into v_more from upd u;
-    v_out := v_out || v_more;
-  end if;
-  return v_out;
+        when r.tid is null then case when r.kind = 'create' then 'insert' else 'unknown' end
+        when r.version > coalesce(r.b, 0) and ((coalesce((r.field_versions ->> 'name')::numeric, 0) > coalesce(r.b, 0) and (r.field_writers ->> 'name') is distinct from p_client)
+          or (coalesce((r.field_versions ->> 'description')::numeric, 0) > coalesce(r.b, 0) and (r.field_writers ->> 'description') is distinct from p_client)
+          or (coalesce((r.field_versions ->> 'createdAt')::numeric, 0) > coalesce(r.b, 0) and (r.field_writers ->> 'createdAt') is distinct from p_client)) then 'slow'
+        else 'update' end as cls,
+      case when r.tid is not null then r.fields - array[case when r.fields -> 'name' = r.cur -> 'name' then 'name' end, case when r.fields -> 'description' = r.cur -> 'description' then 'description' end, case when r.fields -> 'createdAt' = r.cur -> 'createdAt' then 'createdAt' end] end as w
+    from r
+  ), n as materialized (
+    -- The ops that write, numbered in op order. (Kinds are flags, not
+    -- filters, here and above, so the planner's row estimates stay near the
+    -- batch size and it looks rows up by key instead of scanning.)
+    select p.*, case when p.cls = 'insert' or (p.cls = 'update' and p.w <> '{}') then
+      count(*) filter (where p.cls = 'insert' or (p.cls = 'update' and p.w <> '{}')) over (order by p.i) end as k
+    from p
+  ), v as materialized (
+    select convoy.take_versions(p_user, (select count(n.k)::integer from n)) - 1 as base
+  ), ins as (
+    insert into public.projects as t (user_id, record_id, name, description, created_at, version, field_versions, field_writers, field_times)
+    select p_user, n.rid,
+      (n.fields ->> 'name'),
+      (n.fields ->> 'description'),
+      coalesce((n.fields ->> 'createdAt')::double precision, v_now),
+      v.base + n.k, jsonb_build_object('name', v.base + n.k, 'description', v.base + n.k, 'createdAt', v.base + n.k), jsonb_build_object('name', p_client, 'description', p_client, 'createdAt', p_client), jsonb_build_object('name', n.tm, 'description', n.tm, 'createdAt', n.tm)
+    from n cross join v where n.cls = 'insert'
+  ), upd as (
+    update public.projects as t set
+      name = case when n.w ? 'name' then (n.w ->> 'name') else t.name end,
+      description = case when n.w ? 'description' then (n.w ->> 'description') else t.description end,
+      created_at = case when n.w ? 'createdAt' then (n.w ->> 'createdAt')::double precision else t.created_at end,
+      version = v.base + n.k,
+      field_versions = t.field_versions || jsonb_strip_nulls(jsonb_build_object('name', case when n.w ? 'name' then v.base + n.k end, 'description', case when n.w ? 'description' then v.base + n.k end, 'createdAt', case when n.w ? 'createdAt' then v.base + n.k end)),
+      field_writers = t.field_writers || jsonb_strip_nulls(jsonb_build_object('name', case when n.w ? 'name' then p_client end, 'description', case when n.w ? 'description' then p_client end, 'createdAt', case when n.w ? 'createdAt' then p_client end)),
+      field_times = t.field_times || jsonb_strip_nulls(jsonb_build_object('name', case when n.w ? 'name' then n.tm end, 'description', case when n.w ? 'description' then n.tm end, 'createdAt', case when n.w ? 'createdAt' then n.tm end))
+    from n cross join v where t.id = n.tid and n.cls = 'update' and n.k is not null
+    returning n.i, n.seq, t.*
+  )
+  -- An insert's answer is what it stored (the same typed values); an update's, the updated row.
+  select array_agg(x.r) into v_out from (
+    select row(n.i, n.seq, case
+        when n.cls = 'unknown' then jsonb_build_object('seq', n.seq, 'status', 'rejected', 'reason', 'unknown record')
+        when n.cls = 'insert' then jsonb_build_object('seq', n.seq, 'status', 'applied', 'version', v.base + n.k, 'fields', jsonb_build_object('name', (n.fields ->> 'name'), 'description', (n.fields ->> 'description'), 'createdAt', coalesce((n.fields ->> 'createdAt')::double precision, v_now)))
+        when n.cls = 'update' then jsonb_build_object('seq', n.seq, 'status', 'applied', 'version', n.version, 'fields', n.cur) end)::convoy.op_result as r
+    from n cross join v where n.k is null or n.cls = 'insert'
+    union all
+    select row(u.i, u.seq, jsonb_build_object('seq', u.seq, 'status', 'applied', 'version', u.version, 'fields', jsonb_build_object('name', u.name, 'description', u.description, 'createdAt', u.created_at)))::convoy.op_result
+    from upd u
+  ) x;
+  return coalesce(v_out, '{}');
 end $$;
 
 -- Apply the new tasks ops of a push whose records it touches once (see convoy_push).
@@ -803,88 +799,89 @@ create function convoy.tasks_push(p_user uuid, p_client text, p_ops convoy.op[])
 language plpgsql volatile set search_path = '' as $$
 declare
   v_now double precision := floor(extract(epoch from clock_timestamp()) * 1000);
-  v_plan convoy.planned[];
   v_out convoy.op_result[];
-  v_more convoy.op_result[];
-  v_count integer;
-  v_first bigint;
 begin
+  -- One statement: plan each op against its stored row, take versions for
+  -- the ops that write (numbered in op order), insert, update, answer.
   -- A create of a record the server already has is an update that never saw
   -- a server version (base null). Nobody else changed the record since the
   -- op's base: its differing fields are written as they are (settleUpdate's
-  -- plain apply); else it is settled op by op.
-  v_plan := array(
-    select row(o.i, o.seq, o.rid, o.fields, o.ctime, t.id, t.version, c.cur,
+  -- plain apply); else it is settled op by op (a null result here).
+  with o as materialized (
+    select o.i, o.seq, o.kind, o.rid, o.fields, o.ctime, case when o.kind = 'update' then o.base end as b from unnest(p_ops) o
+  ), r as materialized (
+    -- LATERAL … LIMIT 1: one index lookup per op, whatever the statistics.
+    select o.*, t.id as tid, t.version, t.field_versions, t.field_writers, t.cur
+    from o left join lateral (
+      select t.id, t.version, t.field_versions, t.field_writers, jsonb_build_object('title', t.title, 'description', t.description, 'status', t.status, 'stage', t.stage, 'projectId', t.project_id, 'parentId', t.parent_id, 'completedAt', t.completed_at, 'createdAt', t.created_at) as cur
+      from public.tasks t where t.user_id = p_user and t.record_id = o.rid limit 1
+    ) t on true
+  ), p as materialized (
+    select r.i, r.seq, r.rid, r.fields, r.ctime::double precision as tm, r.tid, r.version, r.cur,
       case
-        when t.id is null then case when o.kind = 'create' then 'insert' else 'unknown' end
-        when t.version > coalesce(b.base, 0) and convoy.others_changed(t.field_versions, t.field_writers, b.base, p_client) then 'slow'
-        else 'update' end,
-      case when t.id is not null then convoy.changed_fields(o.fields, c.cur) end)::convoy.planned
-    from unnest(p_ops) o
-    cross join lateral (select case when o.kind = 'update' then o.base end as base) b
-    left join public.tasks t on t.user_id = p_user and t.record_id = o.rid
-    cross join lateral (select jsonb_build_object('title', t.title, 'description', t.description, 'status', t.status, 'stage', t.stage, 'projectId', t.project_id, 'parentId', t.parent_id, 'completedAt', t.completed_at, 'createdAt', t.created_at) as cur) c
-    order by o.i);
-  v_out := array(
-    select row(p.i, p.seq, case p.cls
-        when 'unknown' then jsonb_build_object('seq', p.seq, 'status', 'rejected', 'reason', 'unknown record')
-        when 'update' then jsonb_build_object('seq', p.seq, 'status', 'applied', 'version', p.version, 'fields', p.cur) end)::convoy.op_result
-    from unnest(v_plan) p where p.cls in ('unknown', 'slow') or (p.cls = 'update' and p.w = '{}'));
-
-  select count(*) into v_count from unnest(v_plan) p where p.cls = 'insert';
-  if v_count > 0 then
-    v_first := convoy.take_versions(p_user, v_count);
-    with s as (
-      select p.*, v_first + row_number() over (order by p.i) - 1 as v, p.ctime::double precision as tm
-      from unnest(v_plan) p where p.cls = 'insert'
-    ), ins as (
-      insert into public.tasks as t (user_id, record_id, title, description, status, stage, project_id, parent_id, completed_at, created_at, version, field_versions, field_writers, field_times)
-      select p_user, s.rid,
-        (s.fields ->> 'title'),
-        (s.fields ->> 'description'),
-        coalesce((s.fields ->> 'status'), 'todo'),
-        (s.fields ->> 'stage'),
-        (s.fields ->> 'projectId')::uuid,
-        (s.fields ->> 'parentId')::uuid,
-        (s.fields ->> 'completedAt')::double precision,
-        coalesce((s.fields ->> 'createdAt')::double precision, v_now),
-        s.v, jsonb_build_object('title', s.v, 'description', s.v, 'status', s.v, 'stage', s.v, 'projectId', s.v, 'parentId', s.v, 'completedAt', s.v, 'createdAt', s.v), jsonb_build_object('title', p_client, 'description', p_client, 'status', p_client, 'stage', p_client, 'projectId', p_client, 'parentId', p_client, 'completedAt', p_client, 'createdAt', p_client), jsonb_build_object('title', s.tm, 'description', s.tm, 'status', s.tm, 'stage', s.tm, 'projectId', s.tm, 'parentId', s.tm, 'completedAt', s.tm, 'createdAt', s.tm)
-      from s
-      returning t.*
-    )
-    select array_agg(row(s.i, s.seq, jsonb_build_object('seq', s.seq, 'status', 'applied', 'version', ins.version, 'fields', jsonb_build_object('title', ins.title, 'description', ins.description, 'status', ins.status, 'stage', ins.stage, 'projectId', ins.project_id, 'parentId', ins.parent_id, 'completedAt', ins.completed_at, 'createdAt', ins.created_at)))::convoy.op_result)
-    into v_more from ins join s on s.rid = ins.record_id;
-    v_out := v_out || v_more;
-  end if;
-
-  select count(*) into v_count from unnest(v_plan) p where p.cls = 'update' and p.w <> '{}';
-  if v_count > 0 then
-    v_first := convoy.take_versions(p_user, v_count);
-    with s as (
-      select p.*, v_first + row_number() over (order by p.i) - 1 as v, p.ctime::double precision as tm
-      from unnest(v_plan) p where p.cls = 'update' and p.w <> '{}'
-    ), upd as (
-      update public.tasks as t set
-        title = case when s.w ? 'title' then (s.w ->> 'title') else t.title end,
-        description = case when s.w ? 'description' then (s.w ->> 'description') else t.description end,
-        status = case when s.w ? 'status' then (s.w ->> 'status') else t.status end,
-        stage = case when s.w ? 'stage' then (s.w ->> 'stage') else t.stage end,
-        project_id = case when s.w ? 'projectId' then (s.w ->> 'projectId')::uuid else t.project_id end,
-        parent_id = case when s.w ? 'parentId' then (s.w ->> 'parentId')::uuid else t.parent_id end,
-        completed_at = case when s.w ? 'completedAt' then (s.w ->> 'completedAt')::double precision else t.completed_at end,
-        created_at = case when s.w ? 'createdAt' then (s.w ->> 'createdAt')::double precision else t.created_at end,
-        version = s.v,
-        field_versions = t.field_versions || convoy.each_key(s.w, to_jsonb(s.v)),
-        field_writers = t.field_writers || convoy.each_key(s.w, to_jsonb(p_client)),
-        field_times = t.field_times || convoy.each_key(s.w, to_jsonb(s.tm))
-      from s where t.id = s.tid
-      returning s.i, s.seq, t.*
-    )
-    select array_agg(row(u.i, u.seq, jsonb_build_object('seq', u.seq, 'status', 'applied', 'version', u.version, 'fields', jsonb_build_object('title', u.title, 'description', u.description, 'status', u.status, 'stage', u.stage, 'projectId', u.project_id, 'parentId', u.parent_id, 'completedAt', u.completed_at, 'createdAt', u.created_at)))::convoy.op_result)
-    into v_more from upd u;
-    v_out := v_out || v_more;
-  end if;
-  return v_out;
+        when r.tid is null then case when r.kind = 'create' then 'insert' else 'unknown' end
+        when r.version > coalesce(r.b, 0) and ((coalesce((r.field_versions ->> 'title')::numeric, 0) > coalesce(r.b, 0) and (r.field_writers ->> 'title') is distinct from p_client)
+          or (coalesce((r.field_versions ->> 'description')::numeric, 0) > coalesce(r.b, 0) and (r.field_writers ->> 'description') is distinct from p_client)
+          or (coalesce((r.field_versions ->> 'status')::numeric, 0) > coalesce(r.b, 0) and (r.field_writers ->> 'status') is distinct from p_client)
+          or (coalesce((r.field_versions ->> 'stage')::numeric, 0) > coalesce(r.b, 0) and (r.field_writers ->> 'stage') is distinct from p_client)
+          or (coalesce((r.field_versions ->> 'projectId')::numeric, 0) > coalesce(r.b, 0) and (r.field_writers ->> 'projectId') is distinct from p_client)
+          or (coalesce((r.field_versions ->> 'parentId')::numeric, 0) > coalesce(r.b, 0) and (r.field_writers ->> 'parentId') is distinct from p_client)
+          or (coalesce((r.field_versions ->> 'completedAt')::numeric, 0) > coalesce(r.b, 0) and (r.field_writers ->> 'completedAt') is distinct from p_client)
+          or (coalesce((r.field_versions ->> 'createdAt')::numeric, 0) > coalesce(r.b, 0) and (r.field_writers ->> 'createdAt') is distinct from p_client)) then 'slow'
+        else 'update' end as cls,
+      case when r.tid is not null then r.fields - array[case when r.fields -> 'title' = r.cur -> 'title' then 'title' end, case when r.fields -> 'description' = r.cur -> 'description' then 'description' end, case when r.fields -> 'status' = r.cur -> 'status' then 'status' end, case when r.fields -> 'stage' = r.cur -> 'stage' then 'stage' end, case when r.fields -> 'projectId' = r.cur -> 'projectId' then 'projectId' end, case when r.fields -> 'parentId' = r.cur -> 'parentId' then 'parentId' end, case when r.fields -> 'completedAt' = r.cur -> 'completedAt' then 'completedAt' end, case when r.fields -> 'createdAt' = r.cur -> 'createdAt' then 'createdAt' end] end as w
+    from r
+  ), n as materialized (
+    -- The ops that write, numbered in op order. (Kinds are flags, not
+    -- filters, here and above, so the planner's row estimates stay near the
+    -- batch size and it looks rows up by key instead of scanning.)
+    select p.*, case when p.cls = 'insert' or (p.cls = 'update' and p.w <> '{}') then
+      count(*) filter (where p.cls = 'insert' or (p.cls = 'update' and p.w <> '{}')) over (order by p.i) end as k
+    from p
+  ), v as materialized (
+    select convoy.take_versions(p_user, (select count(n.k)::integer from n)) - 1 as base
+  ), ins as (
+    insert into public.tasks as t (user_id, record_id, title, description, status, stage, project_id, parent_id, completed_at, created_at, version, field_versions, field_writers, field_times)
+    select p_user, n.rid,
+      (n.fields ->> 'title'),
+      (n.fields ->> 'description'),
+      coalesce((n.fields ->> 'status'), 'todo'),
+      (n.fields ->> 'stage'),
+      (n.fields ->> 'projectId')::uuid,
+      (n.fields ->> 'parentId')::uuid,
+      (n.fields ->> 'completedAt')::double precision,
+      coalesce((n.fields ->> 'createdAt')::double precision, v_now),
+      v.base + n.k, jsonb_build_object('title', v.base + n.k, 'description', v.base + n.k, 'status', v.base + n.k, 'stage', v.base + n.k, 'projectId', v.base + n.k, 'parentId', v.base + n.k, 'completedAt', v.base + n.k, 'createdAt', v.base + n.k), jsonb_build_object('title', p_client, 'description', p_client, 'status', p_client, 'stage', p_client, 'projectId', p_client, 'parentId', p_client, 'completedAt', p_client, 'createdAt', p_client), jsonb_build_object('title', n.tm, 'description', n.tm, 'status', n.tm, 'stage', n.tm, 'projectId', n.tm, 'parentId', n.tm, 'completedAt', n.tm, 'createdAt', n.tm)
+    from n cross join v where n.cls = 'insert'
+  ), upd as (
+    update public.tasks as t set
+      title = case when n.w ? 'title' then (n.w ->> 'title') else t.title end,
+      description = case when n.w ? 'description' then (n.w ->> 'description') else t.description end,
+      status = case when n.w ? 'status' then (n.w ->> 'status') else t.status end,
+      stage = case when n.w ? 'stage' then (n.w ->> 'stage') else t.stage end,
+      project_id = case when n.w ? 'projectId' then (n.w ->> 'projectId')::uuid else t.project_id end,
+      parent_id = case when n.w ? 'parentId' then (n.w ->> 'parentId')::uuid else t.parent_id end,
+      completed_at = case when n.w ? 'completedAt' then (n.w ->> 'completedAt')::double precision else t.completed_at end,
+      created_at = case when n.w ? 'createdAt' then (n.w ->> 'createdAt')::double precision else t.created_at end,
+      version = v.base + n.k,
+      field_versions = t.field_versions || jsonb_strip_nulls(jsonb_build_object('title', case when n.w ? 'title' then v.base + n.k end, 'description', case when n.w ? 'description' then v.base + n.k end, 'status', case when n.w ? 'status' then v.base + n.k end, 'stage', case when n.w ? 'stage' then v.base + n.k end, 'projectId', case when n.w ? 'projectId' then v.base + n.k end, 'parentId', case when n.w ? 'parentId' then v.base + n.k end, 'completedAt', case when n.w ? 'completedAt' then v.base + n.k end, 'createdAt', case when n.w ? 'createdAt' then v.base + n.k end)),
+      field_writers = t.field_writers || jsonb_strip_nulls(jsonb_build_object('title', case when n.w ? 'title' then p_client end, 'description', case when n.w ? 'description' then p_client end, 'status', case when n.w ? 'status' then p_client end, 'stage', case when n.w ? 'stage' then p_client end, 'projectId', case when n.w ? 'projectId' then p_client end, 'parentId', case when n.w ? 'parentId' then p_client end, 'completedAt', case when n.w ? 'completedAt' then p_client end, 'createdAt', case when n.w ? 'createdAt' then p_client end)),
+      field_times = t.field_times || jsonb_strip_nulls(jsonb_build_object('title', case when n.w ? 'title' then n.tm end, 'description', case when n.w ? 'description' then n.tm end, 'status', case when n.w ? 'status' then n.tm end, 'stage', case when n.w ? 'stage' then n.tm end, 'projectId', case when n.w ? 'projectId' then n.tm end, 'parentId', case when n.w ? 'parentId' then n.tm end, 'completedAt', case when n.w ? 'completedAt' then n.tm end, 'createdAt', case when n.w ? 'createdAt' then n.tm end))
+    from n cross join v where t.id = n.tid and n.cls = 'update' and n.k is not null
+    returning n.i, n.seq, t.*
+  )
+  -- An insert's answer is what it stored (the same typed values); an update's, the updated row.
+  select array_agg(x.r) into v_out from (
+    select row(n.i, n.seq, case
+        when n.cls = 'unknown' then jsonb_build_object('seq', n.seq, 'status', 'rejected', 'reason', 'unknown record')
+        when n.cls = 'insert' then jsonb_build_object('seq', n.seq, 'status', 'applied', 'version', v.base + n.k, 'fields', jsonb_build_object('title', (n.fields ->> 'title'), 'description', (n.fields ->> 'description'), 'status', coalesce((n.fields ->> 'status'), 'todo'), 'stage', (n.fields ->> 'stage'), 'projectId', (n.fields ->> 'projectId')::uuid, 'parentId', (n.fields ->> 'parentId')::uuid, 'completedAt', (n.fields ->> 'completedAt')::double precision, 'createdAt', coalesce((n.fields ->> 'createdAt')::double precision, v_now)))
+        when n.cls = 'update' then jsonb_build_object('seq', n.seq, 'status', 'applied', 'version', n.version, 'fields', n.cur) end)::convoy.op_result as r
+    from n cross join v where n.k is null or n.cls = 'insert'
+    union all
+    select row(u.i, u.seq, jsonb_build_object('seq', u.seq, 'status', 'applied', 'version', u.version, 'fields', jsonb_build_object('title', u.title, 'description', u.description, 'status', u.status, 'stage', u.stage, 'projectId', u.project_id, 'parentId', u.parent_id, 'completedAt', u.completed_at, 'createdAt', u.created_at)))::convoy.op_result
+    from upd u
+  ) x;
+  return coalesce(v_out, '{}');
 end $$;
 
 -- settleUpdate (src/schema/server/settle.ts): decide field by field what an
@@ -927,9 +924,10 @@ begin
   return jsonb_build_object('writes', v_writes, 'conflicts', v_conflicts, 'othersChanged', convoy.others_changed(v_versions, v_writers, p_base, p_client));
 end $$;
 
--- Apply one valid new op on its own (the op by op path). Data problems
--- become a 'rejected' result, never an error.
-create function convoy.apply_op(p_user uuid, p_client text, p_policy text, p_op convoy.op) returns jsonb
+-- Apply one valid new op on its own (the op by op path); p_raw is its
+-- fields as sent (conflicts are reported in that order, as Convex does).
+-- Data problems become a 'rejected' result, never an error.
+create function convoy.apply_op(p_user uuid, p_client text, p_policy text, p_op convoy.op, p_raw json) returns jsonb
 language plpgsql set search_path = '' as $$
 declare
   v_row jsonb;
@@ -945,7 +943,7 @@ begin
   end if;
   -- A create of a record the server already has (e.g. created by another
   -- replica with the same id) is an update that never saw the server version.
-  v_settled := convoy.settle(p_op.raw, case when p_op.kind = 'create' then null else p_op.base end,
+  v_settled := convoy.settle(p_raw, case when p_op.kind = 'create' then null else p_op.base end,
     p_op.ctime, p_client, p_policy, convoy.row_fields(p_op.tbl, v_row), v_row);
   if v_settled -> 'writes' <> '{}'::jsonb then
     v_row := convoy.update_record(p_op.tbl, (v_row ->> 'id')::bigint, v_settled -> 'writes');
@@ -973,31 +971,67 @@ begin
   return jsonb_build_object('seq', p_op.seq, 'status', 'applied') || convoy.state(p_op.tbl, v);
 end $$;
 
--- The ops of a (checked) batch, read once, in op order, each classified
--- (convoy.op): its fields checked, a record touched by more than one new op
--- marked slow.
-create function convoy.read_ops(p_batch json, p_known bigint) returns convoy.op[]
-language sql stable set search_path = '' as $$
-  select coalesce(array_agg(row(d.i, d.seq, d.tbl, d.kind, d.rid, d.fields, d.raw, d.base, d.ctime, d.cls, d.reason)::convoy.op order by d.i), '{}')
+-- The ops of a batch (as jsonb), in op order, classified
+-- (convoy.op): malformed, replayed, rejected by the field rules or the
+-- record id, new, or slow (a record touched by more than one new op).
+-- Materialized steps: each value is computed once per op, not once per use.
+-- PL/pgSQL with a generic plan, not SQL: its plan is made once per session
+-- (a SQL function's is made again in every transaction, and planning the
+-- inlined rules costs more than running them); it reads no table, so no
+-- statistics could make another plan better.
+create function convoy.read_ops(p_batch jsonb, p_known bigint) returns convoy.op[]
+language plpgsql stable set search_path = '' set plan_cache_mode = force_generic_plan as $$
+declare
+  v convoy.op[];
+begin
+  with k as materialized (
+    select e.i::integer as i, e.o, coalesce(jsonb_typeof(e.o) = 'object'
+        and e.o ->> 'table' = any (array['projects', 'tasks'])
+        and e.o ->> 'kind' in ('create', 'update')
+        and jsonb_typeof(e.o -> 'seq') = 'number'
+        and jsonb_typeof(e.o -> 'recordId') = 'string'
+        and jsonb_typeof(e.o -> 'clientTime') = 'number'
+        and coalesce(jsonb_typeof(e.o -> 'baseVersion'), 'null') in ('null', 'number')
+        and jsonb_typeof(e.o -> 'fields') = 'object'
+        and (e.o -> 'fields') - case e.o ->> 'table'
+          when 'projects' then array['name', 'description', 'createdAt']
+          when 'tasks' then array['title', 'description', 'status', 'stage', 'projectId', 'parentId', 'completedAt', 'createdAt']
+          end = '{}'::jsonb
+        and not jsonb_path_exists(e.o -> 'fields', 'strict $.* ? (@.type() != "string" && @.type() != "number" && @.type() != "null")'),
+      false) as ok
+    from jsonb_array_elements(p_batch -> 'ops') with ordinality as e (o, i)
+  ), q as materialized (
+    select k.i, k.ok, case when k.ok then (k.o ->> 'seq')::numeric end as seq, k.o ->> 'table' as tbl, k.o ->> 'kind' as kind,
+      k.o ->> 'recordId' as record_id, case when k.ok and convoy.is_uuid(k.o ->> 'recordId') then (k.o ->> 'recordId')::uuid end as rid,
+      k.o -> 'fields' as fields, case when k.ok then (k.o ->> 'baseVersion')::numeric end as base,
+      case when k.ok then (k.o ->> 'clientTime')::numeric end as ctime
+    from k
+  ), c as materialized (
+    select q.*, case
+        when not q.ok or q.seq <= p_known then null
+        when q.rid is null then format('recordId %s is not a full lowercase UUID', to_json(q.record_id))
+        else case q.tbl
+        when 'projects' then convoy.check_projects(q.fields, q.kind = 'create')
+        when 'tasks' then convoy.check_tasks(q.fields, q.kind = 'create')
+        end ->> 'message' end as reason
+    from q
+  )
+  select coalesce(array_agg(row(d.i, d.seq, d.tbl, d.kind, d.rid, d.fields, d.base, d.ctime, d.cls, d.reason)::convoy.op order by d.i), '{}')
+  into v
   from (
-    select c.i, c.seq, c.tbl, c.kind, c.rid, c.fields, c.raw, c.base, c.ctime, c.reason,
-      case when c.cls = 'new' and count(*) filter (where c.cls = 'new') over (partition by c.tbl, c.rid) > 1 then 'slow' else c.cls end as cls
-    from (
-      select x.ord::integer as i, x.seq::bigint as seq, x.tbl, x.kind, r.rid, r.fields, x.fields as raw, x.base, x.ctime, p.reason,
-        case when x.seq <= p_known then 'replay' when p.reason is null then 'new' else 'rejected' end as cls
-      from rows from (json_to_recordset(p_batch -> 'ops') as (seq numeric, "table" text, kind text, "recordId" text, fields json,
-          "baseVersion" numeric, "clientTime" numeric)) with ordinality as x (seq, tbl, kind, record_id, fields, base, ctime, ord)
-      cross join lateral (select case when convoy.is_uuid(x.record_id) then x.record_id::uuid end as rid, x.fields::jsonb as fields) r
-      cross join lateral (select case
-          when x.seq <= p_known then null
-          when r.rid is null then format('recordId %s is not a full lowercase UUID', to_json(x.record_id))
-          else case x.tbl
-            when 'projects' then convoy.check_projects(r.fields, x.kind = 'create')
-            when 'tasks' then convoy.check_tasks(r.fields, x.kind = 'create')
-            end ->> 'message' end as reason) p
-    ) c
-  ) d
-$$;
+    select c.i, c.tbl, c.kind, c.rid, c.fields, c.base, c.ctime, c.reason,
+      case when c.seq >= 1 and c.seq <= 9007199254740991 then c.seq::bigint end as seq,
+      case
+        when not c.ok or c.seq <> trunc(c.seq) or c.seq < 1 or c.seq > 9007199254740991
+          or c.seq <= lag(c.seq) over (order by c.i) then 'bad'
+        when c.seq <= p_known then 'replay'
+        when c.reason is not null then 'rejected'
+        when count(*) filter (where c.seq > p_known and c.reason is null) over (partition by c.tbl, c.rid) > 1 then 'slow'
+        else 'new' end as cls
+    from c
+  ) d;
+  return v;
+end $$;
 
 -- Apply a replica's ops, in order, in this one transaction (Backend.push in
 -- src/sync/backend.ts). Idempotent per client and sequence number; one
@@ -1008,55 +1042,70 @@ create function public.convoy_push(batch json) returns jsonb
 language plpgsql volatile security invoker set search_path = '' as $$
 declare
   v_user uuid := convoy.require_user();
+  v_batch jsonb;
   v_client text;
   v_known bigint;
   v_last bigint;
   v_ops convoy.op[];
   v_op convoy.op;
+  v_i integer;
+  v_raw json;
   v_res convoy.op_result[];
+  v_tables text[];
   v_policies jsonb;
 begin
   batch := convoy.without_nul(batch);
-  perform convoy.check_batch(batch);
-  -- Read the batch's scalars once: each -> on json parses the whole text again.
-  v_client := batch ->> 'clientId';
-  v_policies := (batch -> 'policies')::jsonb;
+  -- Parsed once: each -> on json parses the whole text again. (The fields
+  -- as sent, in their order, are read again only for ops to settle.)
+  v_batch := batch::jsonb;
+  perform convoy.check_batch_head(v_batch);
+  v_client := v_batch ->> 'clientId';
+  v_policies := v_batch -> 'policies';
   perform set_config('convoy.counter', convoy.lock_user(v_user)::text, true), set_config('convoy.counter_user', v_user::text, true),
     set_config('convoy.writer', v_client, true);
   select c.last_seq into v_known from convoy.clients c where c.user_id = v_user and c.client_id = v_client;
-  delete from convoy.op_results r where r.user_id = v_user and r.client_id = v_client and r.seq < (batch -> 'ops' -> 0 ->> 'seq')::bigint;
-  v_ops := convoy.read_ops(batch, coalesce(v_known, 0));
+  v_ops := convoy.read_ops(v_batch, coalesce(v_known, 0));
+  if exists (select 1 from unnest(v_ops) o where o.cls = 'bad') then
+    perform convoy.check_batch(batch);
+    raise exception using errcode = 'P0001', detail = 'bad_request', message = 'malformed op';
+  end if;
+  delete from convoy.op_results r where r.user_id = v_user and r.client_id = v_client and r.last_seq < v_ops[1].seq;
   -- Replays and rejections write nothing.
   v_res := array(
     select row(o.i, o.seq, case o.cls
         when 'rejected' then jsonb_build_object('seq', o.seq, 'status', 'rejected', 'reason', o.reason)
-        else coalesce(r.result, convoy.replay_missing(v_user, o)) end)::convoy.op_result
+        else coalesce((select r.results -> o.seq::text from convoy.op_results r
+            where r.user_id = v_user and r.client_id = v_client and r.first_seq <= o.seq order by r.first_seq desc limit 1),
+          convoy.replay_missing(v_user, o)) end)::convoy.op_result
     from unnest(v_ops) o
-    left join convoy.op_results r on o.cls = 'replay' and r.user_id = v_user and r.client_id = v_client and r.seq = o.seq
     where o.cls in ('replay', 'rejected'));
   -- Records the batch touches once: set-based, per table. These statements
   -- stamp their rows themselves (the stamp trigger skips them).
+  v_tables := array(select distinct o.tbl from unnest(v_ops) o where o.cls = 'new');
   perform set_config('convoy.stamping', 'push', true);
-  if exists (select 1 from unnest(v_ops) o where o.cls = 'new' and o.tbl = 'projects') then
+  if 'projects' = any (v_tables) then
     v_res := v_res || convoy.projects_push(v_user, v_client, array(select o from unnest(v_ops) o where o.cls = 'new' and o.tbl = 'projects'));
   end if;
-  if exists (select 1 from unnest(v_ops) o where o.cls = 'new' and o.tbl = 'tasks') then
+  if 'tasks' = any (v_tables) then
     v_res := v_res || convoy.tasks_push(v_user, v_client, array(select o from unnest(v_ops) o where o.cls = 'new' and o.tbl = 'tasks'));
   end if;
   perform set_config('convoy.stamping', '', true);
   -- The rest op by op, in op order: records touched more than once, and
   -- updates to settle (the null results of the set-based pass).
-  for v_op in
-    select o.* from unnest(v_ops) o
+  for v_i, v_raw in
+    select o.i, e.value -> 'fields' from unnest(v_ops) o
+    join json_array_elements(batch -> 'ops') with ordinality e on e.ordinality = o.i
     where o.cls = 'slow' or o.i in (select r.i from unnest(v_res) r where r.result is null)
     order by o.i
   loop
-    v_res := v_res || row(v_op.i, v_op.seq, convoy.apply_op(v_user, v_client, v_policies ->> v_op.tbl, v_op))::convoy.op_result;
+    v_op := v_ops[v_i];
+    v_res := v_res || row(v_op.i, v_op.seq, convoy.apply_op(v_user, v_client, v_policies ->> v_op.tbl, v_op, v_raw))::convoy.op_result;
   end loop;
-  insert into convoy.op_results (user_id, client_id, seq, result)
-  select v_user, v_client, r.seq, r.result from unnest(v_res) r where r.seq > coalesce(v_known, 0) and r.result is not null;
   v_last := (select max(o.seq) from unnest(v_ops) o);
   if v_last > coalesce(v_known, 0) then
+    insert into convoy.op_results (user_id, client_id, first_seq, last_seq, results)
+    select v_user, v_client, min(r.seq), max(r.seq), jsonb_object_agg(r.seq::text, r.result)
+    from unnest(v_res) r where r.seq > coalesce(v_known, 0) and r.result is not null;
     insert into convoy.clients as c (user_id, client_id, last_seq) values (v_user, v_client, v_last)
     on conflict (user_id, client_id) do update set last_seq = excluded.last_seq;
   end if;

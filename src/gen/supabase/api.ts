@@ -11,7 +11,7 @@
  */
 import { CONFLICT_POLICIES } from '../../schema/protocol.js';
 import type { Registry } from '../../schema/registry.js';
-import { lit, spoken } from './sql.js';
+import { lit, perTable, spoken } from './sql.js';
 
 function checks(registry: Registry): string {
   const names = registry.map((t) => t.name);
@@ -56,36 +56,51 @@ language sql immutable as $$
   end
 $$;
 
--- Refuse a malformed batch outright (a client bug, not a data problem): the
--- first op (in order) with a bad shape, a bad seq or a seq that does not increase.
-create function convoy.check_batch(p_batch json) returns void
+-- Refuse a malformed batch outright (a client bug, not a data problem).
+-- convoy_push checks the batch's top level first, then reads its ops with a
+-- quick verdict on each (convoy.read_ops); only when one fails does it run
+-- check_batch, which names the first bad op (in order) as Convex would.
+create function convoy.check_batch_head(p_batch jsonb) returns void
 language plpgsql immutable set search_path = '' as $$
 declare
-  v_client json := p_batch -> 'clientId';
+  v_client jsonb := p_batch -> 'clientId';
   v_bad text;
 begin
-  if json_typeof(p_batch -> 'ops') is distinct from 'array' or json_typeof(v_client) is distinct from 'string'
-     or json_typeof(p_batch -> 'policies') is distinct from 'object' then
+  if jsonb_typeof(p_batch -> 'ops') is distinct from 'array' or jsonb_typeof(v_client) is distinct from 'string'
+     or jsonb_typeof(p_batch -> 'policies') is distinct from 'object' then
     v_bad := ${lit(`a batch is {clientId: string, policies: {${names.join(', ')}}, ops: array}`)};
-  elsif json_array_length(p_batch -> 'ops') > 500 then
+  elsif jsonb_array_length(p_batch -> 'ops') > 500 then
     raise exception using errcode = 'P0001', detail = 'batch_too_large',
-      message = format('%s ops in one push; send at most 500', json_array_length(p_batch -> 'ops'));
+      message = format('%s ops in one push; send at most 500', jsonb_array_length(p_batch -> 'ops'));
   elsif (v_client #>> '{}') in ('', 'web') or char_length(v_client #>> '{}') > 200 then
     v_bad := format('invalid client id %s', v_client::text);
   elsif not coalesce(${policiesOk}, false) then
     v_bad := ${lit(`policies must give ${spoken(names, 'and')} one of ${CONFLICT_POLICIES.join(', ')}`)};
-  else
-    select format('op %s: %s', b.i - 1, b.problem) into v_bad from (
-      select s.i, coalesce(s.shape, case
-          when s.seq <> trunc(s.seq) or s.seq < 1 or s.seq > 9007199254740991 then 'seq must be a positive integer'
-          when s.seq <= lag(s.seq) over (order by s.i) then format('seq %s does not increase', s.seq) end) as problem
-      from (
-        select e.ordinality as i, convoy.check_op_shape(e.value) as shape,
-          case when json_typeof(e.value -> 'seq') = 'number' then (e.value ->> 'seq')::numeric end as seq
-        from json_array_elements(p_batch -> 'ops') with ordinality e
-      ) s
-    ) b where b.problem is not null order by b.i limit 1;
   end if;
+  if v_bad is not null then raise exception using errcode = 'P0001', detail = 'bad_request', message = v_bad; end if;
+end $$;
+
+create function convoy.check_batch(p_batch json) returns void
+language plpgsql immutable set search_path = '' as $$
+declare
+  v_op json;
+  v_i integer := 0;
+  v_seq numeric;
+  v_prev numeric;
+  v_bad text;
+begin
+  perform convoy.check_batch_head(p_batch::jsonb);
+  for v_op in select value from json_array_elements(p_batch -> 'ops') loop
+    v_bad := convoy.check_op_shape(v_op);
+    if v_bad is not null then v_bad := format('op %s: %s', v_i, v_bad); exit; end if;
+    v_seq := (v_op ->> 'seq')::numeric;
+    if v_seq <> trunc(v_seq) or v_seq < 1 or v_seq > 9007199254740991 then
+      v_bad := format('op %s: seq must be a positive integer', v_i); exit;
+    end if;
+    if v_prev is not null and v_seq <= v_prev then v_bad := format('op %s: seq %s does not increase', v_i, v_seq); exit; end if;
+    v_prev := v_seq;
+    v_i := v_i + 1;
+  end loop;
   if v_bad is not null then raise exception using errcode = 'P0001', detail = 'bad_request', message = v_bad; end if;
 end $$;`;
 }
@@ -178,4 +193,24 @@ grant execute on function public.convoy_push(json), public.convoy_pull(text, big
 
 export function apiSql(registry: Registry): string {
   return [`-- Part 4: checks, pull, head and the web-side writes.`, checks(registry), API].join('\n\n');
+}
+
+/**
+ * The quick verdict on op `o` (jsonb): true when check_op_shape would find
+ * nothing wrong (its seq is checked by the caller).
+ */
+export function shapeOk(registry: Registry, o: string): string {
+  const tables = `array[${registry.map((t) => lit(t.name)).join(', ')}]`;
+  const keys = perTable(registry, `${o} ->> 'table'`, (t) => `array[${t.fieldNames.map(lit).join(', ')}]`, '          ');
+  return `coalesce(jsonb_typeof(${o}) = 'object'
+        and ${o} ->> 'table' = any (${tables})
+        and ${o} ->> 'kind' in ('create', 'update')
+        and jsonb_typeof(${o} -> 'seq') = 'number'
+        and jsonb_typeof(${o} -> 'recordId') = 'string'
+        and jsonb_typeof(${o} -> 'clientTime') = 'number'
+        and coalesce(jsonb_typeof(${o} -> 'baseVersion'), 'null') in ('null', 'number')
+        and jsonb_typeof(${o} -> 'fields') = 'object'
+        and (${o} -> 'fields') - ${keys} = '{}'::jsonb
+        and not jsonb_path_exists(${o} -> 'fields', 'strict $.* ? (@.type() != "string" && @.type() != "number" && @.type() != "null")'),
+      false)`;
 }

@@ -7,6 +7,7 @@
  * than once or needing settlement are applied op by op, in op order.
  */
 import type { Registry } from '../../schema/registry.js';
+import { shapeOk } from './api.js';
 import { ident, lit, perTable } from './sql.js';
 
 const SETTLE = `-- settleUpdate (src/schema/server/settle.ts): decide field by field what an
@@ -49,9 +50,10 @@ begin
   return jsonb_build_object('writes', v_writes, 'conflicts', v_conflicts, 'othersChanged', convoy.others_changed(v_versions, v_writers, p_base, p_client));
 end $$;
 
--- Apply one valid new op on its own (the op by op path). Data problems
--- become a 'rejected' result, never an error.
-create function convoy.apply_op(p_user uuid, p_client text, p_policy text, p_op convoy.op) returns jsonb
+-- Apply one valid new op on its own (the op by op path); p_raw is its
+-- fields as sent (conflicts are reported in that order, as Convex does).
+-- Data problems become a 'rejected' result, never an error.
+create function convoy.apply_op(p_user uuid, p_client text, p_policy text, p_op convoy.op, p_raw json) returns jsonb
 language plpgsql set search_path = '' as $$
 declare
   v_row jsonb;
@@ -67,7 +69,7 @@ begin
   end if;
   -- A create of a record the server already has (e.g. created by another
   -- replica with the same id) is an update that never saw the server version.
-  v_settled := convoy.settle(p_op.raw, case when p_op.kind = 'create' then null else p_op.base end,
+  v_settled := convoy.settle(p_raw, case when p_op.kind = 'create' then null else p_op.base end,
     p_op.ctime, p_client, p_policy, convoy.row_fields(p_op.tbl, v_row), v_row);
   if v_settled -> 'writes' <> '{}'::jsonb then
     v_row := convoy.update_record(p_op.tbl, (v_row ->> 'id')::bigint, v_settled -> 'writes');
@@ -96,35 +98,58 @@ begin
 end $$;`;
 
 function readOps(registry: Registry): string {
-  const check = perTable(registry, 'x.tbl', (t) => `convoy.check_${ident(t.name)}(r.fields, x.kind = 'create')`, '            ');
-  return `-- The ops of a (checked) batch, read once, in op order, each classified
--- (convoy.op): its fields checked, a record touched by more than one new op
--- marked slow.
-create function convoy.read_ops(p_batch json, p_known bigint) returns convoy.op[]
-language sql stable set search_path = '' as $$
-  select coalesce(array_agg(row(d.i, d.seq, d.tbl, d.kind, d.rid, d.fields, d.raw, d.base, d.ctime, d.cls, d.reason)::convoy.op order by d.i), '{}')
+  const check = perTable(registry, 'q.tbl', (t) => `convoy.check_${ident(t.name)}(q.fields, q.kind = 'create')`, '        ');
+  return `-- The ops of a batch (as jsonb), in op order, classified
+-- (convoy.op): malformed, replayed, rejected by the field rules or the
+-- record id, new, or slow (a record touched by more than one new op).
+-- Materialized steps: each value is computed once per op, not once per use.
+-- PL/pgSQL with a generic plan, not SQL: its plan is made once per session
+-- (a SQL function's is made again in every transaction, and planning the
+-- inlined rules costs more than running them); it reads no table, so no
+-- statistics could make another plan better.
+create function convoy.read_ops(p_batch jsonb, p_known bigint) returns convoy.op[]
+language plpgsql stable set search_path = '' set plan_cache_mode = force_generic_plan as $$
+declare
+  v convoy.op[];
+begin
+  with k as materialized (
+    select e.i::integer as i, e.o, ${shapeOk(registry, 'e.o')} as ok
+    from jsonb_array_elements(p_batch -> 'ops') with ordinality as e (o, i)
+  ), q as materialized (
+    select k.i, k.ok, case when k.ok then (k.o ->> 'seq')::numeric end as seq, k.o ->> 'table' as tbl, k.o ->> 'kind' as kind,
+      k.o ->> 'recordId' as record_id, case when k.ok and convoy.is_uuid(k.o ->> 'recordId') then (k.o ->> 'recordId')::uuid end as rid,
+      k.o -> 'fields' as fields, case when k.ok then (k.o ->> 'baseVersion')::numeric end as base,
+      case when k.ok then (k.o ->> 'clientTime')::numeric end as ctime
+    from k
+  ), c as materialized (
+    select q.*, case
+        when not q.ok or q.seq <= p_known then null
+        when q.rid is null then format('recordId %s is not a full lowercase UUID', to_json(q.record_id))
+        else ${check} ->> 'message' end as reason
+    from q
+  )
+  select coalesce(array_agg(row(d.i, d.seq, d.tbl, d.kind, d.rid, d.fields, d.base, d.ctime, d.cls, d.reason)::convoy.op order by d.i), '{}')
+  into v
   from (
-    select c.i, c.seq, c.tbl, c.kind, c.rid, c.fields, c.raw, c.base, c.ctime, c.reason,
-      case when c.cls = 'new' and count(*) filter (where c.cls = 'new') over (partition by c.tbl, c.rid) > 1 then 'slow' else c.cls end as cls
-    from (
-      select x.ord::integer as i, x.seq::bigint as seq, x.tbl, x.kind, r.rid, r.fields, x.fields as raw, x.base, x.ctime, p.reason,
-        case when x.seq <= p_known then 'replay' when p.reason is null then 'new' else 'rejected' end as cls
-      from rows from (json_to_recordset(p_batch -> 'ops') as (seq numeric, "table" text, kind text, "recordId" text, fields json,
-          "baseVersion" numeric, "clientTime" numeric)) with ordinality as x (seq, tbl, kind, record_id, fields, base, ctime, ord)
-      cross join lateral (select case when convoy.is_uuid(x.record_id) then x.record_id::uuid end as rid, x.fields::jsonb as fields) r
-      cross join lateral (select case
-          when x.seq <= p_known then null
-          when r.rid is null then format('recordId %s is not a full lowercase UUID', to_json(x.record_id))
-          else ${check} ->> 'message' end as reason) p
-    ) c
-  ) d
-$$;`;
+    select c.i, c.tbl, c.kind, c.rid, c.fields, c.base, c.ctime, c.reason,
+      case when c.seq >= 1 and c.seq <= 9007199254740991 then c.seq::bigint end as seq,
+      case
+        when not c.ok or c.seq <> trunc(c.seq) or c.seq < 1 or c.seq > 9007199254740991
+          or c.seq <= lag(c.seq) over (order by c.i) then 'bad'
+        when c.seq <= p_known then 'replay'
+        when c.reason is not null then 'rejected'
+        when count(*) filter (where c.seq > p_known and c.reason is null) over (partition by c.tbl, c.rid) > 1 then 'slow'
+        else 'new' end as cls
+    from c
+  ) d;
+  return v;
+end $$;`;
 }
 
 function convoyPush(registry: Registry): string {
   const fast = registry.map((t) => {
     const name = ident(t.name);
-    return `  if exists (select 1 from unnest(v_ops) o where o.cls = 'new' and o.tbl = ${lit(t.name)}) then
+    return `  if ${lit(t.name)} = any (v_tables) then
     v_res := v_res || convoy.${name}_push(v_user, v_client, array(select o from unnest(v_ops) o where o.cls = 'new' and o.tbl = ${lit(t.name)}));
   end if;`;
   });
@@ -137,50 +162,65 @@ create function public.convoy_push(batch json) returns jsonb
 language plpgsql volatile security invoker set search_path = '' as $$
 declare
   v_user uuid := convoy.require_user();
+  v_batch jsonb;
   v_client text;
   v_known bigint;
   v_last bigint;
   v_ops convoy.op[];
   v_op convoy.op;
+  v_i integer;
+  v_raw json;
   v_res convoy.op_result[];
+  v_tables text[];
   v_policies jsonb;
 begin
   batch := convoy.without_nul(batch);
-  perform convoy.check_batch(batch);
-  -- Read the batch's scalars once: each -> on json parses the whole text again.
-  v_client := batch ->> 'clientId';
-  v_policies := (batch -> 'policies')::jsonb;
+  -- Parsed once: each -> on json parses the whole text again. (The fields
+  -- as sent, in their order, are read again only for ops to settle.)
+  v_batch := batch::jsonb;
+  perform convoy.check_batch_head(v_batch);
+  v_client := v_batch ->> 'clientId';
+  v_policies := v_batch -> 'policies';
   perform set_config('convoy.counter', convoy.lock_user(v_user)::text, true), set_config('convoy.counter_user', v_user::text, true),
     set_config('convoy.writer', v_client, true);
   select c.last_seq into v_known from convoy.clients c where c.user_id = v_user and c.client_id = v_client;
-  delete from convoy.op_results r where r.user_id = v_user and r.client_id = v_client and r.seq < (batch -> 'ops' -> 0 ->> 'seq')::bigint;
-  v_ops := convoy.read_ops(batch, coalesce(v_known, 0));
+  v_ops := convoy.read_ops(v_batch, coalesce(v_known, 0));
+  if exists (select 1 from unnest(v_ops) o where o.cls = 'bad') then
+    perform convoy.check_batch(batch);
+    raise exception using errcode = 'P0001', detail = 'bad_request', message = 'malformed op';
+  end if;
+  delete from convoy.op_results r where r.user_id = v_user and r.client_id = v_client and r.last_seq < v_ops[1].seq;
   -- Replays and rejections write nothing.
   v_res := array(
     select row(o.i, o.seq, case o.cls
         when 'rejected' then jsonb_build_object('seq', o.seq, 'status', 'rejected', 'reason', o.reason)
-        else coalesce(r.result, convoy.replay_missing(v_user, o)) end)::convoy.op_result
+        else coalesce((select r.results -> o.seq::text from convoy.op_results r
+            where r.user_id = v_user and r.client_id = v_client and r.first_seq <= o.seq order by r.first_seq desc limit 1),
+          convoy.replay_missing(v_user, o)) end)::convoy.op_result
     from unnest(v_ops) o
-    left join convoy.op_results r on o.cls = 'replay' and r.user_id = v_user and r.client_id = v_client and r.seq = o.seq
     where o.cls in ('replay', 'rejected'));
   -- Records the batch touches once: set-based, per table. These statements
   -- stamp their rows themselves (the stamp trigger skips them).
+  v_tables := array(select distinct o.tbl from unnest(v_ops) o where o.cls = 'new');
   perform set_config('convoy.stamping', 'push', true);
 ${fast.join('\n')}
   perform set_config('convoy.stamping', '', true);
   -- The rest op by op, in op order: records touched more than once, and
   -- updates to settle (the null results of the set-based pass).
-  for v_op in
-    select o.* from unnest(v_ops) o
+  for v_i, v_raw in
+    select o.i, e.value -> 'fields' from unnest(v_ops) o
+    join json_array_elements(batch -> 'ops') with ordinality e on e.ordinality = o.i
     where o.cls = 'slow' or o.i in (select r.i from unnest(v_res) r where r.result is null)
     order by o.i
   loop
-    v_res := v_res || row(v_op.i, v_op.seq, convoy.apply_op(v_user, v_client, v_policies ->> v_op.tbl, v_op))::convoy.op_result;
+    v_op := v_ops[v_i];
+    v_res := v_res || row(v_op.i, v_op.seq, convoy.apply_op(v_user, v_client, v_policies ->> v_op.tbl, v_op, v_raw))::convoy.op_result;
   end loop;
-  insert into convoy.op_results (user_id, client_id, seq, result)
-  select v_user, v_client, r.seq, r.result from unnest(v_res) r where r.seq > coalesce(v_known, 0) and r.result is not null;
   v_last := (select max(o.seq) from unnest(v_ops) o);
   if v_last > coalesce(v_known, 0) then
+    insert into convoy.op_results (user_id, client_id, first_seq, last_seq, results)
+    select v_user, v_client, min(r.seq), max(r.seq), jsonb_object_agg(r.seq::text, r.result)
+    from unnest(v_res) r where r.seq > coalesce(v_known, 0) and r.result is not null;
     insert into convoy.clients as c (user_id, client_id, last_seq) values (v_user, v_client, v_last)
     on conflict (user_id, client_id) do update set last_seq = excluded.last_seq;
   end if;
@@ -192,10 +232,10 @@ ${fast.join('\n')}
 end $$;`;
 }
 
-export function pushSql(registry: Registry, fastPush: string[], plannedType: string): string {
+export function pushSql(registry: Registry, fastPush: string[], othersChanged: string): string {
   return [
     `-- Part 5: push (set-based for the common path; op by op where settlement needs it).`,
-    plannedType,
+    othersChanged,
     ...fastPush,
     SETTLE,
     readOps(registry),

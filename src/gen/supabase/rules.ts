@@ -5,9 +5,10 @@
  * from its declaration, plus the per-table field mappings.
  *
  * The rule helpers are single-expression SQL functions without `set
- * search_path` (they name only built-ins and schema-qualified objects), so
- * the planner inlines them into the per-table check, and that into push's
- * one statement over all ops.
+ * search_path` (they name only built-ins and schema-qualified objects) and
+ * call only immutable built-ins (no format(): it is stable), so the planner
+ * inlines them into the per-table check, and that into push's one statement
+ * over all ops.
  */
 import type { FieldDecl, TableDecl } from '../../schema/declare.js';
 import type { Registry } from '../../schema/registry.js';
@@ -57,20 +58,20 @@ returns jsonb language sql immutable as $$
     when p_required and (p_value #>> '{}') ~ '^[\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]*$' then
       convoy.problem(p_field, p_field || ' must not be empty; give some text')
     when char_length(p_value #>> '{}') * 2 > p_max and convoy.utf16_length(p_value #>> '{}') > p_max then
-      convoy.problem(p_field, format('%s is %s characters; shorten it to at most %s', p_field, convoy.utf16_length(p_value #>> '{}'), p_max))
+      convoy.problem(p_field, p_field || ' is ' || convoy.utf16_length(p_value #>> '{}')::text || ' characters; shorten it to at most ' || p_max::text)
     when (p_value #>> '{}') ~ case when p_multiline then '[\\u0001-\\u0008\\u000b-\\u001f\\u007f-\\u009f]' else '[\\u0001-\\u001f\\u007f-\\u009f]' end then
       convoy.problem(p_field, p_field || ' contains control characters; remove them'
         || case when p_multiline then '' else ' (it must be one line)' end)
   end
 $$;
 
--- checkEnum: one of p_values (or null when nullable).
-create function convoy.check_enum(p_field text, p_value jsonb, p_values text[], p_nullable boolean) returns jsonb
+-- checkEnum: one of p_values (or null when nullable); p_list names them.
+create function convoy.check_enum(p_field text, p_value jsonb, p_values text[], p_list text, p_nullable boolean) returns jsonb
 language sql immutable as $$
   select case
     when jsonb_typeof(p_value) = 'null' and p_nullable then null
     when jsonb_typeof(p_value) = 'string' and (p_value #>> '{}') = any (p_values) then null
-    else convoy.problem(p_field, format('%s %s is not one of %s', p_field, p_value::text, array_to_string(p_values, ', ')))
+    else convoy.problem(p_field, p_field || ' ' || p_value::text || ' is not one of ' || p_list)
   end
 $$;
 
@@ -108,7 +109,7 @@ function fieldCheck(name: string, decl: FieldDecl): string {
       return decl.required ? `case when p_create or ${present} then ${check} end` : check;
     }
     case 'enum': {
-      const values = `array[${t.values.map(lit).join(', ')}]`;
+      const values = `array[${t.values.map(lit).join(', ')}], ${lit(t.values.join(', '))}`;
       // A create that sets a defaulted enum to null gets the default.
       const given = typeof decl.default === 'string'
         ? `case when p_create and jsonb_typeof(${value}) = 'null' then ${lit(JSON.stringify(decl.default))}::jsonb else ${value} end`

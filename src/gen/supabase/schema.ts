@@ -29,14 +29,18 @@ create table convoy.clients (
   primary key (user_id, client_id)
 );
 
--- Stored per-op results, so a replayed op gets the same answer. Pruned as the
--- client moves on (every push deletes those below its first op).
+-- Stored per-op results, so a replayed op gets the same answer: one row per
+-- push, results keyed by seq (as text), the new ops' seqs first_seq ..
+-- last_seq (rows of a client never overlap: each holds seqs above the last
+-- applied). Pruned as the client moves on (every push deletes the rows
+-- wholly below its first op).
 create table convoy.op_results (
   user_id uuid not null references auth.users (id) on delete cascade,
   client_id text not null,
-  seq bigint not null,
-  result jsonb not null,
-  primary key (user_id, client_id, seq)
+  first_seq bigint not null,
+  last_seq bigint not null,
+  results jsonb not null,
+  primary key (user_id, client_id, first_seq)
 );
 
 alter table convoy.counters enable row level security;
@@ -54,11 +58,12 @@ grant select, insert, delete on table convoy.op_results to authenticated;
 grant all on table convoy.counters, convoy.clients, convoy.op_results to service_role;
 
 -- What one op of a push is, once read (convoy.read_ops), and its answer.
--- cls: replay (seq at or below the client's last), rejected (reason says
--- why), new (applied set-based per table) or slow (its record is touched
--- more than once in the batch: applied op by op, in order).
+-- cls: bad (malformed: the batch is refused), replay (seq at or below the
+-- client's last), rejected (reason says why), new (applied set-based per
+-- table) or slow (its record is touched more than once in the batch:
+-- applied op by op, in order).
 create type convoy.op as (
-  i integer, seq bigint, tbl text, kind text, rid uuid, fields jsonb, raw json,
+  i integer, seq bigint, tbl text, kind text, rid uuid, fields jsonb,
   base numeric, ctime numeric, cls text, reason text
 );
 create type convoy.op_result as (i integer, seq bigint, result jsonb);`;
