@@ -152,7 +152,7 @@ async function main(): Promise<void> {
     // statistics autovacuum would have gathered on a table in use.
     await run(db, 0);
     await db.query(`analyze public.${TABLE.name}, ${FLOOR}`);
-    const runs = [];
+    const runs: { creates: Phase; updates: Phase }[] = [];
     for (let i = 1; i <= input.runs; i++) runs.push(await run(db, i));
     const summary = (key: 'creates' | 'updates') => {
       const pushMs = median(runs.map((r) => r[key].pushMs));
