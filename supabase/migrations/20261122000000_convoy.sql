@@ -49,15 +49,17 @@ create table convoy.clients (
 );
 
 -- Stored per-op results, so a replayed op gets the same answer: one row per
--- push, results keyed by seq (as text), the new ops' seqs first_seq ..
--- last_seq (rows of a client never overlap: each holds seqs above the last
--- applied). Pruned as the client moves on (every push deletes the rows
--- wholly below its first op).
+-- push that applied new ops, with the push's answer (results, in the order
+-- of seqs); first_seq .. last_seq are its new ops' seqs, so the row holding
+-- an op's first answer is the last one starting at or below its seq. Pruned
+-- as the client moves on (every push deletes the rows wholly below its
+-- first op).
 create table convoy.op_results (
   user_id uuid not null references auth.users (id) on delete cascade,
   client_id text not null,
   first_seq bigint not null,
   last_seq bigint not null,
+  seqs bigint[] not null,
   results jsonb not null,
   primary key (user_id, client_id, first_seq)
 );
@@ -759,14 +761,14 @@ begin
       count(*) filter (where p.cls = 'insert' or (p.cls = 'update' and p.w <> '{}')) over (order by p.i) end as k
     from p
   ), v as materialized (
-    select convoy.take_versions(p_user, (select count(n.k)::integer from n)) - 1 as base
+    select convoy.take_versions(p_user, (select count(n.k)::integer from n)) - 1 as base, jsonb_build_object('name', p_client, 'description', p_client, 'createdAt', p_client) as writers
   ), ins as (
     insert into public.projects as t (user_id, record_id, name, description, created_at, version, field_versions, field_writers, field_times)
     select p_user, n.rid,
       (n.fields ->> 'name'),
       (n.fields ->> 'description'),
       coalesce((n.fields ->> 'createdAt')::double precision, v_now),
-      v.base + n.k, jsonb_build_object('name', v.base + n.k, 'description', v.base + n.k, 'createdAt', v.base + n.k), jsonb_build_object('name', p_client, 'description', p_client, 'createdAt', p_client), jsonb_build_object('name', n.tm, 'description', n.tm, 'createdAt', n.tm)
+      v.base + n.k, jsonb_build_object('name', v.base + n.k, 'description', v.base + n.k, 'createdAt', v.base + n.k), v.writers, jsonb_build_object('name', n.tm, 'description', n.tm, 'createdAt', n.tm)
     from n cross join v where n.cls = 'insert'
   ), upd as (
     update public.projects as t set
@@ -839,7 +841,7 @@ begin
       count(*) filter (where p.cls = 'insert' or (p.cls = 'update' and p.w <> '{}')) over (order by p.i) end as k
     from p
   ), v as materialized (
-    select convoy.take_versions(p_user, (select count(n.k)::integer from n)) - 1 as base
+    select convoy.take_versions(p_user, (select count(n.k)::integer from n)) - 1 as base, jsonb_build_object('title', p_client, 'description', p_client, 'status', p_client, 'stage', p_client, 'projectId', p_client, 'parentId', p_client, 'completedAt', p_client, 'createdAt', p_client) as writers
   ), ins as (
     insert into public.tasks as t (user_id, record_id, title, description, status, stage, project_id, parent_id, completed_at, created_at, version, field_versions, field_writers, field_times)
     select p_user, n.rid,
@@ -851,7 +853,7 @@ begin
       (n.fields ->> 'parentId')::uuid,
       (n.fields ->> 'completedAt')::double precision,
       coalesce((n.fields ->> 'createdAt')::double precision, v_now),
-      v.base + n.k, jsonb_build_object('title', v.base + n.k, 'description', v.base + n.k, 'status', v.base + n.k, 'stage', v.base + n.k, 'projectId', v.base + n.k, 'parentId', v.base + n.k, 'completedAt', v.base + n.k, 'createdAt', v.base + n.k), jsonb_build_object('title', p_client, 'description', p_client, 'status', p_client, 'stage', p_client, 'projectId', p_client, 'parentId', p_client, 'completedAt', p_client, 'createdAt', p_client), jsonb_build_object('title', n.tm, 'description', n.tm, 'status', n.tm, 'stage', n.tm, 'projectId', n.tm, 'parentId', n.tm, 'completedAt', n.tm, 'createdAt', n.tm)
+      v.base + n.k, jsonb_build_object('title', v.base + n.k, 'description', v.base + n.k, 'status', v.base + n.k, 'stage', v.base + n.k, 'projectId', v.base + n.k, 'parentId', v.base + n.k, 'completedAt', v.base + n.k, 'createdAt', v.base + n.k), v.writers, jsonb_build_object('title', n.tm, 'description', n.tm, 'status', n.tm, 'stage', n.tm, 'projectId', n.tm, 'parentId', n.tm, 'completedAt', n.tm, 'createdAt', n.tm)
     from n cross join v where n.cls = 'insert'
   ), upd as (
     update public.tasks as t set
@@ -1051,6 +1053,8 @@ declare
   v_i integer;
   v_raw json;
   v_res convoy.op_result[];
+  v_results jsonb;
+  v_seqs bigint[];
   v_tables text[];
   v_policies jsonb;
 begin
@@ -1074,7 +1078,7 @@ begin
   v_res := array(
     select row(o.i, o.seq, case o.cls
         when 'rejected' then jsonb_build_object('seq', o.seq, 'status', 'rejected', 'reason', o.reason)
-        else coalesce((select r.results -> o.seq::text from convoy.op_results r
+        else coalesce((select r.results -> (array_position(r.seqs, o.seq) - 1) from convoy.op_results r
             where r.user_id = v_user and r.client_id = v_client and r.first_seq <= o.seq order by r.first_seq desc limit 1),
           convoy.replay_missing(v_user, o)) end)::convoy.op_result
     from unnest(v_ops) o
@@ -1101,19 +1105,18 @@ begin
     v_op := v_ops[v_i];
     v_res := v_res || row(v_op.i, v_op.seq, convoy.apply_op(v_user, v_client, v_policies ->> v_op.tbl, v_op, v_raw))::convoy.op_result;
   end loop;
-  v_last := (select max(o.seq) from unnest(v_ops) o);
+  select coalesce(jsonb_agg(r.result order by r.i), '[]'), array_agg(r.seq order by r.i), max(r.seq)
+  into v_results, v_seqs, v_last from unnest(v_res) r where r.result is not null;
   if v_last > coalesce(v_known, 0) then
-    insert into convoy.op_results (user_id, client_id, first_seq, last_seq, results)
-    select v_user, v_client, min(r.seq), max(r.seq), jsonb_object_agg(r.seq::text, r.result)
-    from unnest(v_res) r where r.seq > coalesce(v_known, 0) and r.result is not null;
+    insert into convoy.op_results (user_id, client_id, first_seq, last_seq, seqs, results)
+    values (v_user, v_client, (select min(q) from unnest(v_seqs) q where q > coalesce(v_known, 0)), v_last, v_seqs, v_results);
     insert into convoy.clients as c (user_id, client_id, last_seq) values (v_user, v_client, v_last)
     on conflict (user_id, client_id) do update set last_seq = excluded.last_seq;
   end if;
   update convoy.counters c set value = current_setting('convoy.counter')::bigint
   where c.user_id = v_user and c.value < current_setting('convoy.counter')::bigint;
   perform set_config('convoy.writer', '', true), set_config('convoy.time', '', true), set_config('convoy.counter_user', '', true);
-  return jsonb_build_object('results',
-    (select coalesce(jsonb_agg(r.result order by r.i), '[]') from unnest(v_res) r where r.result is not null));
+  return jsonb_build_object('results', v_results);
 end $$;
 
 -- Only signed-in users (and the service role) may call anything: Supabase

@@ -75,12 +75,12 @@ begin
       count(*) filter (where p.cls = 'insert' or (p.cls = 'update' and p.w <> '{}')) over (order by p.i) end as k
     from p
   ), v as materialized (
-    select convoy.take_versions(p_user, (select count(n.k)::integer from n)) - 1 as base
+    select convoy.take_versions(p_user, (select count(n.k)::integer from n)) - 1 as base, ${stamp('p_client')} as writers
   ), ins as (
     insert into public.${name} as t (user_id, record_id, ${cols}, version, field_versions, field_writers, field_times)
     select p_user, n.rid,
       ${created},
-      v.base + n.k, ${stamp('v.base + n.k')}, ${stamp('p_client')}, ${stamp('n.tm')}
+      v.base + n.k, ${stamp('v.base + n.k')}, v.writers, ${stamp('n.tm')}
     from n cross join v where n.cls = 'insert'
   ), upd as (
     update public.${name} as t set

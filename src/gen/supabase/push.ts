@@ -171,6 +171,8 @@ declare
   v_i integer;
   v_raw json;
   v_res convoy.op_result[];
+  v_results jsonb;
+  v_seqs bigint[];
   v_tables text[];
   v_policies jsonb;
 begin
@@ -194,7 +196,7 @@ begin
   v_res := array(
     select row(o.i, o.seq, case o.cls
         when 'rejected' then jsonb_build_object('seq', o.seq, 'status', 'rejected', 'reason', o.reason)
-        else coalesce((select r.results -> o.seq::text from convoy.op_results r
+        else coalesce((select r.results -> (array_position(r.seqs, o.seq) - 1) from convoy.op_results r
             where r.user_id = v_user and r.client_id = v_client and r.first_seq <= o.seq order by r.first_seq desc limit 1),
           convoy.replay_missing(v_user, o)) end)::convoy.op_result
     from unnest(v_ops) o
@@ -216,19 +218,18 @@ ${fast.join('\n')}
     v_op := v_ops[v_i];
     v_res := v_res || row(v_op.i, v_op.seq, convoy.apply_op(v_user, v_client, v_policies ->> v_op.tbl, v_op, v_raw))::convoy.op_result;
   end loop;
-  v_last := (select max(o.seq) from unnest(v_ops) o);
+  select coalesce(jsonb_agg(r.result order by r.i), '[]'), array_agg(r.seq order by r.i), max(r.seq)
+  into v_results, v_seqs, v_last from unnest(v_res) r where r.result is not null;
   if v_last > coalesce(v_known, 0) then
-    insert into convoy.op_results (user_id, client_id, first_seq, last_seq, results)
-    select v_user, v_client, min(r.seq), max(r.seq), jsonb_object_agg(r.seq::text, r.result)
-    from unnest(v_res) r where r.seq > coalesce(v_known, 0) and r.result is not null;
+    insert into convoy.op_results (user_id, client_id, first_seq, last_seq, seqs, results)
+    values (v_user, v_client, (select min(q) from unnest(v_seqs) q where q > coalesce(v_known, 0)), v_last, v_seqs, v_results);
     insert into convoy.clients as c (user_id, client_id, last_seq) values (v_user, v_client, v_last)
     on conflict (user_id, client_id) do update set last_seq = excluded.last_seq;
   end if;
   update convoy.counters c set value = current_setting('convoy.counter')::bigint
   where c.user_id = v_user and c.value < current_setting('convoy.counter')::bigint;
   perform set_config('convoy.writer', '', true), set_config('convoy.time', '', true), set_config('convoy.counter_user', '', true);
-  return jsonb_build_object('results',
-    (select coalesce(jsonb_agg(r.result order by r.i), '[]') from unnest(v_res) r where r.result is not null));
+  return jsonb_build_object('results', v_results);
 end $$;`;
 }
 

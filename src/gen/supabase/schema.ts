@@ -30,15 +30,17 @@ create table convoy.clients (
 );
 
 -- Stored per-op results, so a replayed op gets the same answer: one row per
--- push, results keyed by seq (as text), the new ops' seqs first_seq ..
--- last_seq (rows of a client never overlap: each holds seqs above the last
--- applied). Pruned as the client moves on (every push deletes the rows
--- wholly below its first op).
+-- push that applied new ops, with the push's answer (results, in the order
+-- of seqs); first_seq .. last_seq are its new ops' seqs, so the row holding
+-- an op's first answer is the last one starting at or below its seq. Pruned
+-- as the client moves on (every push deletes the rows wholly below its
+-- first op).
 create table convoy.op_results (
   user_id uuid not null references auth.users (id) on delete cascade,
   client_id text not null,
   first_seq bigint not null,
   last_seq bigint not null,
+  seqs bigint[] not null,
   results jsonb not null,
   primary key (user_id, client_id, first_seq)
 );
