@@ -24,12 +24,6 @@ language sql immutable as $$
     else regexp_replace(p_value::text, '(?<!\\\\)((?:\\\\\\\\)*)\\\\u0000', '\\1\\\\u0001', 'g')::json end
 $$;
 
--- The text of a JSON string, or null for anything else.
-create function convoy.json_text(p_value json) returns text
-language sql immutable as $$
-  select case when json_typeof(p_value) = 'string' then p_value #>> '{}' end
-$$;
-
 create function convoy.is_uuid(p_value text) returns boolean
 language sql immutable as $$
   select coalesce(p_value ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$', false)
