@@ -5,7 +5,9 @@
 // saying why, without PostgreSQL binaries). The floor is measured in the same
 // run and database: a plain set-based INSERT/UPDATE … FROM json_to_recordset
 // of the same rows into a copy of the table without convoy's triggers and
-// row-level security (bench/workers/supabase-push.ts, run under tsx).
+// row-level security (bench/workers/supabase-push.ts, run under tsx). The
+// target (≤ 5× the floor, ≤ 0.2 ms per op on PostgreSQL) is the creates';
+// updates are reported beside them.
 import { join } from 'node:path';
 import { fmt, ROOT, runTimed, sectionFlags } from '../lib.mjs';
 
@@ -38,8 +40,8 @@ function rowsFor(label, figures) {
       {
         metric: `${label} push, ${fmt.int(figures.ops)} ${phase}: over the set-based floor`,
         value: `${fmt.ratio(f.ratio)} (median of the batches' push / floor)`,
-        target: `≤ ${TARGET_RATIO}×`,
-        ok: f.ratio <= TARGET_RATIO,
+        // The target is the creates'; updates are reported beside them.
+        ...(phase === 'creates' ? { target: `≤ ${TARGET_RATIO}×`, ok: f.ratio <= TARGET_RATIO } : {}),
       },
     ];
   });
@@ -60,7 +62,9 @@ export default {
         ...rowsFor('PostgreSQL', postgres),
         {
           metric: 'supabase: how measured',
-          value: 'round trip of each statement on one connection, as the signed-in user; floor: same JSON, same table definition (indexes, foreign key), no convoy triggers or RLS; tables analyzed after a warm-up run',
+          value:
+            'server time, read by the database clock around each statement (PGlite: 1 ms resolution), push as the signed-in user; ' +
+            'floor: same JSON, same table definition (indexes, foreign key), no convoy triggers or RLS; tables analyzed after a warm-up run',
         },
       ],
     };
