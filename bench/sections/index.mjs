@@ -15,7 +15,8 @@ import list from './list.mjs';
 import markSynced from './mark-synced.mjs';
 import pull from './pull.mjs';
 import push from './push.mjs';
+import supabase from './supabase.mjs';
 
-export const SECTIONS = [add, importSection, list, push, pull, markSynced, daemon];
+export const SECTIONS = [add, importSection, list, push, pull, markSynced, daemon, supabase];
 
 claimSectionFlags(Object.assign({}, ...SECTIONS.map((s) => s.flags ?? {})));

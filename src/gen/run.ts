@@ -11,6 +11,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { TABLES } from '../schema/tables.js';
+import { generateSupabaseSql, SUPABASE_MIGRATION } from './supabase-sql.js';
 import { drizzleFiles } from './drizzle.js';
 
 /** One generated file: its path from the repository root and its whole text. */
@@ -23,7 +25,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Every generated file (each generator adds its own here). */
 export function generatedFiles(): GeneratedFile[] {
-  return [...drizzleFiles()];
+  return [...drizzleFiles(), { path: SUPABASE_MIGRATION, content: generateSupabaseSql(TABLES) }];
 }
 
 /** Generated files whose text on disk differs (or that are missing). */

@@ -1,8 +1,8 @@
 /**
  * Proof that the registry scales: 25 generated table declarations (every
  * field kind, the policies cycling through local-wins, remote-wins and
- * last-write-wins), their Convex schema and functions generated from the
- * declarations, and the per-table contract (test/sync/table-contract.ts)
+ * last-write-wins), their Convex schema and functions and their Supabase SQL
+ * generated from the declarations, and the per-table contract (test/sync/table-contract.ts)
  * run across all 25 through the real client adapters, with no per-table code.
  */
 import { ConvexHttpClient } from 'convex/browser';
@@ -11,8 +11,11 @@ import { api } from '../../convex/_generated/api.js';
 import { convexSchema } from '../../convex/model/schema.js';
 import { createConvexBackend } from '../../src/sync/backends/convex/index.js';
 import { createMemoryBackend, MemoryServer } from '../../src/sync/backends/memory/index.js';
+import { createSupabaseBackend } from '../../src/sync/backends/supabase/index.js';
 import { declareManyTables } from '../helpers/many-tables.js';
 import { startConvexServer } from '../servers/convex/server.js';
+import { startSupabaseServer } from '../servers/supabase/server.js';
+import { supabaseWebClient } from '../servers/supabase/web-client.js';
 import { describeTableContract, type TableContractBackend } from './table-contract.js';
 
 const REGISTRY = declareManyTables(25);
@@ -45,19 +48,19 @@ const BACKENDS: TableContractBackend[] = [
       };
     },
   },
-  // Supabase, once the SQL is generated from a registry:
-  // {
-  //   name: 'supabase, local server',
-  //   start: async (registry) => {
-  //     const server = await startSupabaseServer({ sql: generateSupabaseSql(registry) });
-  //     const token = await server.mintToken('alice');
-  //     return {
-  //       backend: createSupabaseBackend({ url: server.url, anonKey: server.anonKey, accessToken: token }),
-  //       webUpdate: async (table, recordId, fields) => { /* rpc convoy_web_update { p_table: table, p_record_id: recordId, p_fields: fields } */ },
-  //       close: () => server.close(),
-  //     };
-  //   },
-  // },
+  {
+    name: 'supabase, local server',
+    start: async (registry) => {
+      const server = await startSupabaseServer({ registry });
+      const token = await server.mintToken('alice');
+      const web = supabaseWebClient(server.url, server.anonKey, token);
+      return {
+        backend: createSupabaseBackend({ url: server.url, anonKey: server.anonKey, accessToken: token }),
+        webUpdate: async (table, recordId, fields) => void (await web.update(table, recordId, fields)),
+        close: () => server.close(),
+      };
+    },
+  },
 ];
 
 describe('the generated registry', () => {

@@ -80,8 +80,8 @@ async function lateCommitRace(server: SupabaseTestServer, reader: Backend, user:
 const SABOTAGE = `
   create sequence convoy.bare_versions;
   grant usage on sequence convoy.bare_versions to authenticated;
-  create or replace function convoy.next_version(p_user uuid) returns bigint language sql as
-    $$ select nextval('convoy.bare_versions') $$;
+  create or replace function convoy.take_versions(p_user uuid, p_count integer) returns bigint language sql as
+    $$ select min(v) from (select nextval('convoy.bare_versions') as v from generate_series(1, p_count)) s $$;
   create or replace function convoy.lock_user(p_user uuid) returns bigint language sql as $$ select 0::bigint $$;`;
 
 describe.skipIf(missing !== null)(`concurrent writers on real PostgreSQL${missing ? ` — skipped: ${missing}` : ''}`, () => {

@@ -2,7 +2,8 @@
  * The Postgres behind the local Supabase server: PGlite (in-process, one
  * connection) or a real PostgreSQL server (a pool; each test server gets a
  * fresh database of its own, dropped on close). Either way the Supabase
- * baseline (baseline.sql) and then supabase/migrations/*.sql are loaded.
+ * baseline (baseline.sql) and then supabase/migrations/*.sql (or SQL generated
+ * for another registry) are loaded.
  * Test harness only.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -36,17 +37,25 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** baseline.sql, then every migration in file-name order. */
-export function schemaScripts(): { name: string; sql: string }[] {
-  const migrations = readdirSync(MIGRATIONS)
-    .filter((f) => f.endsWith('.sql'))
-    .sort()
-    .map((f) => ({ name: `supabase/migrations/${f}`, sql: readFileSync(join(MIGRATIONS, f), 'utf8') }));
+/** How to fill a new database: `sql` (e.g. generateSupabaseSql(registry)) instead of supabase/migrations. */
+export interface SchemaOptions {
+  sql?: string;
+}
+
+/** baseline.sql, then every migration in file-name order (or `options.sql`). */
+export function schemaScripts(options: SchemaOptions = {}): { name: string; sql: string }[] {
+  const migrations =
+    options.sql !== undefined
+      ? [{ name: 'the given SQL', sql: options.sql }]
+      : readdirSync(MIGRATIONS)
+          .filter((f) => f.endsWith('.sql'))
+          .sort()
+          .map((f) => ({ name: `supabase/migrations/${f}`, sql: readFileSync(join(MIGRATIONS, f), 'utf8') }));
   return [{ name: 'baseline.sql', sql: readFileSync(BASELINE, 'utf8') }, ...migrations];
 }
 
-async function loadSchema(exec: (sql: string) => Promise<unknown>): Promise<void> {
-  for (const script of schemaScripts()) {
+async function loadSchema(exec: (sql: string) => Promise<unknown>, options: SchemaOptions): Promise<void> {
+  for (const script of schemaScripts(options)) {
     try {
       await exec(script.sql);
     } catch (error) {
@@ -58,21 +67,26 @@ async function loadSchema(exec: (sql: string) => Promise<unknown>): Promise<void
 /**
  * PGlite with the schema loaded. The loaded data directory is cached in
  * .convoy-tmp (keyed by the SQL and the PGlite version), so later starts
- * skip initdb and the migrations.
+ * skip initdb and the migrations (not for `options.sql`: loaded every time).
  */
-export async function openPglite(): Promise<Database> {
+export async function openPglite(options: SchemaOptions = {}): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const version = JSON.parse(readFileSync(join(ROOT, 'node_modules/@electric-sql/pglite/package.json'), 'utf8')).version as string;
   const hash = createHash('sha256').update(version);
-  for (const s of schemaScripts()) hash.update(s.name).update(s.sql);
+  for (const s of schemaScripts(options)) hash.update(s.name).update(s.sql);
   const cacheDir = join(ROOT, '.convoy-tmp');
   const cacheFile = join(cacheDir, `pglite-${hash.digest('hex').slice(0, 16)}.tar.gz`);
   let db: PGlite;
-  if (existsSync(cacheFile)) {
+  if (options.sql !== undefined) {
+    // Another registry's SQL (a test's own tables): loaded fresh, not cached,
+    // so it never evicts the snapshot of the project's migrations.
+    db = await PGlite.create({ relaxedDurability: true });
+    await loadSchema((sql) => db.exec(sql), options);
+  } else if (existsSync(cacheFile)) {
     db = await PGlite.create({ loadDataDir: new Blob([readFileSync(cacheFile)]), relaxedDurability: true });
   } else {
     db = await PGlite.create({ relaxedDurability: true });
-    await loadSchema((sql) => db.exec(sql));
+    await loadSchema((sql) => db.exec(sql), options);
     const dump = await db.dumpDataDir('gzip');
     mkdirSync(cacheDir, { recursive: true });
     const tmp = `${cacheFile}.${process.pid}.${randomBytes(4).toString('hex')}`;
@@ -97,7 +111,7 @@ export async function openPglite(): Promise<Database> {
  * CREATEDB and, unless superuser, CREATEROLE the first time), with the
  * schema loaded; `close` drops it.
  */
-export async function openPostgres(url: string): Promise<Database> {
+export async function openPostgres(url: string, options: SchemaOptions = {}): Promise<Database> {
   const name = `convoy_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
@@ -113,7 +127,7 @@ export async function openPostgres(url: string): Promise<Database> {
     // An idle client lost its connection (server stopped): the next query reports it.
   });
   try {
-    await loadSchema((sql) => pool.query(sql));
+    await loadSchema((sql) => pool.query(sql), options);
   } catch (error) {
     await pool.end();
     throw error;

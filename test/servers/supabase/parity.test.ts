@@ -1,15 +1,18 @@
 /**
- * The Supabase SQL mirrors TypeScript the Convex functions run: the field
- * rules (src/schema/rules.ts checkFields) and conflict settlement
- * (convex/model/settle.ts settleUpdate). Same inputs, same answers, same
- * messages: checked case by case, and on random updates.
+ * The Supabase SQL (generated from the declarations) mirrors TypeScript the
+ * Convex functions run: the field rules (src/schema/rules.ts checkFields)
+ * and conflict settlement (src/schema/server/settle.ts settleUpdate). Same
+ * inputs, same answers, same messages: checked case by case (hand-picked,
+ * and derived from every declared table), and on random updates.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settleUpdate } from '../../../src/schema/server/settle.js';
 import { checkFields } from '../../../src/schema/rules.js';
 import { tableDecl } from '../../../src/schema/registry.js';
+import { TABLES } from '../../../src/schema/tables.js';
 import { CONFLICT_POLICIES, type Fields, type SyncTableName } from '../../../src/schema/protocol.js';
 import { openPglite, type Database } from './database.js';
+import { ruleCases } from './rule-cases.js';
 
 let db: Database;
 beforeAll(async () => {
@@ -61,17 +64,18 @@ const RULE_CASES: [SyncTableName, Fields, 'create' | 'update'][] = [
 ];
 
 describe('SQL mirrors of the TypeScript rules', () => {
-  it('syncs exactly SYNCED_FIELDS, in order, in every per-table mapping', async () => {
-    for (const table of ['tasks', 'projects'] as const) {
-      const [mapped] = await db.query('select array(select c.field from convoy.field_columns($1) c) as fields', [table]);
-      expect(mapped?.fields).toEqual(tableDecl(table).fieldNames);
-      const [row] = await db.query('select convoy.row_fields($1, $2::jsonb) as fields', [table, '{}']);
-      expect(Object.keys(row?.fields as object).sort()).toEqual([...tableDecl(table).fieldNames].sort());
+  it('syncs exactly the declared fields, in order, in every per-table mapping', async () => {
+    for (const table of TABLES) {
+      const [mapped] = await db.query('select array(select c.field from convoy.field_columns($1) c) as fields', [table.name]);
+      expect(mapped?.fields).toEqual(table.fieldNames);
+      const [row] = await db.query('select convoy.row_fields($1, $2::jsonb) as fields', [table.name, '{}']);
+      expect(Object.keys(row?.fields as object).sort()).toEqual([...table.fieldNames].sort());
     }
   });
 
   it('convoy.check_fields gives checkFields’s verdict and message', async () => {
-    for (const [table, fields, kind] of RULE_CASES) {
+    const cases = [...RULE_CASES, ...TABLES.flatMap((t) => ruleCases(t).map(([fields, kind]) => [t.name, fields, kind] as const))];
+    for (const [table, fields, kind] of cases) {
       const [row] = await db.query('select convoy.check_fields($1, $2::json, $3) as problem', [table, JSON.stringify(fields), kind]);
       expect(row?.problem ?? null, `${table} ${kind} ${JSON.stringify(fields).slice(0, 80)}`).toEqual(checkFields(tableDecl(table), fields, kind));
     }

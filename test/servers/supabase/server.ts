@@ -1,7 +1,8 @@
 /**
  * A local Supabase for tests, CI and the demo: a node:http server on a
  * loopback port answering what convoy's Supabase adapter (and supabase-js's
- * `rpc`) calls, over real Postgres with the project's own migrations.
+ * `rpc`) calls, over real Postgres with the project's own migrations (or the
+ * SQL generated for another registry: `registry`).
  * Test harness only; never imported from src/.
  *
  * Routes, each behind the API gateway's `apikey` check (anon or service key,
@@ -16,6 +17,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JWTPayload } from 'jose';
+import { generateSupabaseSql } from '../../../src/gen/supabase-sql.js';
+import type { Registry } from '../../../src/schema/registry.js';
 import { DEFAULT_JWT_SECRET, Keys, userIdFor } from './auth.js';
 import { openPglite, openPostgres, type Database } from './database.js';
 import { pgrstError, RpcHandler, type Reply } from './postgrest.js';
@@ -27,6 +30,8 @@ export interface SupabaseServerOptions {
   databaseUrl?: string | null;
   /** HS256 secret for all JWTs; default the Supabase CLI's local one. */
   jwtSecret?: string;
+  /** Serve the SQL generated for these tables instead of supabase/migrations (TABLES). */
+  registry?: Registry;
 }
 
 export interface SupabaseTestServer {
@@ -53,7 +58,8 @@ export interface SupabaseTestServer {
 /** Start a server; resolves once it is listening. */
 export async function startSupabaseServer(options: SupabaseServerOptions = {}): Promise<SupabaseTestServer> {
   const databaseUrl = options.databaseUrl === undefined ? process.env.DATABASE_URL : options.databaseUrl;
-  const db = databaseUrl ? await openPostgres(databaseUrl) : await openPglite();
+  const schema = options.registry === undefined ? {} : { sql: generateSupabaseSql(options.registry) };
+  const db = databaseUrl ? await openPostgres(databaseUrl, schema) : await openPglite(schema);
   const keys = await Keys.create(options.jwtSecret ?? DEFAULT_JWT_SECRET, 'http://127.0.0.1/auth/v1');
   const users = new Set<string>();
   const ensureUser = async (user: string) => {

@@ -9,6 +9,10 @@ import ws from 'ws';
 import type { Fields, SyncTableName } from '../../../src/schema/protocol.js';
 
 export interface SupabaseWebClient {
+  /** Create a record of any declared table (convoy_web_create). */
+  create(table: SyncTableName, recordId: string, fields: Fields): Promise<unknown>;
+  /** Update a record of any declared table (convoy_web_update). */
+  update(table: SyncTableName, recordId: string, fields: Fields): Promise<unknown>;
   createTask(recordId: string, fields: Fields): Promise<unknown>;
   updateTask(recordId: string, fields: Fields): Promise<unknown>;
   updateProject(recordId: string, fields: Fields): Promise<unknown>;
@@ -23,6 +27,8 @@ export function supabaseWebClient(url: string, anonKey: string, token: string): 
     return data;
   };
   return {
+    create: (table, recordId, fields) => call('convoy_web_create', table, recordId, fields),
+    update: (table, recordId, fields) => call('convoy_web_update', table, recordId, fields),
     createTask: (recordId, fields) => call('convoy_web_create', 'tasks', recordId, fields),
     updateTask: (recordId, fields) => call('convoy_web_update', 'tasks', recordId, fields),
     updateProject: (recordId, fields) => call('convoy_web_update', 'projects', recordId, fields),

@@ -1,0 +1,216 @@
+/**
+ * Part 4 of the generated SQL: what the functions clients call check first
+ * (identity, table names, the shape of a batch), and those functions
+ * besides push: pull, head and the web-side writes, with their privileges.
+ *
+ * Errors (PostgREST turns them into HTTP statuses): 28000 no signed-in user
+ * (403); P0001 a malformed batch, which will fail the same way again (400);
+ * 22023 invalid arguments (400); 23505 web create of a known id (409); PT404
+ * web update of an unknown id (404). Data problems in a pushed op are per-op
+ * 'rejected' results, never errors.
+ */
+import { CONFLICT_POLICIES } from '../../schema/protocol.js';
+import type { Registry } from '../../schema/registry.js';
+import { lit, perTable, spoken } from './sql.js';
+
+function checks(registry: Registry): string {
+  const names = registry.map((t) => t.name);
+  const tableList = `array[${names.map(lit).join(', ')}]`;
+  const policyList = `array[${CONFLICT_POLICIES.map(lit).join(', ')}]`;
+  const policiesOk = names.map((n) => `p_batch -> 'policies' ->> ${lit(n)} = any (${policyList})`).join('\n      and ');
+  return `create function convoy.require_user() returns uuid
+language plpgsql stable set search_path = '' as $$
+begin
+  if auth.uid() is null then
+    raise exception using errcode = '28000', message = 'no identity: call with a signed-in user''s access token '
+      || '(convoy config set supabase.accessToken -, or CONVOY_SUPABASE_TOKEN)';
+  end if;
+  return auth.uid();
+end $$;
+
+create function convoy.check_table(p_table text) returns void
+language plpgsql immutable set search_path = '' as $$
+begin
+  if p_table is null or not p_table = any (${tableList}) then
+    raise exception using errcode = '22023', message = format(${lit(`unknown table %s; use ${spoken(names, 'or')}`)}, coalesce(p_table, 'null'));
+  end if;
+end $$;
+
+-- The shape an op must have (what Convex's argument validators check), or what is wrong.
+create function convoy.check_op_shape(p_op json) returns text
+language sql immutable as $$
+  select case
+    when json_typeof(p_op) is distinct from 'object' then 'an op must be an object'
+    when p_op ->> 'table' is null or not p_op ->> 'table' = any (${tableList}) then ${lit(`table must be ${spoken(names, 'or')}`)}
+    when p_op ->> 'kind' is null or p_op ->> 'kind' not in ('create', 'update') then 'kind must be create or update'
+    when json_typeof(p_op -> 'seq') is distinct from 'number' then 'seq must be a number'
+    when json_typeof(p_op -> 'recordId') is distinct from 'string' then 'recordId must be a string'
+    when json_typeof(p_op -> 'clientTime') is distinct from 'number' then 'clientTime must be a number'
+    when coalesce(json_typeof(p_op -> 'baseVersion'), 'missing') not in ('null', 'number') then 'baseVersion must be a number or null'
+    when json_typeof(p_op -> 'fields') is distinct from 'object' then 'fields must be an object'
+    else (select format('field %s is not a field of %s, or its value is not a string, number or null', f.key, p_op ->> 'table')
+          from json_each(p_op -> 'fields') f
+          where f.key not in (select c.field from convoy.field_columns(p_op ->> 'table') c)
+             or json_typeof(f.value) not in ('string', 'number', 'null')
+          limit 1)
+  end
+$$;
+
+-- Refuse a malformed batch outright (a client bug, not a data problem).
+-- convoy_push checks the batch's top level first, then reads its ops with a
+-- quick verdict on each (convoy.read_ops); only when one fails does it run
+-- check_batch, which names the first bad op (in order) as Convex would.
+create function convoy.check_batch_head(p_batch jsonb) returns void
+language plpgsql immutable set search_path = '' as $$
+declare
+  v_client jsonb := p_batch -> 'clientId';
+  v_bad text;
+begin
+  if jsonb_typeof(p_batch -> 'ops') is distinct from 'array' or jsonb_typeof(v_client) is distinct from 'string'
+     or jsonb_typeof(p_batch -> 'policies') is distinct from 'object' then
+    v_bad := ${lit(`a batch is {clientId: string, policies: {${names.join(', ')}}, ops: array}`)};
+  elsif jsonb_array_length(p_batch -> 'ops') > 500 then
+    raise exception using errcode = 'P0001', detail = 'batch_too_large',
+      message = format('%s ops in one push; send at most 500', jsonb_array_length(p_batch -> 'ops'));
+  elsif (v_client #>> '{}') in ('', 'web') or char_length(v_client #>> '{}') > 200 then
+    v_bad := format('invalid client id %s', v_client::text);
+  elsif not coalesce(${policiesOk}, false) then
+    v_bad := ${lit(`policies must give ${spoken(names, 'and')} one of ${CONFLICT_POLICIES.join(', ')}`)};
+  end if;
+  if v_bad is not null then raise exception using errcode = 'P0001', detail = 'bad_request', message = v_bad; end if;
+end $$;
+
+create function convoy.check_batch(p_batch json) returns void
+language plpgsql immutable set search_path = '' as $$
+declare
+  v_op json;
+  v_i integer := 0;
+  v_seq numeric;
+  v_prev numeric;
+  v_bad text;
+begin
+  perform convoy.check_batch_head(p_batch::jsonb);
+  for v_op in select value from json_array_elements(p_batch -> 'ops') loop
+    v_bad := convoy.check_op_shape(v_op);
+    if v_bad is not null then v_bad := format('op %s: %s', v_i, v_bad); exit; end if;
+    v_seq := (v_op ->> 'seq')::numeric;
+    if v_seq <> trunc(v_seq) or v_seq < 1 or v_seq > 9007199254740991 then
+      v_bad := format('op %s: seq must be a positive integer', v_i); exit;
+    end if;
+    if v_prev is not null and v_seq <= v_prev then v_bad := format('op %s: seq %s does not increase', v_i, v_seq); exit; end if;
+    v_prev := v_seq;
+    v_i := v_i + 1;
+  end loop;
+  if v_bad is not null then raise exception using errcode = 'P0001', detail = 'bad_request', message = v_bad; end if;
+end $$;`;
+}
+
+const API = `-- Records of p_table with version > p_cursor, in ascending version order, at
+-- most min(p_limit, 1000). \`cursor\` is the last version in the page (the
+-- request cursor when empty); \`headVersion\` the user's counter, so a client
+-- whose cursor is above it knows the server was reset. Read-only.
+create function public.convoy_pull(p_table text, p_cursor bigint, p_limit integer) returns jsonb
+language plpgsql stable security invoker set search_path = '' as $$
+declare
+  v_user uuid := convoy.require_user();
+  v_limit integer := greatest(1, least(coalesce(p_limit, 1), 1000));
+  v_page jsonb;
+  v_rows integer;
+begin
+  perform convoy.check_table(p_table);
+  -- One row more than the page tells whether there is more.
+  execute format('select coalesce(jsonb_agg(jsonb_build_object(''recordId'', r.record_id, ''version'', r.version, '
+    || '''fields'', convoy.row_fields(%L, r.j)) order by r.version), ''[]''), count(*) from ('
+    || 'select t.record_id, t.version, to_jsonb(t) as j from public.%I t '
+    || 'where t.user_id = $1 and t.version > $2 order by t.version limit $3) r', p_table, p_table)
+    into v_page, v_rows using v_user, coalesce(p_cursor, 0), v_limit + 1;
+  if v_rows > v_limit then v_page := v_page - v_limit; end if;
+  return jsonb_build_object('changes', v_page, 'cursor', coalesce((v_page -> -1 ->> 'version')::bigint, p_cursor, 0),
+    'hasMore', v_rows > v_limit, 'headVersion', convoy.head(v_user));
+end $$;
+
+-- The caller's current change counter: {headVersion}. Cheap; used as a ping.
+create function public.convoy_head() returns jsonb
+language sql stable security invoker set search_path = '' as $$
+  select jsonb_build_object('headVersion', convoy.head(convoy.require_user()))
+$$;
+
+-- What a web app calls to edit a record directly (convex/web.ts): the writer
+-- is 'web' and the web value always wins; versions are bumped by the same
+-- trigger as push. A create fills what a form leaves out. Returns
+-- {recordId, version, fields}.
+create function convoy.web_write(p_table text, p_record_id text, p_fields json, p_kind text) returns jsonb
+language plpgsql set search_path = '' as $$
+declare
+  v_user uuid := convoy.require_user();
+  v_fields jsonb := convoy.without_nul(p_fields)::jsonb;
+  v_problem jsonb;
+  v_row jsonb;
+begin
+  perform convoy.check_table(p_table);
+  if p_kind = 'create' then
+    v_fields := convoy.create_defaults(p_table) || v_fields;
+  end if;
+  if not convoy.is_uuid(p_record_id) then
+    raise exception using errcode = '22023', message = 'recordId must be a full UUID', detail = 'recordId';
+  end if;
+  v_problem := convoy.check_fields(p_table, v_fields::json, p_kind);
+  if v_problem is not null then
+    raise exception using errcode = '22023', message = v_problem ->> 'message', detail = v_problem ->> 'field';
+  end if;
+  perform convoy.lock_user(v_user);
+  v_row := convoy.find_record(p_table, v_user, p_record_id::uuid);
+  if p_kind = 'create' and v_row is not null then
+    raise exception using errcode = '23505', message = format('%s %s already exists', p_table, p_record_id);
+  elsif p_kind = 'update' and v_row is null then
+    raise exception using errcode = 'PT404', message = format('no %s %s', p_table, p_record_id);
+  end if;
+  perform set_config('convoy.writer', '', true), set_config('convoy.time', '', true);
+  v_row := case when v_row is null then convoy.insert_record(p_table, v_user, p_record_id::uuid, v_fields)
+    else convoy.update_record(p_table, (v_row ->> 'id')::bigint, v_fields) end;
+  return jsonb_build_object('recordId', p_record_id) || convoy.state(p_table, v_row);
+end $$;
+
+create function public.convoy_web_create(p_table text, p_record_id text, p_fields json) returns jsonb
+language sql volatile security invoker set search_path = '' as $$
+  select convoy.web_write(p_table, p_record_id, p_fields, 'create')
+$$;
+
+create function public.convoy_web_update(p_table text, p_record_id text, p_fields json) returns jsonb
+language sql volatile security invoker set search_path = '' as $$
+  select convoy.web_write(p_table, p_record_id, p_fields, 'update')
+$$;`;
+
+export const GRANTS = `-- Only signed-in users (and the service role) may call anything: Supabase
+-- grants execute on new functions in public to anon by default, and
+-- PostgreSQL grants it to PUBLIC.
+revoke execute on all functions in schema convoy from public, anon;
+revoke execute on function public.convoy_push(json), public.convoy_pull(text, bigint, integer), public.convoy_head(),
+  public.convoy_web_create(text, text, json), public.convoy_web_update(text, text, json) from public, anon;
+grant execute on all functions in schema convoy to authenticated, service_role;
+grant execute on function public.convoy_push(json), public.convoy_pull(text, bigint, integer), public.convoy_head(),
+  public.convoy_web_create(text, text, json), public.convoy_web_update(text, text, json) to authenticated, service_role;`;
+
+export function apiSql(registry: Registry): string {
+  return [`-- Part 4: checks, pull, head and the web-side writes.`, checks(registry), API].join('\n\n');
+}
+
+/**
+ * The quick verdict on op `o` (jsonb): true when check_op_shape would find
+ * nothing wrong (its seq is checked by the caller).
+ */
+export function shapeOk(registry: Registry, o: string): string {
+  const tables = `array[${registry.map((t) => lit(t.name)).join(', ')}]`;
+  const keys = perTable(registry, `${o} ->> 'table'`, (t) => `array[${t.fieldNames.map(lit).join(', ')}]`, '          ');
+  return `coalesce(jsonb_typeof(${o}) = 'object'
+        and ${o} ->> 'table' = any (${tables})
+        and ${o} ->> 'kind' in ('create', 'update')
+        and jsonb_typeof(${o} -> 'seq') = 'number'
+        and jsonb_typeof(${o} -> 'recordId') = 'string'
+        and jsonb_typeof(${o} -> 'clientTime') = 'number'
+        and coalesce(jsonb_typeof(${o} -> 'baseVersion'), 'null') in ('null', 'number')
+        and jsonb_typeof(${o} -> 'fields') = 'object'
+        and (${o} -> 'fields') - ${keys} = '{}'::jsonb
+        and not jsonb_path_exists(${o} -> 'fields', 'strict $.* ? (@.type() != "string" && @.type() != "number" && @.type() != "null")'),
+      false)`;
+}
