@@ -8,11 +8,11 @@
  * Build-time only: nothing in the CLI's runtime imports this folder.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { TABLES } from '../schema/tables.js';
-import { generateSupabaseSql, SUPABASE_MIGRATION } from './supabase-sql.js';
+import { generateSupabaseSql, SUPABASE_MIGRATIONS, supabaseMigrationPath } from './supabase-sql.js';
 import { drizzleFiles } from './drizzle.js';
 
 /** One generated file: its path from the repository root and its whole text. */
@@ -25,7 +25,10 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Every generated file (each generator adds its own here). */
 export function generatedFiles(): GeneratedFile[] {
-  return [...drizzleFiles(), { path: SUPABASE_MIGRATION, content: generateSupabaseSql(TABLES) }];
+  const sql = generateSupabaseSql(TABLES);
+  const dir = join(ROOT, SUPABASE_MIGRATIONS);
+  const path = supabaseMigrationPath(readdirSync(dir), (name) => readFileSync(join(dir, name), 'utf8'), sql, new Date());
+  return [...drizzleFiles(), { path, content: sql }];
 }
 
 /** Generated files whose text on disk differs (or that are missing). */

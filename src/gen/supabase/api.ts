@@ -18,7 +18,7 @@ function checks(registry: Registry): string {
   const tableList = `array[${names.map(lit).join(', ')}]`;
   const policyList = `array[${CONFLICT_POLICIES.map(lit).join(', ')}]`;
   const policiesOk = names.map((n) => `p_batch -> 'policies' ->> ${lit(n)} = any (${policyList})`).join('\n      and ');
-  return `create function convoy.require_user() returns uuid
+  return `create or replace function convoy.require_user() returns uuid
 language plpgsql stable set search_path = '' as $$
 begin
   if auth.uid() is null then
@@ -28,7 +28,7 @@ begin
   return auth.uid();
 end $$;
 
-create function convoy.check_table(p_table text) returns void
+create or replace function convoy.check_table(p_table text) returns void
 language plpgsql immutable set search_path = '' as $$
 begin
   if p_table is null or not p_table = any (${tableList}) then
@@ -37,7 +37,7 @@ begin
 end $$;
 
 -- The shape an op must have (what Convex's argument validators check), or what is wrong.
-create function convoy.check_op_shape(p_op json) returns text
+create or replace function convoy.check_op_shape(p_op json) returns text
 language sql immutable as $$
   select case
     when json_typeof(p_op) is distinct from 'object' then 'an op must be an object'
@@ -60,7 +60,7 @@ $$;
 -- convoy_push checks the batch's top level first, then reads its ops with a
 -- quick verdict on each (convoy.read_ops); only when one fails does it run
 -- check_batch, which names the first bad op (in order) as Convex would.
-create function convoy.check_batch_head(p_batch jsonb) returns void
+create or replace function convoy.check_batch_head(p_batch jsonb) returns void
 language plpgsql immutable set search_path = '' as $$
 declare
   v_client jsonb := p_batch -> 'clientId';
@@ -80,7 +80,7 @@ begin
   if v_bad is not null then raise exception using errcode = 'P0001', detail = 'bad_request', message = v_bad; end if;
 end $$;
 
-create function convoy.check_batch(p_batch json) returns void
+create or replace function convoy.check_batch(p_batch json) returns void
 language plpgsql immutable set search_path = '' as $$
 declare
   v_op json;
@@ -109,7 +109,7 @@ const API = `-- Records of p_table with version > p_cursor, in ascending version
 -- most min(p_limit, 1000). \`cursor\` is the last version in the page (the
 -- request cursor when empty); \`headVersion\` the user's counter, so a client
 -- whose cursor is above it knows the server was reset. Read-only.
-create function public.convoy_pull(p_table text, p_cursor bigint, p_limit integer) returns jsonb
+create or replace function public.convoy_pull(p_table text, p_cursor bigint, p_limit integer) returns jsonb
 language plpgsql stable security invoker set search_path = '' as $$
 declare
   v_user uuid := convoy.require_user();
@@ -130,7 +130,7 @@ begin
 end $$;
 
 -- The caller's current change counter: {headVersion}. Cheap; used as a ping.
-create function public.convoy_head() returns jsonb
+create or replace function public.convoy_head() returns jsonb
 language sql stable security invoker set search_path = '' as $$
   select jsonb_build_object('headVersion', convoy.head(convoy.require_user()))
 $$;
@@ -139,7 +139,7 @@ $$;
 -- is 'web' and the web value always wins; versions are bumped by the same
 -- trigger as push. A create fills what a form leaves out. Returns
 -- {recordId, version, fields}.
-create function convoy.web_write(p_table text, p_record_id text, p_fields json, p_kind text) returns jsonb
+create or replace function convoy.web_write(p_table text, p_record_id text, p_fields json, p_kind text) returns jsonb
 language plpgsql set search_path = '' as $$
 declare
   v_user uuid := convoy.require_user();
@@ -171,12 +171,12 @@ begin
   return jsonb_build_object('recordId', p_record_id) || convoy.state(p_table, v_row);
 end $$;
 
-create function public.convoy_web_create(p_table text, p_record_id text, p_fields json) returns jsonb
+create or replace function public.convoy_web_create(p_table text, p_record_id text, p_fields json) returns jsonb
 language sql volatile security invoker set search_path = '' as $$
   select convoy.web_write(p_table, p_record_id, p_fields, 'create')
 $$;
 
-create function public.convoy_web_update(p_table text, p_record_id text, p_fields json) returns jsonb
+create or replace function public.convoy_web_update(p_table text, p_record_id text, p_fields json) returns jsonb
 language sql volatile security invoker set search_path = '' as $$
   select convoy.web_write(p_table, p_record_id, p_fields, 'update')
 $$;`;

@@ -11,7 +11,7 @@ import type { TableDecl } from '../../schema/declare.js';
 import { createValue, fieldsOf, fromWire, ident, lit, wireObject } from './sql.js';
 
 export const OTHERS_CHANGED = `-- settleUpdate's othersChanged: a field changed after p_base by another writer.
-create function convoy.others_changed(p_versions jsonb, p_writers jsonb, p_base numeric, p_client text) returns boolean
+create or replace function convoy.others_changed(p_versions jsonb, p_writers jsonb, p_base numeric, p_client text) returns boolean
 language sql immutable as $$
   select exists (select 1 from jsonb_each_text(p_versions) v
     where v.value::numeric > coalesce(p_base, 0) and (p_writers ->> v.key) is distinct from p_client)
@@ -38,7 +38,7 @@ export function fastPushFunction(table: TableDecl): string {
   const insertedWire = `jsonb_build_object(${fields.map(([field, , decl]) => `${lit(field)}, ${createValue('n.fields', field, decl, 'v_now')}`).join(', ')})`;
   const sets = fields.map(([field, col, decl]) => `${col} = case when n.w ? ${lit(field)} then ${fromWire('n.w', field, decl)} else t.${col} end`);
   return `-- Apply the new ${name} ops of a push whose records it touches once (see convoy_push).
-create function convoy.${name}_push(p_user uuid, p_client text, p_ops convoy.op[]) returns convoy.op_result[]
+create or replace function convoy.${name}_push(p_user uuid, p_client text, p_ops convoy.op[]) returns convoy.op_result[]
 language plpgsql volatile set search_path = '' as $$
 declare
   v_now double precision := floor(extract(epoch from clock_timestamp()) * 1000);

@@ -16,7 +16,7 @@ const SETTLE = `-- settleUpdate (src/schema/server/settle.ts): decide field by f
 -- policy settles it (local-wins, remote-wins, last-write-wins by wall clock
 -- with a tie keeping the server value, manual holding the server value).
 -- Returns {writes, conflicts, othersChanged}.
-create function convoy.settle(p_fields json, p_base numeric, p_client_time numeric, p_client text, p_policy text,
+create or replace function convoy.settle(p_fields json, p_base numeric, p_client_time numeric, p_client text, p_policy text,
   p_current jsonb, p_row jsonb) returns jsonb
 language plpgsql immutable set search_path = '' as $$
 declare
@@ -53,7 +53,7 @@ end $$;
 -- Apply one valid new op on its own (the op by op path); p_raw is its
 -- fields as sent (conflicts are reported in that order, as Convex does).
 -- Data problems become a 'rejected' result, never an error.
-create function convoy.apply_op(p_user uuid, p_client text, p_policy text, p_op convoy.op, p_raw json) returns jsonb
+create or replace function convoy.apply_op(p_user uuid, p_client text, p_policy text, p_op convoy.op, p_raw json) returns jsonb
 language plpgsql set search_path = '' as $$
 declare
   v_row jsonb;
@@ -85,7 +85,7 @@ end $$;
 -- The answer for an op at or below the client's last applied sequence whose
 -- result is no longer stored: the record's current state (a replica that
 -- lost its state resending long-acknowledged ops), never applying it twice.
-create function convoy.replay_missing(p_user uuid, p_op convoy.op) returns jsonb
+create or replace function convoy.replay_missing(p_user uuid, p_op convoy.op) returns jsonb
 language plpgsql volatile set search_path = '' as $$
 declare
   v jsonb;
@@ -107,7 +107,7 @@ function readOps(registry: Registry): string {
 -- (a SQL function's is made again in every transaction, and planning the
 -- inlined rules costs more than running them); it reads no table, so no
 -- statistics could make another plan better.
-create function convoy.read_ops(p_batch jsonb, p_known bigint) returns convoy.op[]
+create or replace function convoy.read_ops(p_batch jsonb, p_known bigint) returns convoy.op[]
 language plpgsql stable set search_path = '' set plan_cache_mode = force_generic_plan as $$
 declare
   v convoy.op[];
@@ -158,7 +158,7 @@ function convoyPush(registry: Registry): string {
 -- result per op, in op order; a rejected op still advances the client's
 -- applied sequence. Holds the user's counter lock from the start, so pushes
 -- of one user (and their web writes) run one at a time.
-create function public.convoy_push(batch json) returns jsonb
+create or replace function public.convoy_push(batch json) returns jsonb
 language plpgsql volatile security invoker set search_path = '' as $$
 declare
   v_user uuid := convoy.require_user();

@@ -11,7 +11,7 @@ import { createValue, fieldsOf, fromWire, ident, lit, NOW_MS, perTable } from '.
 
 const COUNTER = `-- Lock the user's counter row (creating it), so this transaction's writes
 -- and every other writer of the user are serialized. Returns the head.
-create function convoy.lock_user(p_user uuid) returns bigint
+create or replace function convoy.lock_user(p_user uuid) returns bigint
 language plpgsql set search_path = '' as $$
 declare
   v bigint;
@@ -33,7 +33,7 @@ end $$;
 -- instead (convoy.counter_user / convoy.counter, saved once at its end):
 -- updating one row many times in a transaction makes each update walk a
 -- longer chain of row versions.
-create function convoy.take_versions(p_user uuid, p_count integer) returns bigint
+create or replace function convoy.take_versions(p_user uuid, p_count integer) returns bigint
 language plpgsql set search_path = '' as $$
 declare
   v bigint;
@@ -49,13 +49,13 @@ begin
   return v;
 end $$;
 
-create function convoy.next_version(p_user uuid) returns bigint
+create or replace function convoy.next_version(p_user uuid) returns bigint
 language sql set search_path = '' as $$
   select convoy.take_versions(p_user, 1)
 $$;
 
 -- The user's current head (0 before the first write).
-create function convoy.head(p_user uuid) returns bigint
+create or replace function convoy.head(p_user uuid) returns bigint
 language sql stable set search_path = '' as $$
   select coalesce((select c.value from convoy.counters c where c.user_id = p_user), 0)
 $$;
@@ -63,7 +63,7 @@ $$;
 -- Before any insert/update statement on a synced table: take the caller's
 -- counter lock before any row lock, so writers always lock in the same order.
 -- (convoy_push, which sets convoy.writer, holds it from its start already.)
-create function convoy.lock_writer() returns trigger
+create or replace function convoy.lock_writer() returns trigger
 language plpgsql set search_path = '' as $$
 begin
   if auth.uid() is not null and coalesce(current_setting('convoy.writer', true), '') = '' then
@@ -80,7 +80,7 @@ end $$;
 -- that changes nothing keeps the old stamps. The bookkeeping columns are
 -- always the server's. Not run for convoy_push's set-based statements, which
 -- stamp their rows themselves (convoy.stamping = 'push', see the triggers).
-create function convoy.stamp_record() returns trigger
+create or replace function convoy.stamp_record() returns trigger
 language plpgsql set search_path = '' as $$
 declare
   v_new jsonb := to_jsonb(new);
@@ -125,9 +125,9 @@ end $$;`;
 
 function triggers(table: TableDecl): string {
   const name = ident(table.name);
-  return `create trigger convoy_lock before insert or update on public.${name}
+  return `create or replace trigger convoy_lock before insert or update on public.${name}
   for each statement execute function convoy.lock_writer();
-create trigger convoy_stamp before insert or update on public.${name}
+create or replace trigger convoy_stamp before insert or update on public.${name}
   for each row when (current_setting('convoy.stamping', true) is distinct from 'push')
   execute function convoy.stamp_record();`;
 }
@@ -140,14 +140,14 @@ function recordFunctions(table: TableDecl): string {
   const created = fields.map(([field, , decl]) => createValue('p_fields', field, decl, NOW_MS)).join(',\n    ');
   const sets = fields.map(([field, col, decl]) => `${col} = case when p_fields ? ${lit(field)} then ${fromWire('p_fields', field, decl)} else t.${col} end`);
   return `-- The caller's ${name} record (to_jsonb of the row), locked, or null.
-create function convoy.${name}_find(p_user uuid, p_record_id uuid) returns jsonb
+create or replace function convoy.${name}_find(p_user uuid, p_record_id uuid) returns jsonb
 language sql volatile set search_path = '' as $$
   select to_jsonb(t) from public.${name} t where t.user_id = p_user and t.record_id = p_record_id for update
 $$;
 
 -- Insert a ${name} record with the given wire fields (absent ones take the
 -- declared defaults); the stamp trigger versions it. Returns the row.
-create function convoy.${name}_insert(p_user uuid, p_record_id uuid, p_fields jsonb) returns jsonb
+create or replace function convoy.${name}_insert(p_user uuid, p_record_id uuid, p_fields jsonb) returns jsonb
 language sql volatile set search_path = '' as $$
   insert into public.${name} as t (user_id, record_id, ${cols})
   values (p_user, p_record_id,
@@ -157,7 +157,7 @@ $$;
 
 -- Update the given wire fields of a ${name} row (the others keep their
 -- values); the stamp trigger versions what changed. Returns the row.
-create function convoy.${name}_update(p_id bigint, p_fields jsonb) returns jsonb
+create or replace function convoy.${name}_update(p_id bigint, p_fields jsonb) returns jsonb
 language sql volatile set search_path = '' as $$
   update public.${name} as t set
     ${sets.join(',\n    ')}
@@ -167,29 +167,29 @@ $$;`;
 
 function dispatchers(registry: Registry): string {
   return `-- The caller's record of p_table (to_jsonb of the row), locked, or null.
-create function convoy.find_record(p_table text, p_user uuid, p_record_id uuid) returns jsonb
+create or replace function convoy.find_record(p_table text, p_user uuid, p_record_id uuid) returns jsonb
 language sql volatile set search_path = '' as $$
   select ${perTable(registry, 'p_table', (t) => `convoy.${t.name}_find(p_user, p_record_id)`)}
 $$;
 
-create function convoy.insert_record(p_table text, p_user uuid, p_record_id uuid, p_fields jsonb) returns jsonb
+create or replace function convoy.insert_record(p_table text, p_user uuid, p_record_id uuid, p_fields jsonb) returns jsonb
 language sql volatile set search_path = '' as $$
   select ${perTable(registry, 'p_table', (t) => `convoy.${t.name}_insert(p_user, p_record_id, p_fields)`)}
 $$;
 
-create function convoy.update_record(p_table text, p_id bigint, p_fields jsonb) returns jsonb
+create or replace function convoy.update_record(p_table text, p_id bigint, p_fields jsonb) returns jsonb
 language sql volatile set search_path = '' as $$
   select ${perTable(registry, 'p_table', (t) => `convoy.${t.name}_update(p_id, p_fields)`)}
 $$;
 
 -- A record's state as push results and web calls return it.
-create function convoy.state(p_table text, p_row jsonb) returns jsonb
+create or replace function convoy.state(p_table text, p_row jsonb) returns jsonb
 language sql immutable as $$
   select jsonb_build_object('version', (p_row ->> 'version')::bigint, 'fields', convoy.row_fields(p_table, p_row))
 $$;
 
 -- What a web create stores for the fields a form leaves out.
-create function convoy.create_defaults(p_table text) returns jsonb
+create or replace function convoy.create_defaults(p_table text) returns jsonb
 language sql volatile as $$
   select ${perTable(registry, 'p_table', (t) => webDefaults(t))}
 $$;`;

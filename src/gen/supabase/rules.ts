@@ -18,31 +18,31 @@ const HELPERS = `-- JSON with every \\u0000 escape turned into \\u0001. PostgreS
 -- hold a NUL, and its json operators refuse a document holding one; both are
 -- control characters of length 1, so every rule gives the same verdict and
 -- message. Applied to whatever arrives from a client before it is read.
-create function convoy.without_nul(p_value json) returns json
+create or replace function convoy.without_nul(p_value json) returns json
 language sql immutable as $$
   select case when strpos(p_value::text, '\\u0000') = 0 then p_value
     else regexp_replace(p_value::text, '(?<!\\\\)((?:\\\\\\\\)*)\\\\u0000', '\\1\\\\u0001', 'g')::json end
 $$;
 
-create function convoy.is_uuid(p_value text) returns boolean
+create or replace function convoy.is_uuid(p_value text) returns boolean
 language sql immutable as $$
   select coalesce(p_value ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$', false)
 $$;
 
-create function convoy.problem(p_field text, p_message text) returns jsonb
+create or replace function convoy.problem(p_field text, p_message text) returns jsonb
 language sql immutable as $$
   select jsonb_build_object('field', p_field, 'message', p_message)
 $$;
 
 -- JavaScript's length: UTF-16 code units (characters outside the BMP count twice).
-create function convoy.utf16_length(p_value text) returns integer
+create or replace function convoy.utf16_length(p_value text) returns integer
 language sql immutable as $$
   select char_length(p_value) + (select count(*)::integer from regexp_matches(p_value, '[\\U00010000-\\U0010ffff]', 'g'))
 $$;
 
 -- checkText: required, at most p_max UTF-16 code units, no control
 -- characters (tab and newline allowed when multiline). p_value null: absent.
-create function convoy.check_text(p_field text, p_value jsonb, p_required boolean, p_max integer, p_multiline boolean)
+create or replace function convoy.check_text(p_field text, p_value jsonb, p_required boolean, p_max integer, p_multiline boolean)
 returns jsonb language sql immutable as $$
   select case
     when p_value is null or jsonb_typeof(p_value) = 'null' then
@@ -60,7 +60,7 @@ returns jsonb language sql immutable as $$
 $$;
 
 -- checkEnum: one of p_values (or null when nullable); p_list names them.
-create function convoy.check_enum(p_field text, p_value jsonb, p_values text[], p_list text, p_nullable boolean) returns jsonb
+create or replace function convoy.check_enum(p_field text, p_value jsonb, p_values text[], p_list text, p_nullable boolean) returns jsonb
 language sql immutable as $$
   select case
     when jsonb_typeof(p_value) = 'null' and p_nullable then null
@@ -70,7 +70,7 @@ language sql immutable as $$
 $$;
 
 -- checkRef: a full lowercase UUID or null. p_value null: absent.
-create function convoy.check_ref(p_field text, p_value jsonb) returns jsonb
+create or replace function convoy.check_ref(p_field text, p_value jsonb) returns jsonb
 language sql immutable as $$
   select case
     when p_value is null or jsonb_typeof(p_value) = 'null' then null
@@ -80,7 +80,7 @@ language sql immutable as $$
 $$;
 
 -- checkTime: a finite number >= 0 (JSON.parse makes huge ones Infinity), or null when nullable.
-create function convoy.check_time(p_field text, p_value jsonb, p_nullable boolean) returns jsonb
+create or replace function convoy.check_time(p_field text, p_value jsonb, p_nullable boolean) returns jsonb
 language sql immutable as $$
   select case
     when p_value is null or (p_nullable and jsonb_typeof(p_value) = 'null') then null
@@ -124,7 +124,7 @@ function tableCheck(table: TableDecl): string {
   const checks = fieldsOf(table).map(([name, , decl]) => `    ${fieldCheck(name, decl)}`);
   return `-- The first problem with ${table.name} fields p (known fields only; a partial set
 -- for an update), as {field, message}, or null.
-create function convoy.check_${ident(table.name)}(p jsonb, p_create boolean) returns jsonb
+create or replace function convoy.check_${ident(table.name)}(p jsonb, p_create boolean) returns jsonb
 language sql immutable as $$
   select coalesce(
 ${checks.join(',\n')})
@@ -134,7 +134,7 @@ $$;`;
 function mappings(registry: Registry): string {
   const rows = registry.flatMap((t) => fieldsOf(t).map(([name, col], i) => `(${lit(t.name)}, ${lit(name)}, ${lit(col)}, ${i + 1})`));
   return `-- The synced fields of each table: wire name, column, in declaration order.
-create function convoy.field_columns(p_table text) returns table (field text, col text)
+create or replace function convoy.field_columns(p_table text) returns table (field text, col text)
 language sql immutable as $$
   select f.field, f.col from (values
     ${rows.join(',\n    ')}
@@ -143,20 +143,20 @@ language sql immutable as $$
 $$;
 
 -- A stored row (to_jsonb of it) as wire fields: every synced field, null when unset.
-create function convoy.row_fields(p_table text, p_row jsonb) returns jsonb
+create or replace function convoy.row_fields(p_table text, p_row jsonb) returns jsonb
 language sql immutable as $$
   select ${perTable(registry, 'p_table', (t) => `jsonb_build_object(${fieldsOf(t).map(([name, col]) => `${lit(name)}, p_row -> ${lit(col)}`).join(', ')})`)}
 $$;
 
 -- The per-table check of known fields.
-create function convoy.check_record(p_table text, p jsonb, p_create boolean) returns jsonb
+create or replace function convoy.check_record(p_table text, p jsonb, p_create boolean) returns jsonb
 language sql immutable as $$
   select ${perTable(registry, 'p_table', (t) => `convoy.check_${t.name}(p, p_create)`)}
 $$;
 
 -- checkFields: the first problem with a (possibly partial) set of wire fields,
 -- as {field, message}, or null. p_kind 'create' enforces required fields.
-create function convoy.check_fields(p_table text, p_fields json, p_kind text) returns jsonb
+create or replace function convoy.check_fields(p_table text, p_fields json, p_kind text) returns jsonb
 language plpgsql immutable set search_path = '' as $$
 declare
   v_key text;

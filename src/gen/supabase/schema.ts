@@ -16,13 +16,13 @@ grant usage on schema convoy to authenticated, service_role;
 
 -- One row per user: the last version handed out. Updated in the writing
 -- transaction (never a sequence: see convoy.next_version).
-create table convoy.counters (
+create table if not exists convoy.counters (
   user_id uuid primary key references auth.users (id) on delete cascade,
   value bigint not null default 0 check (value >= 0)
 );
 
 -- One row per replica: the last op sequence applied (or permanently rejected).
-create table convoy.clients (
+create table if not exists convoy.clients (
   user_id uuid not null references auth.users (id) on delete cascade,
   client_id text not null,
   last_seq bigint not null,
@@ -35,7 +35,7 @@ create table convoy.clients (
 -- an op's first answer is the last one starting at or below its seq. Pruned
 -- as the client moves on (every push deletes the rows wholly below its
 -- first op).
-create table convoy.op_results (
+create table if not exists convoy.op_results (
   user_id uuid not null references auth.users (id) on delete cascade,
   client_id text not null,
   first_seq bigint not null,
@@ -48,10 +48,13 @@ create table convoy.op_results (
 alter table convoy.counters enable row level security;
 alter table convoy.clients enable row level security;
 alter table convoy.op_results enable row level security;
+drop policy if exists counters_own on convoy.counters;
 create policy counters_own on convoy.counters for all to authenticated
   using (user_id = (select auth.uid())) with check (user_id = (select auth.uid()));
+drop policy if exists clients_own on convoy.clients;
 create policy clients_own on convoy.clients for all to authenticated
   using (user_id = (select auth.uid())) with check (user_id = (select auth.uid()));
+drop policy if exists op_results_own on convoy.op_results;
 create policy op_results_own on convoy.op_results for all to authenticated
   using (user_id = (select auth.uid())) with check (user_id = (select auth.uid()));
 revoke all on table convoy.counters, convoy.clients, convoy.op_results from anon, public;
@@ -64,16 +67,22 @@ grant all on table convoy.counters, convoy.clients, convoy.op_results to service
 -- client's last), rejected (reason says why), new (applied set-based per
 -- table) or slow (its record is touched more than once in the batch:
 -- applied op by op, in order).
-create type convoy.op as (
-  i integer, seq bigint, tbl text, kind text, rid uuid, fields jsonb,
-  base numeric, ctime numeric, cls text, reason text
-);
-create type convoy.op_result as (i integer, seq bigint, result jsonb);`;
+-- (Types have no "if not exists": a later migration finds them in place.)
+do $$ begin
+  create type convoy.op as (
+    i integer, seq bigint, tbl text, kind text, rid uuid, fields jsonb,
+    base numeric, ctime numeric, cls text, reason text
+  );
+  create type convoy.op_result as (i integer, seq bigint, result jsonb);
+exception when duplicate_object then null;
+end $$;`;
 
 function syncedTable(table: TableDecl): string {
   const name = ident(table.name);
   const columns = fieldsOf(table).map(([, col, decl]) => `  ${columnDef(col, decl)},`);
-  return `create table public.${name} (
+  // A later migration finds the table in place: it gains the fields declared since.
+  const added = fieldsOf(table).map(([, col, decl]) => `alter table public.${name} add column if not exists ${columnDef(col, decl)};`);
+  return `create table if not exists public.${name} (
   id bigint generated always as identity primary key,
   user_id uuid not null default auth.uid() references auth.users (id) on delete cascade,
   -- Client-generated UUID: the same id on every replica and here.
@@ -85,13 +94,17 @@ ${columns.join('\n')}
   field_times jsonb not null default '{}',
   unique (user_id, record_id)
 );
+${added.join('\n')}
 -- Pull pages by (user, version); versions are unique per user across tables.
-create unique index ${name}_user_version_idx on public.${name} (user_id, version);
+create unique index if not exists ${name}_user_version_idx on public.${name} (user_id, version);
 alter table public.${name} enable row level security;
+drop policy if exists ${name}_select on public.${name};
 create policy ${name}_select on public.${name} for select to authenticated
   using (user_id = (select auth.uid()));
+drop policy if exists ${name}_insert on public.${name};
 create policy ${name}_insert on public.${name} for insert to authenticated
   with check (user_id = (select auth.uid()));
+drop policy if exists ${name}_update on public.${name};
 create policy ${name}_update on public.${name} for update to authenticated
   using (user_id = (select auth.uid())) with check (user_id = (select auth.uid()));
 revoke all on table public.${name} from anon, public;

@@ -32,6 +32,8 @@ export interface Database {
   transaction<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
   /** One statement outside any explicit transaction. */
   query(sql: string, params?: unknown[]): Promise<Row[]>;
+  /** A script of several statements (e.g. a later migration), without parameters. */
+  exec(sql: string): Promise<void>;
   /** A dedicated connection (real PostgreSQL only: concurrency tests). */
   connect(): Promise<SqlSession & { release(): void }>;
   close(): Promise<void>;
@@ -101,6 +103,7 @@ export async function openPglite(options: SchemaOptions = {}): Promise<Database>
     kind: 'pglite',
     transaction: (fn) => db.transaction((tx) => fn({ query: async (sql, params) => (await tx.query<Row>(sql, params)).rows })),
     query: async (sql, params) => (await db.query<Row>(sql, params)).rows,
+    exec: async (sql) => void (await db.exec(sql)),
     connect: () => Promise.reject(new Error('PGlite has a single connection; use real PostgreSQL (DATABASE_URL) for this')),
     close: () => db.close(),
   };
@@ -136,6 +139,7 @@ export async function openPostgres(url: string, options: SchemaOptions = {}): Pr
   return {
     kind: 'postgres',
     query,
+    exec: async (sql) => void (await pool.query(sql)),
     async transaction(fn) {
       const client = await pool.connect();
       try {
