@@ -9,7 +9,7 @@ import type { FieldDecl, TableDecl } from '../schema/declare.js';
 import { columnName } from '../schema/declare.js';
 import { TABLES } from '../schema/tables.js';
 import { localDefault, localNotNull } from '../db/local-columns.js';
-import type { GeneratedFile } from './run.js';
+import type { GeneratedFile } from './generated-file.js';
 
 export const DRIZZLE_TABLES_PATH = 'src/db/tables.generated.ts';
 

@@ -14,12 +14,8 @@ import { dirname, join } from 'node:path';
 import { TABLES } from '../schema/tables.js';
 import { generateSupabaseSql, SUPABASE_MIGRATIONS, supabaseMigrationPath } from './supabase-sql.js';
 import { drizzleFiles } from './drizzle.js';
+import type { GeneratedFile } from './generated-file.js';
 
-/** One generated file: its path from the repository root and its whole text. */
-export interface GeneratedFile {
-  path: string;
-  content: string;
-}
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
