@@ -50,7 +50,8 @@ describe('set-based and op-by-op push paths', () => {
       version: slowV2,
       field_versions: { ...every(slowV), stage: slowV2 },
       field_writers: every(ops.clientId),
-      field_times: every(batch.ops[1]!.clientTime),
+      // stage was last written by the update, with that op's own clock.
+      field_times: { ...every(batch.ops[1]!.clientTime), stage: batch.ops[2]!.clientTime },
     });
     const later = ops.update(fast, { title: 'fast 2', stage: null }, fastV!, { clientTime: 42 });
     const [updated] = (await alice.push(ops.batch([later]))).results;
