@@ -1,5 +1,6 @@
-import { TASK_STATUSES, type TaskStatus } from '../schema/tables.js';
+import { TASK_STATUSES, tasks, type TaskStatus } from '../schema/tables.js';
 import { shortIds } from '../db/lookup.js';
+import { specFor } from '../db/registry.js';
 import { listTasks } from '../db/tasks.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -45,7 +46,7 @@ export async function listCommand(options: ListOptions, ctx: Context): Promise<v
   ctx.reporter.result(found.map(taskJson), () => {
     if (found.length === 0) return 'No tasks. Capture one with: convoy add "Something to do"';
     const { color, columns } = ctx.reporter;
-    const ids = shortIds(found.map((t) => t.id).sort());
+    const ids = shortIds(ctx.replica(), specFor(tasks.name), found.map((t) => t.id));
     const rows = [
       ['ID', 'STATUS', 'SYNC', 'TITLE'],
       ...found.map((t) => [ids.get(t.id)!, t.status, `${SYNC_GLYPHS[t.syncStatus].glyph} ${t.syncStatus}`, t.title]),

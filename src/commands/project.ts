@@ -1,4 +1,6 @@
 import { shortIds } from '../db/lookup.js';
+import { specFor } from '../db/registry.js';
+import { projects } from '../schema/tables.js';
 import { addProject, listProjects } from '../db/projects.js';
 import type { Context } from '../context.js';
 import { paint, projectJson, SYNC_GLYPHS, table } from '../output/format.js';
@@ -19,7 +21,7 @@ export async function projectListCommand(_options: { json?: boolean }, ctx: Cont
   const found = listProjects(ctx.replica());
   ctx.reporter.result(found.map(projectJson), () => {
     if (found.length === 0) return 'No projects. Create one with: convoy project add "Website"';
-    const ids = shortIds(found.map((p) => p.id).sort());
+    const ids = shortIds(ctx.replica(), specFor(projects.name), found.map((p) => p.id));
     const rows = found.map((p) => [ids.get(p.id)!, `${SYNC_GLYPHS[p.syncStatus].glyph} ${p.syncStatus}`, p.name]);
     return table([['ID', 'SYNC', 'NAME'], ...rows], ctx.reporter.columns, (r, _c, cell) =>
       r === 0 ? paint(ctx.reporter.color, 'dim', cell) : cell,
