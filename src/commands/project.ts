@@ -8,12 +8,14 @@ import { paint, projectJson, SYNC_GLYPHS, table } from '../output/format.js';
 export interface ProjectAddOptions {
   description?: string;
   json?: boolean;
+  /** Print only the new project's id. */
+  quiet?: boolean;
 }
 
 /** `convoy project add <name>`: create a project locally and queue it for sync. */
 export async function projectAddCommand(name: string, options: ProjectAddOptions, ctx: Context): Promise<void> {
   const project = addProject(ctx.replica(), { name, description: options.description }, ctx.now());
-  ctx.reporter.result(projectJson(project), () => `Added project ${paint(ctx.reporter.color, 'bold', project.id)}  ${project.name}`);
+  ctx.reporter.result(projectJson(project), () => (options.quiet ? project.id : `Added project ${paint(ctx.reporter.color, 'bold', project.id)}  ${project.name}`));
 }
 
 /** `convoy project list`: every project, by name. */
@@ -23,8 +25,9 @@ export async function projectListCommand(_options: { json?: boolean }, ctx: Cont
     if (found.length === 0) return 'No projects. Create one with: convoy project add "Website"';
     const ids = shortIds(ctx.replica(), specFor(projects.name), found.map((p) => p.id));
     const rows = found.map((p) => [ids.get(p.id)!, `${SYNC_GLYPHS[p.syncStatus].glyph} ${p.syncStatus}`, p.name]);
-    return table([['ID', 'SYNC', 'NAME'], ...rows], ctx.reporter.columns, (r, _c, cell) =>
-      r === 0 ? paint(ctx.reporter.color, 'dim', cell) : cell,
-    );
+    return table([['ID', 'SYNC', 'NAME'], ...rows], {
+      maxWidth: ctx.reporter.interactive ? ctx.reporter.columns : undefined,
+      style: (r, _c, cell) => (r === 0 ? paint(ctx.reporter.color, 'dim', cell) : cell),
+    });
   });
 }
