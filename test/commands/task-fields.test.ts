@@ -36,7 +36,7 @@ describe('task fields from the declaration', () => {
     // Refs by name and short id, times in local time.
     const short = (id: string) => id.slice(24, 30);
     expect(ctx.reporter.stdout[0]).toMatch(new RegExp(`stage: +review\\nproject: +Website \\(${short(project.id)}\\)\\nparent: +Parent \\(${short(parent.id)}`));
-    expect(ctx.reporter.stdout[0]).toContain(`completed: ${localTime(T0 + 1_000)}`);
+    expect(ctx.reporter.stdout[0]).toMatch(new RegExp(`completed: +${localTime(T0 + 1_000).replace('+', '\\+')}`));
   });
 
   it('import: the keys a line may hold are op, id and the input names', () => {
