@@ -141,7 +141,8 @@ export function shortIds(store: Store, spec: SyncTableSpec, ids: readonly string
   const neighbour = (before: boolean) =>
     compiled(store, `short:${spec.name}:${before ? 'prev' : 'next'}`, () =>
       store.db
-        .select({ tail: t.idTail })
+        // Aliased: compiled statements key rows by the SQL column name.
+        .select({ tail: sql<string>`${t.idTail}`.as('tail') })
         .from(t)
         .where(and(before ? lte(t.idTail, sql.placeholder('tail')) : gte(t.idTail, sql.placeholder('tail')), ne(t.id, sql.placeholder('id'))))
         .orderBy(before ? desc(t.idTail) : asc(t.idTail))
