@@ -63,5 +63,6 @@ export async function exportCommand(options: ExportOptions, ctx: Context): Promi
   // A parent left out of the export (done, without --all) is left out of its children's lines too.
   const ref = (table: string, id: string) => (table === projectsDecl.name ? (names.get(id) ?? id) : exported.has(id) ? id : undefined);
   const lines = [...projectList.map((p) => createLine(projectsDecl, p, ref, 'project')), ...found.map((t) => createLine(tasksDecl, t, ref))];
-  ctx.reporter.result(null, () => (format === 'json' ? JSON.stringify(lines) : lines.map((l) => JSON.stringify(l)).join('\n')));
+  // --format json puts the reporter in JSON mode (one document: the array); jsonl is one line per record.
+  ctx.reporter.result(lines, () => lines.map((l) => JSON.stringify(l)).join('\n'));
 }

@@ -70,7 +70,9 @@ export function taskwarriorLines(text: string): { lines: Record<string, unknown>
     const result = typeof item === 'object' && item !== null && !Array.isArray(item) ? taskLine(item as Record<string, unknown>) : 'not a task object';
     if (typeof result === 'string') errors.push(`task ${index + 1}: ${result}`);
     else {
-      if (typeof result.project === 'string') projects.set(result.project.toLowerCase(), result.project);
+      // The first spelling names the project; later ones in another case join it.
+      const key = typeof result.project === 'string' ? result.project.toLowerCase() : undefined;
+      if (key !== undefined && !projects.has(key)) projects.set(key, result.project as string);
       lines.push(result);
     }
   });
