@@ -9,6 +9,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from './context.js';
+import { importLazy } from './lazy-import.js';
 
 export const HOOK_NAMES = ['on-add', 'on-modify', 'on-sync'] as const;
 export type HookName = (typeof HOOK_NAMES)[number];
@@ -25,7 +26,7 @@ export async function runHook(ctx: Context, name: HookName, document: unknown): 
   const file = join(hooksDir(ctx), name);
   // One stat when there is no hook: `convoy add` stays fast.
   if (!existsSync(file)) return;
-  const { spawn } = await import('node:child_process');
+  const { spawn } = await importLazy<typeof import('node:child_process')>('node:child_process');
   const saved = '(the change is saved)';
   await new Promise<void>((resolve) => {
     let stderr = '';
