@@ -31,15 +31,23 @@ function createLine(decl: typeof tasksDecl | typeof projectsDecl, record: object
   return line;
 }
 
+/** The task field that references another task (its parent), from the declaration. */
+const parentField = tasksDecl.fieldNames.find((n) => {
+  const type = tasksDecl.fields[n].type;
+  return type.kind === 'ref' && type.table === tasksDecl.name;
+})!;
+
 /** Tasks with every parent before its children (so an import can resolve them). */
 function parentsFirst(found: TaskView[]): TaskView[] {
   const byId = new Map(found.map((t) => [t.id, t]));
+  const parentOf = (task: TaskView) => (task as unknown as Record<string, string | null>)[parentField] ?? null;
   const out: TaskView[] = [];
   const seen = new Set<string>();
   const visit = (task: TaskView) => {
     if (seen.has(task.id)) return;
     seen.add(task.id);
-    const parent = task.parentId === null ? undefined : byId.get(task.parentId);
+    const up = parentOf(task);
+    const parent = up === null ? undefined : byId.get(up);
     if (parent) visit(parent);
     out.push(task);
   };

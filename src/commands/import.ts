@@ -40,7 +40,7 @@ function readFields(record: Record<string, unknown>, decl: TableDecl, op: string
     if (times.includes(key)) {
       const ms = field === null ? null : typeof field === 'string' ? Date.parse(field) : Number.NaN;
       if (ms !== null && Number.isNaN(ms)) return `${key} must be an ISO-8601 time or null`;
-      if (ms === null && key !== 'completedAt') return `${key} must be an ISO-8601 time`;
+      if (ms === null && !decl.fields[key]?.nullable) return `${key} must be an ISO-8601 time`;
       parsedTimes[key] = ms;
       continue;
     }

@@ -8,11 +8,12 @@
  */
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { UsageError } from '../errors.js';
-import type { Fields } from '../schema/protocol.js';
+import { tasks as tasksDecl } from '../schema/tables.js';
 import { getRecord, updateRecord } from './changes.js';
 import type { Replica, Store, WriteTx } from './open.js';
 import { specFor } from './registry.js';
 import { outbox, undoLog, type UndoRow } from './schema.js';
+import { applyTaskUpdate } from './tasks.js';
 import { skipUndo, type UndoPrevious } from './undo-log.js';
 
 /** How one record was reverted. */
@@ -70,15 +71,9 @@ function revert(tx: WriteTx, entry: UndoRow, now: number): UndoneRecord['action'
     return 'restored';
   }
   // Pushed: the server has it; queue the change that takes it back.
-  let changes: Fields | null = previous?.fields ?? null;
-  if (changes === null) {
-    const status = spec.decl.fields.status;
-    if (status?.type.kind !== 'enum' || !status.type.values.includes('canceled')) {
-      throw new UsageError(`undo: ${spec.noun} ${entry.recordId} was already synced and ${spec.name} cannot be deleted; nothing was undone`);
-    }
-    changes = { status: 'canceled', ...('completedAt' in current ? { completedAt: null } : {}) };
-  }
-  updateRecord(tx, spec, current, changes, now);
+  if (previous) updateRecord(tx, spec, current, previous.fields, now);
+  else if (spec.name === tasksDecl.name) applyTaskUpdate(tx, entry.recordId, { status: 'canceled' }, now);
+  else throw new UsageError(`undo: ${spec.noun} ${entry.recordId} was already synced and ${spec.name} cannot be deleted; nothing was undone`);
   return 'compensated';
 }
 

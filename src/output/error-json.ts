@@ -3,13 +3,19 @@
  * `{"error": {"code", "message", "field", "hint"}}`. Pure.
  */
 import { ERROR_CODES, UsageError, type ExitCode } from '../errors.js';
+import { TABLES } from '../schema/tables.js';
+import { inputNames } from './fields.js';
 
 export interface ErrorJson {
   error: { code: string; message: string; field: string | null; hint: string | null };
 }
 
+/** Inputs a message may start with besides the declared fields' (house style: the message starts with the field). */
+const OTHER_INPUTS = ['id', 'file', 'key', 'value', 'op'];
 /** Fields and flags a message may start with ("title must…", "--status "x"…", "convex.url must…"). */
-const LEADING_FIELD = /^(--[a-z][\w-]*|[a-z][a-zA-Z]*(?:\.[a-zA-Z]+)+|id|file|name|title|description|status|stage|project|parent|key|value|op)(?=[: ]|$)/;
+const LEADING_FIELD = new RegExp(
+  `^(--[a-z][\\w-]*|[a-z][a-zA-Z]*(?:\\.[a-zA-Z]+)+|${[...new Set([...TABLES.flatMap(inputNames), ...OTHER_INPUTS])].join('|')})(?=[: ]|$)`,
+);
 
 /** The field a message names first, if any (house style: the message starts with the field). */
 export function fieldOf(message: string): string | null {
