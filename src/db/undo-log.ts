@@ -10,7 +10,7 @@ import type { WriteTx } from './open.js';
 import { undoLog } from './schema.js';
 import { compiled } from './statements.js';
 
-/** Batches kept; older ones are pruned when a new batch starts. */
+/** Batches kept at least; older ones are pruned every PRUNE_EVERY batches. */
 export const UNDO_KEPT_BATCHES = 100;
 
 /** What an update replaced: the changed fields' previous values and the row's bookkeeping. */
@@ -39,33 +39,35 @@ export function skipUndo(tx: WriteTx): void {
   batches.set(tx, 0);
 }
 
-function batchOf(tx: WriteTx): number {
-  let batch = batches.get(tx);
-  if (batch !== undefined) return batch;
-  const [row] = compiled(tx, 'undo:next-batch', () =>
-    tx.db.select({ next: sql<number>`coalesce(max(${undoLog.batch}), 0) + 1`.as('next') }).from(undoLog),
-  ).all<{ next: number }>({});
-  batch = row!.next;
-  batches.set(tx, batch);
-  compiled(tx, 'undo:prune', () => tx.db.delete(undoLog).where(sql`${undoLog.batch} <= ${sql.placeholder('oldest')}`)).run({
-    oldest: batch - UNDO_KEPT_BATCHES,
-  });
-  return batch;
-}
+/** Prune old batches every this many batches (not on every capture: `convoy add` stays one statement here). */
+const PRUNE_EVERY = 16;
 
-/** Log one change for undo, in the caller's transaction (skipped after `skipUndo`). */
+/**
+ * Log one change for undo, in the caller's transaction (skipped after
+ * `skipUndo`). The transaction's first entry opens a new batch in the same
+ * statement (max + 1), so a capture costs one insert.
+ */
 export function recordUndo(tx: WriteTx, entry: UndoEntryInput): void {
-  const batch = batchOf(tx);
-  if (batch === 0) return;
-  compiled(tx, 'undo:insert', () =>
-    tx.db.insert(undoLog).values({
-      batch: sql.placeholder('batch'),
-      op: sql.placeholder('op'),
-      tableName: sql.placeholder('tableName'),
-      recordId: sql.placeholder('recordId'),
-      opSeq: sql.placeholder('opSeq'),
-      previous: sql.placeholder('previous'),
-      createdAt: sql.placeholder('createdAt'),
-    }),
-  ).run({ ...entry, batch, previous: entry.previous === null ? null : JSON.stringify(entry.previous) });
+  const known = batches.get(tx);
+  if (known === 0) return;
+  const [row] = compiled(tx, 'undo:insert', () =>
+    tx.db
+      .insert(undoLog)
+      .values({
+        batch: sql`coalesce(${sql.placeholder('batch')}, (SELECT coalesce(max(${undoLog.batch}), 0) + 1 FROM ${undoLog}))`,
+        op: sql.placeholder('op'),
+        tableName: sql.placeholder('tableName'),
+        recordId: sql.placeholder('recordId'),
+        opSeq: sql.placeholder('opSeq'),
+        previous: sql.placeholder('previous'),
+        createdAt: sql.placeholder('createdAt'),
+      })
+      .returning({ batch: undoLog.batch }),
+  ).all<{ batch: number }>({ ...entry, batch: known ?? null, previous: entry.previous === null ? null : JSON.stringify(entry.previous) });
+  if (known !== undefined) return;
+  const batch = row!.batch;
+  batches.set(tx, batch);
+  if (batch % PRUNE_EVERY === 0) {
+    compiled(tx, 'undo:prune', () => tx.db.delete(undoLog).where(sql`${undoLog.batch} <= ${sql.placeholder('oldest')}`)).run({ oldest: batch - UNDO_KEPT_BATCHES });
+  }
 }
