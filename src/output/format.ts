@@ -47,7 +47,8 @@ export const SYNC_GLYPHS: Record<SyncStatus, { glyph: string; colour: Colour }> 
 export type WidthOf = (text: string) => number;
 const codePoints: WidthOf = (text) => [...text].length;
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+// Built on first cut only: creating a Segmenter loads ICU data, which `convoy add` should not pay for.
+let segmenter: Intl.Segmenter | undefined;
 
 /** Cut `text` to `width` columns, ending with an ellipsis when cut; never inside a character (grapheme). */
 export function truncate(text: string, width: number, widthOf: WidthOf = codePoints): string {
@@ -55,6 +56,7 @@ export function truncate(text: string, width: number, widthOf: WidthOf = codePoi
   if (widthOf(text) <= width) return text;
   let out = '';
   let used = 0;
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   for (const { segment } of segmenter.segment(text)) {
     const w = widthOf(segment);
     if (used + w > width - 1) break;
