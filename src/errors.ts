@@ -11,12 +11,26 @@ export const ExitCode = {
   offline: 3,
   incomplete: 4,
   config: 5,
+  busy: 6,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** What a script gets besides the message (`--json` errors). */
+export interface ErrorDetail {
+  /** The input field or flag at fault, when there is one. */
+  field?: string;
+  /** How to fix it, when the message does not end with it already. */
+  hint?: string;
+}
 
 /** Bad input or usage: the message names the field and the fix. Exit 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
+  readonly detail: ErrorDetail;
+  constructor(message: string, detail: ErrorDetail = {}) {
+    super(message);
+    this.detail = detail;
+  }
 }
 
 /** Missing or bad configuration, or a replica this program cannot use. Exit 5. */
@@ -42,14 +56,14 @@ export class BackendError extends Error {
   }
 }
 
-/** Not possible right now (e.g. another process is syncing this replica): nothing lost, try later. Exit 3. */
+/** Not possible right now (e.g. another process is syncing this replica): nothing lost, try later. Exit 6 (busy). */
 export class RetryLaterError extends Error {
   override name = 'RetryLaterError';
 }
 
 /**
  * The replica's state forbids this now (e.g. a daemon already runs on it).
- * Not a bug and not bad input: exit 1 with the message as it is.
+ * Not a bug and not bad input: exit 6 (busy) with the message as it is.
  */
 export class StateError extends Error {
   override name = 'StateError';
@@ -65,6 +79,17 @@ export function exitCodeFor(error: unknown): ExitCode {
     if (error.offline || error.retryable) return ExitCode.offline;
     return ExitCode.unexpected;
   }
-  if (error instanceof RetryLaterError) return ExitCode.offline;
+  if (error instanceof RetryLaterError || error instanceof StateError) return ExitCode.busy;
   return ExitCode.unexpected;
 }
+
+/** The `code` of a `--json` error, by exit code. */
+export const ERROR_CODES: Record<ExitCode, string> = {
+  0: 'ok',
+  1: 'internal',
+  2: 'bad_input',
+  3: 'offline',
+  4: 'sync_incomplete',
+  5: 'not_configured',
+  6: 'busy',
+};

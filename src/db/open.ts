@@ -67,13 +67,13 @@ export function openReplica(path: string): Replica {
     throw error;
   }
   const db = drizzle(sqlite);
-  const tx = { path, sqlite, db } as Store as WriteTx;
   const open = sqlite;
   return {
     path,
     sqlite,
     db,
-    write: (fn) => open.transaction(() => fn(tx)).immediate(),
+    // A new WriteTx per transaction: what one transaction wrote can be grouped by it (the undo log's batches).
+    write: (fn) => open.transaction(() => fn({ path, sqlite: open, db } as Store as WriteTx)).immediate(),
     close: () => open.close(),
   };
 }

@@ -45,7 +45,7 @@ describe('convoy import', () => {
 
   it.each([
     ['malformed JSON', '{"op":"create","title":', /line 2: not valid JSON/],
-    ['unknown op', '{"op":"delete","id":"0190"}', /line 2: op "delete" is not "create" or "update"/],
+    ['unknown op', '{"op":"delete","id":"0190"}', /line 2: op "delete" is not "create", "update" or "project"/],
     ['unknown field', '{"op":"create","title":"x","priority":1}', /line 2: unknown field "priority"/],
     ['non-string field', '{"op":"create","title":7}', /line 2: title must be a string/],
     ['array line', '[1,2]', /line 2: must be a JSON object/],
