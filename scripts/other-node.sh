@@ -13,7 +13,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 MAJORS=("$@")
 [ $# -eq 0 ] && MAJORS=(22 24)
-SUITE=${OTHER_NODE_SUITE:-"test/db test/sync/lock.test.ts test/hardening test/commands/import.test.ts test/cli.test.ts"}
+SUITE=${OTHER_NODE_SUITE:-"test/db/open.test.ts test/db/tasks.test.ts test/sync/lock.test.ts test/hardening test/commands/import.test.ts test/cli.test.ts"}
 NPM_NODE_GYP="$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")/node_modules/node-gyp/bin/node-gyp.js"
 SCRATCH="$(mktemp -d "${TMPDIR:-/tmp}/convoy-other-node-XXXXXX")"
 trap 'rm -rf "$SCRATCH"' EXIT

@@ -241,6 +241,18 @@ function addConflictCommands(program: Command, run: Runner) {
     .addHelpText('after', examples(['convoy retry --all', 'convoy retry 42']))
     .action(run(async (ctx, [op, opts]) => (await import('./commands/retry.js')).retryCommand(op as string | undefined, opts as object, ctx)));
 
+  program
+    .command('doctor')
+    .description('check the replica; set a damaged one aside and rebuild it (pending changes kept)')
+    .option('--rebuild', 'rebuild even when the check passes')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      examples(['convoy doctor', 'convoy doctor && convoy sync', 'convoy doctor --rebuild --json']) +
+        '\nThe damaged file is never deleted: it is renamed to replica.db.damaged-<time> beside the new one.\n',
+    )
+    .action(run(async (ctx, [opts]) => (await import('./commands/doctor.js')).doctorCommand(opts as object, ctx)));
+
   const dev = program.command('dev').description('tools for local backends and CI');
   dev
     .command('token')

@@ -44,7 +44,7 @@ export function createContext(options: ContextOptions): Context {
     paths,
     reporter: options.reporter,
     now: options.now ?? Date.now,
-    replica: () => (replica ??= openReplica(paths.replica)),
+    replica: () => (replica ??= openReplica(paths.replica, { notice: (message) => options.reporter.note(message) })),
     async config() {
       if (!config) {
         const { openConfig } = await import('./config/store.js');

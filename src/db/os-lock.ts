@@ -80,3 +80,49 @@ export function isOsLocked(path: string): boolean {
     return false;
   }
 }
+
+export interface Session {
+  /** True when no other connection was in the session when this one joined. */
+  readonly alone: boolean;
+  /** Idempotent. */
+  leave(): void;
+}
+
+/**
+ * Join the shared session on `path` (a SQLite file, created if missing) for
+ * as long as the replica is open: a read transaction held open is a shared
+ * OS lock, dropped by the OS when the process dies. `alone` tells the first
+ * connection in that nobody else has the replica open — so a WAL it finds
+ * was left behind by a process that died, not by one still running.
+ */
+export function joinSession(path: string): Session {
+  const db = new Database(path, { timeout: 0 });
+  let alone = false;
+  try {
+    db.exec('BEGIN EXCLUSIVE'); // granted only when no one else holds the session
+    db.exec('ROLLBACK');
+    alone = true;
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'SQLITE_BUSY') {
+      db.close();
+      throw error;
+    }
+  }
+  try {
+    db.exec('BEGIN');
+    db.prepare('SELECT count(*) FROM sqlite_master').get(); // takes the shared lock
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  let joined = true;
+  return {
+    alone,
+    leave() {
+      if (!joined) return;
+      joined = false;
+      db.exec('ROLLBACK');
+      db.close();
+    },
+  };
+}
