@@ -18,10 +18,10 @@ type Runner = (action: Action) => (...args: unknown[]) => Promise<void>;
 
 const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 
-async function readAll(stream: CliIo['stdin']): Promise<string> {
+async function readAll(stream: CliIo['stdin']): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /** Signals as a daemon lifecycle: SIGINT/SIGTERM stop, SIGHUP reloads. */
@@ -62,10 +62,12 @@ export function buildProgram(io: CliIo, onContext: (ctx: Context) => void, setEx
       const code = await action(ctx, args.slice(0, -1));
       setExit(code ?? 0);
     };
-  const stdin = () => {
+  // Raw bytes for import (it decodes strictly, naming a bad line); text for the rest.
+  const stdinBytes = () => {
     if (io.stdin.isTTY) return Promise.reject(new UsageError('stdin is a terminal, not piped input; give a file name or pipe lines in'));
     return readAll(io.stdin);
   };
+  const stdin = async () => (await stdinBytes()).toString('utf8');
   const program = new Command('convoy')
     .description('Capture tasks offline and sync them with Convex or Supabase.')
     .version('0.1.0', '-V, --version')
@@ -81,7 +83,7 @@ export function buildProgram(io: CliIo, onContext: (ctx: Context) => void, setEx
         'convoy status --json',
       ]) + '\nExit codes: 0 ok, 1 unexpected, 2 bad input, 3 offline, 4 sync incomplete, 5 not configured.\n',
     );
-  addTaskCommands(program, run, stdin);
+  addTaskCommands(program, run, stdinBytes);
   addProjectCommands(program, run);
   addConfigCommands(program, run, stdin);
   addSyncCommands(program, run, stdin);
@@ -89,7 +91,7 @@ export function buildProgram(io: CliIo, onContext: (ctx: Context) => void, setEx
   return program;
 }
 
-function addTaskCommands(program: Command, run: Runner, stdin: () => Promise<string>) {
+function addTaskCommands(program: Command, run: Runner, stdinBytes: () => Promise<Buffer>) {
   taskOptions(program.command('add').argument('<title>', 'what to do').description('capture a task (works offline)'), false)
     .addHelpText('after', examples(['convoy add "Fix login"', 'convoy add "Write docs" --project Website --stage draft --json']))
     .action(run(async (ctx, [title, opts]) => (await import('./commands/add.js')).addCommand(title as string, opts as object, ctx)));
@@ -131,7 +133,7 @@ function addTaskCommands(program: Command, run: Runner, stdin: () => Promise<str
         `echo '{"op":"update","id":"0193ab","status":"done"}' | convoy import`,
       ]) + '\nEach line: {"op":"create"|"update", "id"?, "title"?, "description"?, "status"?, "stage"?, "project"?, "parent"?}\n',
     )
-    .action(run(async (ctx, [file, opts]) => (await import('./commands/import.js')).importCommand(file as string, opts as object, ctx, stdin)));
+    .action(run(async (ctx, [file, opts]) => (await import('./commands/import.js')).importCommand(file as string, opts as object, ctx, stdinBytes)));
 
   program
     .command('status')

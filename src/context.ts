@@ -48,7 +48,7 @@ export function createContext(options: ContextOptions): Context {
     async config() {
       if (!config) {
         const { openConfig } = await import('./config/store.js');
-        config = await openConfig(paths, options.env);
+        config = await openConfig(paths, options.env, (message) => options.reporter.note(message));
       }
       return config;
     },
