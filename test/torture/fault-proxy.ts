@@ -25,6 +25,8 @@ export interface FaultProxy {
   inject(...faults: Fault[]): void;
   /** Faults queued but not yet met by a connection. */
   pending(): number;
+  /** Drop the faults not yet met. */
+  clear(): void;
   close(): Promise<void>;
 }
 
@@ -84,6 +86,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     inject: (...faults) => void queue.push(...faults),
     pending: () => queue.length,
+    clear: () => void queue.splice(0),
     close: () =>
       new Promise((resolve) => {
         for (const s of sockets) s.destroy();
