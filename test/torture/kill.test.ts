@@ -15,7 +15,7 @@ import { BIN, convoyAsync, ensureBuilt } from '../helpers/cli.js';
 import { tempHome } from '../helpers/replica.js';
 import { compare, count, duplicatedTitles, prng, replicaState, report, SEED, serverState, startTortureServer, type ServerKind, type TortureServer } from './support.js';
 
-const TRIALS = count('TORTURE_KILL_TRIALS', 200, 12);
+const TRIALS = count('TORTURE_KILL_TRIALS', 200, 10);
 
 /** Run `convoy sync` and SIGKILL it after `afterMs` (if still running); resolves with how it ended. */
 function killedSync(home: string, env: Record<string, string>, afterMs: number): Promise<{ code: number | null; signal: string | null; stderr: string }> {

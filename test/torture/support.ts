@@ -5,8 +5,8 @@
  */
 import { appendFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { columnName } from '../../src/schema/declare.js';
-import type { Fields } from '../../src/schema/protocol.js';
+import { columnName, type FieldDecl } from '../../src/schema/declare.js';
+import type { FieldValue, Fields } from '../../src/schema/protocol.js';
 import { TABLES } from '../../src/schema/tables.js';
 import type { Backend } from '../../src/sync/backend.js';
 import { createConvexBackend } from '../../src/sync/backends/convex.js';
@@ -138,6 +138,12 @@ export function replicaState(path: string): { state: State; queued: number } {
   }
 }
 
+/** Equal as the design defines it: optional text is stored as '' on a replica where the server may hold null. */
+function same(field: FieldDecl, a: FieldValue | undefined, b: FieldValue | undefined): boolean {
+  const norm = (v: FieldValue | undefined) => (v === undefined || (v === null && field.type.kind === 'text' && !field.required) ? (field.type.kind === 'text' ? '' : null) : v);
+  return norm(a) === norm(b);
+}
+
 /**
  * Field-by-field comparison. `diverged`: records on one side only, or with a
  * field that differs; `lost`: ids in `expected` the server does not hold.
@@ -151,7 +157,7 @@ export function compare(server: State, replica: State, expected: Iterable<string
     for (const id of new Set([...s.keys(), ...r.keys()])) {
       const a = s.get(id);
       const b = r.get(id);
-      const differs = !a || !b ? [a ? 'only on the server' : 'only on the replica'] : table.fieldNames.filter((f) => (a[f] ?? null) !== (b[f] ?? null));
+      const differs = !a || !b ? [a ? 'only on the server' : 'only on the replica'] : table.fieldNames.filter((f) => !same((table.fields as Record<string, FieldDecl>)[f]!, a[f], b[f]));
       if (differs.length) {
         diverged++;
         details.push(`${table.name} ${id}: ${differs.map((f) => (a && b ? `${f} server=${JSON.stringify(a[f])} replica=${JSON.stringify(b[f])}` : f)).join(', ')}`);
