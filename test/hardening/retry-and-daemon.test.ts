@@ -65,13 +65,18 @@ async function refusingServer(): Promise<{ url: string; requests: () => number; 
   return { url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`, requests: () => count, server: http };
 }
 
+/** `home` (default: a new one) with a Convex URL and token in its config files. */
+async function configuredHome(url: string, token: string, home = tempHome()): Promise<string> {
+  expect((await convoy(home, ['config', 'set', 'convex.url', url])).code).toBe(0);
+  expect((await convoy(home, ['config', 'set', 'convex.token', token])).code).toBe(0);
+  return home;
+}
+
 describe('the daemon', () => {
   it('with a refused token says how to fix it once and waits for SIGHUP instead of hammering the server', async () => {
     const refusing = await refusingServer();
     try {
-      const home = tempHome();
-      expect((await convoy(home, ['config', 'set', 'convex.url', refusing.url])).code).toBe(0);
-      expect((await convoy(home, ['config', 'set', 'convex.token', 'forged.token.value'])).code).toBe(0);
+      const home = await configuredHome(refusing.url, 'forged.token.value');
       expect((await convoy(home, ['add', 'queued'])).code).toBe(0);
       const daemon = startDaemon(home, [], { intervalS: 1 });
       await daemon.waitFor('auth');
@@ -96,14 +101,10 @@ describe('the daemon', () => {
   it('tries again when the config file changes', async () => {
     const refusing = await refusingServer();
     try {
-      const home = tempHome();
-      expect((await convoy(home, ['config', 'set', 'convex.url', refusing.url])).code).toBe(0);
-      expect((await convoy(home, ['config', 'set', 'convex.token', 'forged.token.value'])).code).toBe(0);
+      const home = await configuredHome(refusing.url, 'forged.token.value');
       const daemon = startDaemon(home, [], { intervalS: 1 });
       await daemon.waitFor('auth');
-      const token = await server.mintToken('fixed');
-      expect((await convoy(home, ['config', 'set', 'convex.url', server.url])).code).toBe(0);
-      expect((await convoy(home, ['config', 'set', 'convex.token', token])).code).toBe(0);
+      await configuredHome(server.url, await server.mintToken('fixed'), home);
       expect((await convoy(home, ['add', 'after the fix'])).code).toBe(0);
       await daemon.waitFor('sync', 15_000, (e) => Number(e.pushed) >= 1);
       daemon.child.kill('SIGTERM');
