@@ -8,6 +8,7 @@ import { createContext, type Context } from './context.js';
 import { TASK_STATUSES } from './schema/tables.js';
 import { UsageError } from './errors.js';
 import { createStreamReporter, type ReporterStreams } from './output/reporter.js';
+import { processLifecycle } from './lifecycle.js';
 
 export interface CliIo extends ReporterStreams {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
@@ -22,32 +23,6 @@ async function readAll(stream: CliIo['stdin']): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
   return Buffer.concat(chunks);
-}
-
-/** Signals as a daemon lifecycle: SIGINT/SIGTERM stop, SIGHUP reloads. */
-function processLifecycle() {
-  const controller = new AbortController();
-  // `on`, not `once`: a library's signal-exit handler re-raises the signal
-  // when it finds itself the only listener left.
-  process.on('SIGINT', () => controller.abort());
-  process.on('SIGTERM', () => controller.abort());
-  return { stop: controller.signal, onReload: (listener: () => void) => void process.on('SIGHUP', coalesced(listener)) };
-}
-
-/**
- * A SIGHUP handler that runs once per signal: signal-exit (loaded with the
- * config library) unloads itself on the first SIGHUP and raises it again, so
- * one `kill -HUP` arrives twice within a moment. A reload is idempotent, so
- * signals closer together than this are one.
- */
-function coalesced(listener: () => void, windowMs = 250): () => void {
-  let last = -Infinity;
-  return () => {
-    const now = performance.now();
-    if (now - last < windowMs) return;
-    last = now;
-    listener();
-  };
 }
 
 /** The task fields shared by add and update (update also takes --title). */

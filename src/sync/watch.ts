@@ -139,6 +139,17 @@ async function cycle(replica: Replica, options: WatchOptions, state: LoopState, 
   }
 }
 
+/**
+ * True while the server's refusal of the credentials stands: the config has
+ * not changed since. Once it has, clears the refusal so the next tick syncs.
+ */
+function waitingForFix(state: LoopState, options: WatchOptions): boolean {
+  if (state.refusedAt === null) return false;
+  if (state.refusedAt === (options.configStamp?.() ?? '')) return true;
+  Object.assign(state, { refusedAt: null, nextPullAt: 0, failures: 0 }); // fixed, maybe: try again now
+  return false;
+}
+
 function heartbeat(replica: Replica, state: LoopState, options: WatchOptions): void {
   const now = (options.now ?? Date.now)();
   if (now - state.lastHeartbeatAt < (options.heartbeatMs ?? 5_000)) return;
@@ -164,12 +175,7 @@ export async function runWatch(replica: Replica, options: WatchOptions): Promise
     // Due ops appear through local writes, or when a rejected op's backoff ends: no need to look every tick.
     const look = localChange || now() - state.lastDueCheckAt >= 2_000;
     if (look) state.lastDueCheckAt = now();
-    if (state.refusedAt !== null && state.refusedAt === (options.configStamp?.() ?? '')) {
-      await sleep(options.pollMs ?? 200, undefined, { signal: options.stop }).catch(() => undefined);
-      continue;
-    }
-    if (state.refusedAt !== null) Object.assign(state, { refusedAt: null, nextPullAt: 0, failures: 0 }); // fixed, maybe: try again now
-    const mode = plan(state, localChange, look && hasDueOps(replica, now()), now());
+    const mode = waitingForFix(state, options) ? null : plan(state, localChange, look && hasDueOps(replica, now()), now());
     if (mode) {
       const running = cycle(replica, options, state, mode);
       await Promise.race([running, stopped]);

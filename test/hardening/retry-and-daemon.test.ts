@@ -45,9 +45,10 @@ describe('a connection dropped mid-sync', () => {
       const home = tempHome();
       const env = { CONVOY_CONVEX_URL: proxy.url, CONVOY_CONVEX_TOKEN: await server.mintToken('drop-twice') };
       expect((await convoy(home, ['add', 'one'], { env })).code).toBe(0);
-      proxy.inject({ kind: 'reset' }, { kind: 'reset' });
+      proxy.inject(...Array(10).fill({ kind: 'reset' }));
       const synced = await convoy(home, ['sync'], { env });
       expect(synced.code, synced.stderr).toBe(3);
+      expect(10 - proxy.pending()).toBeGreaterThanOrEqual(2); // it did try again
     } finally {
       await proxy.close();
     }
