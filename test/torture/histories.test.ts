@@ -97,7 +97,7 @@ describe.each(['convex', 'supabase'] as ServerKind[])('random histories (%s)', (
   }, 120_000);
   afterAll(() => server?.close());
 
-  it(`${HISTORIES[kind]} histories of 2–3 replicas and the web, every policy (seed ${SEED})`, { timeout: 600_000 }, async () => {
+  it(`${HISTORIES[kind]} histories of 2–3 replicas and the web, every policy (seed ${SEED})`, { timeout: 120_000 + HISTORIES[kind] * 5_000 }, async () => {
     const rng = prng(SEED + (kind === 'convex' ? 2 : 3));
     const totals = { lost: 0, duplicated: 0, diverged: 0, steps: 0 };
     const failures: string[] = [];

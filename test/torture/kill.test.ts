@@ -39,7 +39,7 @@ describe.each(['convex', 'supabase'] as ServerKind[])('kill -9 during convoy syn
   }, 120_000);
   afterAll(() => server?.close());
 
-  it(`${TRIALS} trials: nothing lost, duplicated or diverged (seed ${SEED})`, async () => {
+  it(`${TRIALS} trials: nothing lost, duplicated or diverged (seed ${SEED})`, { timeout: 120_000 + TRIALS * 5_000 }, async () => {
     const rng = prng(SEED);
     const user = `kill-${kind}-${SEED}`;
     const env = await server.env(user);

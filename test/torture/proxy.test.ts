@@ -45,7 +45,7 @@ describe.each(['convex', 'supabase'] as ServerKind[])('a faulty network (%s)', (
     await server?.close();
   });
 
-  it(`${FAULTS} faults, each followed by a convergence check (seed ${SEED})`, async () => {
+  it(`${FAULTS} faults, each followed by a convergence check (seed ${SEED})`, { timeout: 120_000 + FAULTS * 15_000 }, async () => {
     const rng = prng(SEED + 1);
     const user = `proxy-${kind}-${SEED}`;
     const env = await server.env(user, proxy.url);
