@@ -80,13 +80,22 @@ async function step(h: History): Promise<void> {
   } else await sync(h, member);
 }
 
-/** Settle: everyone syncs, held conflicts are resolved (either way), everyone syncs twice more. */
+/**
+ * Settle: everyone syncs and decides the conflicts held for them (either
+ * way), until none is held (a decision pushed may be held again elsewhere
+ * under the manual policy); then everyone syncs twice more.
+ */
 async function settle(h: History): Promise<void> {
-  for (const member of h.members) await sync(h, member);
-  for (const member of h.members) {
-    for (const conflict of listConflicts(member.replica)) {
-      resolveConflict(member.replica, conflict.id, h.rng.pick(['local', 'remote'] as const), Date.now());
+  for (let round = 0; round < 6; round++) {
+    let held = 0;
+    for (const member of h.members) {
+      await sync(h, member);
+      for (const conflict of listConflicts(member.replica)) {
+        held++;
+        resolveConflict(member.replica, conflict.id, h.rng.pick(['local', 'remote'] as const), Date.now());
+      }
     }
+    if (!held) break;
   }
   for (let round = 0; round < 2; round++) for (const member of h.members) await sync(h, member);
 }
