@@ -17,6 +17,8 @@ SUITE=${OTHER_NODE_SUITE:-"test/db/open.test.ts test/db/tasks.test.ts test/sync/
 NPM_NODE_GYP="$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")/node_modules/node-gyp/bin/node-gyp.js"
 SCRATCH="$(mktemp -d "${TMPDIR:-/tmp}/convoy-other-node-XXXXXX")"
 trap 'rm -rf "$SCRATCH"' EXIT
+# Traversable by all: some tests run convoy as another user (nobody) with this Node.
+chmod 755 "$SCRATCH"
 
 [ -f "$ROOT/dist/main.cjs" ] || node "$ROOT/scripts/build.mjs"
 
