@@ -5,16 +5,8 @@
 import { Command } from 'commander';
 import { CONFIG_KEYS } from './config/store.js';
 import { examples, type ReadStdin, type Runner } from './cli-shared.js';
+import { processLifecycle } from './lifecycle.js';
 
-/** Signals as a daemon lifecycle: SIGINT/SIGTERM stop, SIGHUP reloads. */
-function processLifecycle() {
-  const controller = new AbortController();
-  // `on`, not `once`: a library's signal-exit handler re-raises the signal
-  // when it finds itself the only listener left.
-  process.on('SIGINT', () => controller.abort());
-  process.on('SIGTERM', () => controller.abort());
-  return { stop: controller.signal, onReload: (listener: () => void) => void process.on('SIGHUP', listener) };
-}
 
 export function addProjectCommands(program: Command, run: Runner) {
   const project = program.command('project').description('manage projects');
@@ -169,4 +161,18 @@ export function addConfigCommands(program: Command, run: Runner, stdin: ReadStdi
     .option('--json', 'print JSON')
     .addHelpText('after', examples(['convoy config path']))
     .action(run(async (ctx, [opts]) => (await load()).configPathCommand(opts as object, ctx)));
+}
+
+export function addDoctorCommand(program: Command, run: Runner) {
+  program
+    .command('doctor')
+    .description('check the replica; set a damaged one aside and rebuild it (pending changes kept)')
+    .option('--rebuild', 'rebuild even when the check passes')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      examples(['convoy doctor', 'convoy doctor && convoy sync', 'convoy doctor --rebuild --json']) +
+        '\nThe damaged file is never deleted: it is renamed to replica.db.damaged-<time> beside the new one.\n',
+    )
+    .action(run(async (ctx, [opts]) => (await import('./commands/doctor.js')).doctorCommand(opts as object, ctx)));
 }

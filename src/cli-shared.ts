@@ -16,11 +16,13 @@ export type Action = (ctx: Context, args: unknown[]) => Promise<number | void>;
 export type Runner = (action: Action) => (...args: unknown[]) => Promise<void>;
 /** Reads all of stdin (refused when stdin is a terminal). */
 export type ReadStdin = () => Promise<string>;
+/** The same, as raw bytes (import decodes strictly, naming a bad line). */
+export type ReadStdinBytes = () => Promise<Buffer>;
 
 export const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 
-export async function readAll(stream: CliIo['stdin']): Promise<string> {
+export async function readAll(stream: CliIo['stdin']): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

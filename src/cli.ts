@@ -4,9 +4,9 @@
  * travel to `src/main.ts`, the one place that maps them to exit codes.
  */
 import { Command, Option } from 'commander';
-import { addConfigCommands, addConflictCommands, addProjectCommands, addSyncCommands } from './cli-admin.js';
+import { addConfigCommands, addConflictCommands, addDoctorCommand, addProjectCommands, addSyncCommands } from './cli-admin.js';
 import { addScriptingCommands } from './cli-scripting.js';
-import { examples, readAll, type CliIo, type ReadStdin, type Runner } from './cli-shared.js';
+import { examples, readAll, type CliIo, type ReadStdin, type ReadStdinBytes, type Runner } from './cli-shared.js';
 import { createContext, type Context } from './context.js';
 import { TASK_STATUSES, tasks } from './schema/tables.js';
 import { UsageError } from './errors.js';
@@ -46,10 +46,11 @@ export function buildProgram(io: CliIo, onContext: (ctx: Context) => void, setEx
       const code = await action(ctx, args.slice(0, -1));
       setExit(code ?? 0);
     };
-  const stdin: ReadStdin = () => {
+  const stdinBytes: ReadStdinBytes = () => {
     if (io.stdin.isTTY) return Promise.reject(new UsageError('stdin is a terminal, not piped input; give a file name or pipe lines in'));
     return readAll(io.stdin);
   };
+  const stdin: ReadStdin = async () => (await stdinBytes()).toString('utf8');
   const program = new Command('convoy')
     .description('Capture tasks offline and sync them with Convex or Supabase.')
     .version(VERSION, '-v, --version', 'print the version')
@@ -68,16 +69,17 @@ export function buildProgram(io: CliIo, onContext: (ctx: Context) => void, setEx
         '\nExit codes: 0 ok, 1 bug, 2 bad input, 3 offline, 4 sync incomplete, 5 not configured, 6 busy.\n' +
         'Environment: CONVOY_HOME, CONVOY_PROFILE, CONVOY_CONVEX_*, CONVOY_SUPABASE_*, NO_COLOR, FORCE_COLOR… (convoy help environment)\n',
     );
-  addTaskCommands(program, run, stdin, io);
+  addTaskCommands(program, run, stdin, stdinBytes, io);
   addProjectCommands(program, run);
   addConfigCommands(program, run, stdin);
+  addDoctorCommand(program, run);
   addSyncCommands(program, run, stdin);
   addConflictCommands(program, run);
   addScriptingCommands(program, run, stdin, io);
   return program;
 }
 
-function addTaskCommands(program: Command, run: Runner, stdin: ReadStdin, io: CliIo) {
+function addTaskCommands(program: Command, run: Runner, stdin: ReadStdin, stdinBytes: ReadStdinBytes, io: CliIo) {
   taskOptions(program.command('add').argument('[title...]', 'what to do (words are joined; - or piped stdin: read it)').description('capture a task (works offline)'), false)
     .addHelpText(
       'after',
@@ -145,7 +147,7 @@ function addTaskCommands(program: Command, run: Runner, stdin: ReadStdin, io: Cl
         'task export | convoy import --from taskwarrior',
       ]) + `\nEach line: {"op":"create"|"update", "id"?, ${inputNames(tasks).map((name) => `"${name}"?`).join(', ')}}\n`,
     )
-    .action(run(async (ctx, [file, opts]) => (await import('./commands/import.js')).importCommand(file as string, opts as object, ctx, stdin)));
+    .action(run(async (ctx, [file, opts]) => (await import('./commands/import.js')).importCommand(file as string, opts as object, ctx, stdinBytes)));
 
   program
     .command('status')

@@ -69,10 +69,38 @@ export class StateError extends Error {
   override name = 'StateError';
 }
 
+/**
+ * The machine, not convoy, is in the way: a full disk, a read-only or
+ * forbidden file, an I/O error, a damaged replica. Returns what to tell the
+ * user (with the fix), or null for anything else. These exit 5, like a
+ * configuration error: never "please report it".
+ */
+export function environmentProblem(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return null;
+  const where = typeof (error as { path?: unknown }).path === 'string' ? ` (${(error as { path: string }).path})` : '';
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC') {
+    return `the disk is full${where}; free some space and try again (nothing was half-written: each change is one transaction)`;
+  }
+  if (code.startsWith('SQLITE_READONLY') || code === 'EROFS') {
+    return `it is read-only${where}; make the replica and its folder writable (or set CONVOY_HOME to a folder you can write)`;
+  }
+  if (code === 'EACCES' || code === 'EPERM' || code === 'SQLITE_PERM' || code.startsWith('SQLITE_CANTOPEN')) {
+    return `permission denied${where}; make it readable and writable by you, or set CONVOY_HOME to a folder you own`;
+  }
+  if (code === 'ENOTDIR' || code === 'EISDIR') return `a part of the path is not what it should be${where}; set CONVOY_HOME to a folder`;
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
+    return 'the replica is damaged; run `convoy doctor` to set it aside and rebuild it from the server';
+  }
+  if (code.startsWith('SQLITE_IOERR') || code === 'EIO') return `an I/O error${where}; check the disk, then try again`;
+  return null;
+}
+
 /** Map any thrown value to the contract's exit code. */
 export function exitCodeFor(error: unknown): ExitCode {
   if (error instanceof UsageError) return ExitCode.usage;
   if (error instanceof ConfigError) return ExitCode.config;
+  if (environmentProblem(error)) return ExitCode.config;
   if (error instanceof BackendError) {
     if (error.auth) return ExitCode.config;
     // Unreachable, or still failing after retries: nothing lost, try later.

@@ -5,7 +5,7 @@
 import { CommanderError } from 'commander';
 import { buildProgram } from './cli.js';
 import type { Context } from './context.js';
-import { BackendError, ExitCode, exitCodeFor, StateError } from './errors.js';
+import { BackendError, ConfigError, environmentProblem, ExitCode, exitCodeFor, StateError } from './errors.js';
 import { errorJson } from './output/error-json.js';
 
 function commanderExit(error: CommanderError): number {
@@ -16,6 +16,8 @@ function commanderExit(error: CommanderError): number {
 
 function describe(error: unknown): string {
   if (error instanceof BackendError && error.offline) return `${error.message} (nothing lost: changes stay queued)`;
+  const problem = error instanceof ConfigError ? null : environmentProblem(error);
+  if (problem) return `${(error as Error).message}: ${problem}`;
   if (error instanceof StateError || (error instanceof Error && exitCodeFor(error) !== ExitCode.unexpected)) return error.message;
   const detail = error instanceof Error ? (process.env.CONVOY_DEBUG ? error.stack : error.message) : String(error);
   return `unexpected error: ${detail}\nplease report it; set CONVOY_DEBUG=1 for a stack trace`;

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
 import { isUuid } from '../schema/rules.js';
 import { idsByTitle } from '../db/lookup.js';
@@ -161,19 +162,36 @@ function applyAll(ctx: Context, lines: ImportLine[], source: string): Omit<Impor
   });
 }
 
+/**
+ * The text of an import file: strict UTF-8 (a byte that is not UTF-8 is
+ * refused, naming its line, never turned into U+FFFD); a leading BOM is dropped.
+ */
+export function decodeImport(bytes: Buffer, source: string): string {
+  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  if (isUtf8(body)) return body.toString('utf8');
+  let start = 0;
+  for (let line = 1; ; line++) {
+    const end = body.indexOf(0x0a, start);
+    if (!isUtf8(body.subarray(start, end === -1 ? body.length : end))) {
+      throw new UsageError(`import: line ${line} of ${source} is not valid UTF-8; nothing was imported. Save the file as UTF-8 and run again`);
+    }
+    start = end + 1;
+  }
+}
+
 /** `convoy import [file|-]`: JSON lines (or an array) of creates, updates and projects, or a Taskwarrior export; all or nothing. */
-export async function importCommand(file: string | undefined, options: ImportOptions, ctx: Context, stdin: () => Promise<string>): Promise<void> {
+export async function importCommand(file: string | undefined, options: ImportOptions, ctx: Context, stdin: () => Promise<Buffer>): Promise<void> {
   const started = performance.now();
   const from = options.from ?? 'convoy';
   if (from !== 'convoy' && from !== 'taskwarrior') throw new UsageError(`--from "${from}" is not convoy or taskwarrior`);
   const source = file === undefined || file === '-' ? 'stdin' : file;
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = source === 'stdin' ? await stdin() : await readFile(source, 'utf8');
+    bytes = source === 'stdin' ? await stdin() : await readFile(source);
   } catch (error) {
     throw new UsageError(`file: cannot read ${source} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); give a readable JSON-lines file or - for stdin`);
   }
-  const lines = parseAll(text, source, from);
+  const lines = parseAll(decodeImport(bytes, source), source, from);
   const counts = applyAll(ctx, lines, source);
   const summary: ImportSummary = { ...counts, durationMs: Math.round(performance.now() - started) };
   ctx.reporter.result(summary, () => {

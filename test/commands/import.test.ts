@@ -37,8 +37,8 @@ describe('convoy import', () => {
 
   it('reads stdin for - and for no file', async () => {
     const ctx = testContext();
-    await importCommand('-', {}, ctx, async () => lines({ op: 'create', title: 'From stdin' }));
-    await importCommand(undefined, {}, ctx, async () => lines({ op: 'create', title: 'Again' }));
+    await importCommand('-', {}, ctx, async () => Buffer.from(lines({ op: 'create', title: 'From stdin' })));
+    await importCommand(undefined, {}, ctx, async () => Buffer.from(lines({ op: 'create', title: 'Again' })));
     expect(rows(ctx.replica(), 'tasks')).toHaveLength(2);
     expect(ctx.reporter.stdout[0]).toMatch(/Imported 1 lines from stdin: 1 created/);
   });
