@@ -22,9 +22,11 @@ it('gives 100,000 tasks unique short ids, 6-7 digits for 99% of them, each resol
   const values = [...shorts.values()];
   expect(new Set(values).size).toBe(ids.length);
   expect(Math.min(...values.map((s) => s.length))).toBe(6);
-  // 48 random bits: one pair in 100,000 may share 8 digits (and need 9).
+  // The tail is random: among 100,000 ids (5e9 pairs) the longest shared
+  // prefix is about 8 hex digits, sometimes 9 (then 10 are printed); 11
+  // shared digits happen about once in 3,500 runs, 12 (13 printed) once in 56,000.
   const lengths = values.map((s) => s.length).sort((a, b) => a - b);
   expect(lengths[Math.floor(lengths.length * 0.99)]).toBeLessThanOrEqual(7);
-  expect(lengths.at(-1)).toBeLessThanOrEqual(9);
+  expect(lengths.at(-1)).toBeLessThanOrEqual(12);
   for (const id of ids.slice(0, 2_000)) expect(resolveId(replica, spec, shorts.get(id)!)).toBe(id);
 }, 120_000);
