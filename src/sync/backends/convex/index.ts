@@ -14,7 +14,7 @@ import WebSocket from 'ws';
 import { api } from '../../../../convex/_generated/api.js';
 import { BackendError, ConfigError } from '../../../errors.js';
 import type { Backend } from '../../backend.js';
-import type { PullPage, PullRequest, PushBatch, PushResult } from '../../../schema/protocol.js';
+import type { PullAllPage, PullAllRequest, PullPage, PullRequest, PushBatch, PushResult } from '../../../schema/protocol.js';
 import { safeUrl } from '../safe-url.js';
 
 export const DEFAULT_TIMEOUT_MS = 20_000;
@@ -58,6 +58,7 @@ export function createConvexBackend(options: ConvexBackendOptions): Backend {
     url: safeUrl(url),
     push: (batch: PushBatch): Promise<PushResult> => call(() => client.mutation(api.push.push, batch)),
     pull: (request: PullRequest): Promise<PullPage> => call(() => client.query(api.pull.pull, request)),
+    pullAll: (request: PullAllRequest): Promise<PullAllPage> => call(() => client.query(api.pull.pullAll, request)),
     ping: async () => {
       await call(() => client.query(api.pull.head, {}));
     },

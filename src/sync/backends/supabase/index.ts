@@ -20,7 +20,7 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import ws from 'ws';
 import { BackendError, ConfigError } from '../../../errors.js';
 import type { Backend } from '../../backend.js';
-import type { PullPage, PullRequest, PushBatch, PushResult } from '../../../schema/protocol.js';
+import type { PullAllPage, PullAllRequest, PullPage, PullRequest, PushBatch, PushResult } from '../../../schema/protocol.js';
 import { describeCause, SupabaseSession, type SessionTokens } from './session.js';
 import { safeUrl } from '../safe-url.js';
 
@@ -73,6 +73,7 @@ export function createSupabaseBackend(options: SupabaseBackendOptions): Backend 
     push: async (batch: PushBatch) => expectShape<PushResult>(await rpc.call('convoy_push', { batch }), 'results', rpc.url),
     pull: async (request: PullRequest) =>
       expectShape<PullPage>(await rpc.call('convoy_pull', { p_table: request.table, p_cursor: request.cursor, p_limit: request.limit }), 'changes', rpc.url),
+    pullAll: async (request: PullAllRequest) => expectShape<PullAllPage>(await rpc.call('convoy_pull_all', { request }), 'tables', rpc.url),
     ping: async () => {
       expectShape(await rpc.call('convoy_head', {}), 'headVersion', rpc.url);
     },
