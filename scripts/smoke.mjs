@@ -44,13 +44,13 @@ try {
   const status = JSON.parse((await convoy(home, ['status', '--json'], up)).stdout);
   check('status: nothing pending or failed', status.pending === 0 && status.failed === 0 && status.conflicts === 0, JSON.stringify(status));
   check('status: initial sync done for every table', Object.values(status.tables).every((t) => t.initialSyncDone), JSON.stringify(status.tables));
-  const tasks = JSON.parse((await convoy(home, ['list', '--json'], up)).stdout);
+  const tasks = JSON.parse((await convoy(home, ['list', '--all', '--json'], up)).stdout);
   check('list: all 3 tasks synced', tasks.filter((t) => t.syncStatus === 'synced').length === 3, JSON.stringify(tasks));
 
   // 3. A second replica sees them.
   const other = tempHome('smoke-b');
   const pulled = await convoy(other, ['sync', '--json'], up);
-  const seen = JSON.parse((await convoy(other, ['list', '--json'], up)).stdout).map((t) => t.title);
+  const seen = JSON.parse((await convoy(other, ['list', '--all', '--json'], up)).stdout).map((t) => t.title);
   check('a second replica pulls the 3 tasks', pulled.code === 0 && ['Write the smoke test', 'Run it in CI', 'Ship'].every((t) => seen.includes(t)), seen.join(', '));
 } finally {
   await server?.stop();

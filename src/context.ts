@@ -44,11 +44,11 @@ export function createContext(options: ContextOptions): Context {
     paths,
     reporter: options.reporter,
     now: options.now ?? Date.now,
-    replica: () => (replica ??= openReplica(paths.replica)),
+    replica: () => (replica ??= openReplica(paths.replica, { notice: (message) => options.reporter.note(message) })),
     async config() {
       if (!config) {
         const { openConfig } = await import('./config/store.js');
-        config = await openConfig(paths, options.env);
+        config = await openConfig(paths, options.env, (message) => options.reporter.note(message));
       }
       return config;
     },

@@ -62,7 +62,7 @@ describe('bad input: exit 2, one line naming the field, nothing written', () => 
     ['unknown status', ['add', 'x', '--status', 'doing'], /--status.*doing.*Allowed choices are todo, in_progress, done, canceled/],
     ['unknown project', ['add', 'x', '--project', 'Nowhere'], /project: no project named or with id "Nowhere"/],
     ['unknown parent', ['add', 'x', '--parent', 'abcdef12'], /parent: no task with id "abcdef12"/],
-    ['short id', ['update', 'abc', '--title', 'y'], /too short; give at least 4 characters/],
+    ['short id', ['update', 'abc', '--title', 'y'], /id "abc" is too short; give the short id convoy list prints, or the full id/],
     ['unknown id', ['update', 'ffffffff', '--title', 'y'], /no task with id "ffffffff"/],
     ['update without changes', ['update', 'ffffffff'], /nothing to change/],
     ['unknown list status', ['list', '--status', 'todo,later'], /--status "later" is not one of/],

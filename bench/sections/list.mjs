@@ -12,7 +12,7 @@ export default {
     ctx.log(`list: ${listRuns} runs of list --json over ${fmt.int(tasks)} tasks`);
     const results = [];
     for (let i = 0; i < listRuns; i++) {
-      const result = assertOk(await runConvoy(home, ['list', '--json'], { capture: true }), 'convoy list --json');
+      const result = assertOk(await runConvoy(home, ['list', '--all', '--json'], { capture: true }), 'convoy list --all --json');
       const parsed = JSON.parse(result.stdout.toString('utf8'));
       if (!Array.isArray(parsed) || parsed.length !== tasks) {
         throw new Error(`list: expected a JSON array of ${tasks} tasks, got ${Array.isArray(parsed) ? `${parsed.length} items` : typeof parsed}`);

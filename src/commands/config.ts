@@ -37,7 +37,7 @@ export async function configListCommand(_options: ConfigOptions, ctx: Context): 
   const entries = (await ctx.config()).entries();
   ctx.reporter.result(entries, () => {
     const rows = entries.map((e) => [e.key, e.value ?? '-', e.source]);
-    return table([['KEY', 'VALUE', 'SOURCE'], ...rows], undefined, (r, _c, cell) => (r === 0 ? paint(ctx.reporter.color, 'dim', cell) : cell));
+    return table([['KEY', 'VALUE', 'SOURCE'], ...rows], { style: (r, _c, cell) => (r === 0 ? paint(ctx.reporter.color, 'dim', cell) : cell) });
   });
 }
 

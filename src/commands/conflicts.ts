@@ -28,7 +28,7 @@ export async function conflictsCommand(options: { all?: boolean; json?: boolean 
       return [c.id, `${c.tableName}/${c.recordId.slice(0, 8)}`, c.field, JSON.stringify(c.local), JSON.stringify(c.remote), `${c.policy} → ${c.winner}`];
     });
     const hint = found.some((c) => !c.resolved) ? '\nSettle one with: convoy resolve <id> --take local|remote' : '';
-    return table([['ID', 'RECORD', 'FIELD', 'LOCAL', 'REMOTE', 'POLICY'], ...rows], undefined, (r, _c, cell) => (r === 0 ? paint(ctx.reporter.color, 'dim', cell) : cell)) + hint;
+    return table([['ID', 'RECORD', 'FIELD', 'LOCAL', 'REMOTE', 'POLICY'], ...rows], { style: (r, _c, cell) => (r === 0 ? paint(ctx.reporter.color, 'dim', cell) : cell) }) + hint;
   });
 }
 

@@ -1,4 +1,6 @@
 import { shortIds } from '../db/lookup.js';
+import { specFor } from '../db/registry.js';
+import { projects } from '../schema/tables.js';
 import { addProject, listProjects } from '../db/projects.js';
 import type { Context } from '../context.js';
 import { paint, projectJson, SYNC_GLYPHS, table } from '../output/format.js';
@@ -6,12 +8,14 @@ import { paint, projectJson, SYNC_GLYPHS, table } from '../output/format.js';
 export interface ProjectAddOptions {
   description?: string;
   json?: boolean;
+  /** Print only the new project's id. */
+  quiet?: boolean;
 }
 
 /** `convoy project add <name>`: create a project locally and queue it for sync. */
 export async function projectAddCommand(name: string, options: ProjectAddOptions, ctx: Context): Promise<void> {
   const project = addProject(ctx.replica(), { name, description: options.description }, ctx.now());
-  ctx.reporter.result(projectJson(project), () => `Added project ${paint(ctx.reporter.color, 'bold', project.id)}  ${project.name}`);
+  ctx.reporter.result(projectJson(project), () => (options.quiet ? project.id : `Added project ${paint(ctx.reporter.color, 'bold', project.id)}  ${project.name}`));
 }
 
 /** `convoy project list`: every project, by name. */
@@ -19,10 +23,11 @@ export async function projectListCommand(_options: { json?: boolean }, ctx: Cont
   const found = listProjects(ctx.replica());
   ctx.reporter.result(found.map(projectJson), () => {
     if (found.length === 0) return 'No projects. Create one with: convoy project add "Website"';
-    const ids = shortIds(found.map((p) => p.id).sort());
+    const ids = shortIds(ctx.replica(), specFor(projects.name), found.map((p) => p.id));
     const rows = found.map((p) => [ids.get(p.id)!, `${SYNC_GLYPHS[p.syncStatus].glyph} ${p.syncStatus}`, p.name]);
-    return table([['ID', 'SYNC', 'NAME'], ...rows], ctx.reporter.columns, (r, _c, cell) =>
-      r === 0 ? paint(ctx.reporter.color, 'dim', cell) : cell,
-    );
+    return table([['ID', 'SYNC', 'NAME'], ...rows], {
+      maxWidth: ctx.reporter.interactive ? ctx.reporter.columns : undefined,
+      style: (r, _c, cell) => (r === 0 ? paint(ctx.reporter.color, 'dim', cell) : cell),
+    });
   });
 }

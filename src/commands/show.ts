@@ -1,8 +1,11 @@
+import { recordTitle, shortId } from '../db/lookup.js';
+import type { Store } from '../db/open.js';
+import { specFor } from '../db/registry.js';
 import { findTask, queuedOps } from '../db/tasks.js';
 import type { TaskView } from '../db/views.js';
 import type { Context } from '../context.js';
 import { labelledFields } from '../output/fields.js';
-import { opJson, paint, table, taskJson } from '../output/format.js';
+import { localTime, opJson, paint, table, taskJson } from '../output/format.js';
 import { statusText, syncGlyph } from '../output/task-text.js';
 import { tasks } from '../schema/tables.js';
 
@@ -10,24 +13,34 @@ export interface ShowOptions {
   json?: boolean;
 }
 
+/** A referenced record as a person reads it: its title and short id ("Website (3fa9c1)"); "-" for none. */
+function refText(store: Store, table: string, id: string | null): string {
+  if (id === null) return '-';
+  const title = recordTitle(store, table, id);
+  const short = shortId(store, specFor(table), id);
+  return title === undefined ? id : `${title} (${short})`;
+}
+
 /**
- * The labelled rows of `show`, from the declaration: id, the fields, then the
- * times (created, updated, then the declared ones such as completed), sync.
+ * The labelled rows of `show`, from the declaration: id, the fields (refs by
+ * name), then the times in local time (created, updated, then the declared
+ * ones such as completed), sync.
  */
-function fieldRows(task: TaskView, json: Record<string, unknown>, color: boolean): string[][] {
+function fieldRows(store: Store, task: TaskView, color: boolean): string[][] {
   const values = task as unknown as Record<string, unknown>;
   const shown = labelledFields(tasks);
-  const rows = [['id', task.id]];
+  const rows = [['id', `${task.id} (${shortId(store, specFor(tasks.name), task.id)})`]];
   for (const { name, label, field } of shown) {
-    if (field.type.kind === 'time') continue;
     const value = values[name];
-    rows.push([label, field.type.kind === 'enum' ? statusText(value as TaskView['status'], color) : (value as string | null) || '-']);
+    if (field.type.kind === 'time') continue;
+    if (field.type.kind === 'ref') rows.push([label, refText(store, field.type.table, value as string | null)]);
+    else rows.push([label, field.type.kind === 'enum' ? statusText(value as TaskView['status'], color) : (value as string | null) || '-']);
   }
   const times = shown.filter((s) => s.field.type.kind === 'time').sort((a, b) => Number(b.name === 'createdAt') - Number(a.name === 'createdAt'));
   const [created, ...declared] = times;
-  if (created) rows.push([created.label, json[created.name] as string]);
-  rows.push(['updated', json.updatedAt as string]);
-  for (const { name, label } of declared) rows.push([label, (json[name] as string | null) ?? '-']);
+  if (created) rows.push([created.label, localTime(values[created.name] as number)]);
+  rows.push(['updated', localTime(task.updatedAt)]);
+  for (const { name, label } of declared) rows.push([label, localTime(values[name] as number | null)]);
   rows.push(['sync', syncGlyph(task.syncStatus, color)]);
   return rows;
 }
@@ -40,7 +53,7 @@ export async function showCommand(id: string, options: ShowOptions, ctx: Context
   const json = taskJson(task);
   ctx.reporter.result({ ...json, queuedOps: ops }, () => {
     const { color } = ctx.reporter;
-    const lines = [table(fieldRows(task, json, color).map(([k, v]) => [`${k}:`, v!]))];
+    const lines = [table(fieldRows(replica, task, color).map(([k, v]) => [`${k}:`, v!]))];
     if (task.description) lines.push('', task.description);
     lines.push('', ops.length ? paint(color, 'bold', `Queued ops (${ops.length}):`) : 'No queued ops: in step with the last sync.');
     for (const op of ops) {

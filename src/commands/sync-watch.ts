@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { Context } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
 import type { Backend } from '../sync/backend.js';
@@ -32,8 +33,19 @@ function formatEvent(event: WatchEvent, format: 'text' | 'json', now: Date): str
       return `${time} error: ${event.error}; retrying in ${Math.round(event.retryInMs / 1000)} s`;
     case 'reload':
       return `${time} SIGHUP: configuration will be re-read before the next sync`;
+    case 'auth':
+      return `${time} the server refused the credentials: ${event.error}. Waiting: fix the config, then send SIGHUP (kill -HUP ${process.pid}) or save the config file`;
     case 'stop':
       return `${time} daemon stopped (${event.reason})`;
+  }
+}
+
+/** When `path` last changed (0 when missing): part of the stamp that tells the loop the config may be fixed. */
+function modifiedAt(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
   }
 }
 
@@ -60,18 +72,31 @@ export async function syncWatchCommand(options: WatchCommandOptions, ctx: Contex
   const lock = await acquireDaemonLock(replica.path);
   const log = (event: WatchEvent) => ctx.reporter.note(formatEvent(event, format, new Date(ctx.now())));
   let backend: Promise<Backend> | null = null;
+  let reloads = 0;
+  // SIGHUP only bumps the stamp; the next cycle sees it and builds a backend from the config as it is then.
   lifecycle.onReload(() => {
-    // SIGHUP: drop the backend so the next cycle reads config afresh.
-    const old = backend;
-    backend = null;
-    void old?.then((b) => b.close()).catch(() => undefined);
+    reloads++;
     log({ event: 'reload' });
   });
   try {
     await ctx.backend(); // fail fast (exit 5) when nothing is configured
+    const { files } = await ctx.config();
+    const configStamp = () => [reloads, ...[files.config, files.secrets].map(modifiedAt)].join(':');
+    let backendStamp = configStamp();
+    const currentBackend = () => {
+      const stamp = configStamp();
+      if (stamp !== backendStamp) {
+        const old = backend;
+        backend = null;
+        backendStamp = stamp;
+        void old?.then((b) => b.close()).catch(() => undefined);
+      }
+      return (backend ??= ctx.createBackend());
+    };
     await runWatch(replica, {
+      configStamp,
       intervalMs,
-      backend: () => (backend ??= ctx.createBackend()),
+      backend: currentBackend,
       policies: async () => (await ctx.config()).policies(),
       batchSize,
       log,

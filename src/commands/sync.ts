@@ -1,4 +1,5 @@
 import type { Context } from '../context.js';
+import { runHook } from '../hooks.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { summaryLine } from '../output/sync-text.js';
 import type { SyncProgress } from '../sync/engine.js';
@@ -27,7 +28,7 @@ function progressBar(progress: SyncProgress): string {
   return `pushing [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${progress.done}/${progress.total}`;
 }
 
-/** `convoy sync`: push queued ops, then pull. Exit 4 when ops failed or conflicts wait. */
+/** `convoy sync`: push queued ops, then pull; then the on-sync hook. Exit 4 when ops failed or conflicts wait. */
 export async function syncCommand(options: SyncOptions, ctx: Context): Promise<number> {
   if (options.pushOnly && options.pullOnly) throw new UsageError('--push-only and --pull-only exclude each other; give one or neither');
   const size = await resolveBatchSize(options.batch, ctx);
@@ -48,12 +49,14 @@ export async function syncCommand(options: SyncOptions, ctx: Context): Promise<n
   });
   reporter.progress(null);
   const { pushed, pulled, conflicts, failed, durationMs } = summary;
-  reporter.result({ pushed, pulled, conflicts, failed, durationMs, rejected: summary.rejected, openConflicts: summary.openConflicts }, () => {
+  const json = { pushed, pulled, conflicts, failed, durationMs, rejected: summary.rejected, openConflicts: summary.openConflicts };
+  reporter.result(json, () => {
     const lines = [summaryLine(summary)];
     const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
     if (summary.failed) lines.push(`${plural(summary.failed, 'op has', 'ops have')} failed: see convoy status and convoy show <id>, then convoy retry --all`);
     if (summary.openConflicts) lines.push(`${plural(summary.openConflicts, 'conflict waits', 'conflicts wait')} for a decision: convoy conflicts`);
     return lines.join('\n');
   });
+  await runHook(ctx, 'on-sync', json);
   return summary.failed || summary.openConflicts ? ExitCode.incomplete : ExitCode.ok;
 }

@@ -7,6 +7,7 @@
 import type Conf from 'conf';
 import { ConfigError, UsageError } from '../errors.js';
 import { importLazy } from '../lazy-import.js';
+import { ensurePrivateDir, statOrNull, tightenMode, type Notice } from '../private-files.js';
 import { CONFLICT_POLICIES, type ConflictPolicy } from '../schema/protocol.js';
 import { TABLES, type TableName } from '../schema/tables.js';
 import type { Paths } from './paths.js';
@@ -81,14 +82,20 @@ export class ConfigStore {
   readonly #secrets: Conf<Record<string, unknown>>;
   readonly #env: NodeJS.ProcessEnv;
 
-  constructor(ConfClass: typeof Conf, paths: Paths, env: NodeJS.ProcessEnv) {
+  constructor(ConfClass: typeof Conf, paths: Paths, env: NodeJS.ProcessEnv, notice: Notice = () => undefined) {
     this.#env = env;
-    const common = { projectName: 'convoy', cwd: paths.configDir, projectSuffix: '' };
+    // Both files are private (task data and backend URLs are nobody else's business), in a private folder.
+    ensurePrivateDir(paths.configDir, notice, 'config folder');
+    const common = { projectName: 'convoy', cwd: paths.configDir, projectSuffix: '', configFileMode: 0o600 };
     try {
       this.#plain = new ConfClass({ ...common, configName: 'config' });
-      this.#secrets = new ConfClass({ ...common, configName: 'secrets', configFileMode: 0o600 });
+      this.#secrets = new ConfClass({ ...common, configName: 'secrets' });
     } catch (error) {
       throw new ConfigError(`cannot read config in ${paths.configDir}: ${(error as Error).message}; fix or delete the file`);
+    }
+    for (const file of [this.#plain.path, this.#secrets.path]) {
+      const stats = statOrNull(file);
+      if (stats) tightenMode(file, stats, 0o600, notice);
     }
   }
 
@@ -101,13 +108,23 @@ export class ConfigStore {
     return keySpec(key).secret ? this.#secrets : this.#plain;
   }
 
-  /** The effective raw value (env first, then file), unredacted: for code, never for printing. */
+  /**
+   * The effective raw value (env first, then file), unredacted: for code,
+   * never for printing. A value in a file is checked like `config set` checks
+   * it: ConfigError naming the key and the file when it is wrong.
+   */
   get(key: string): string | undefined {
     const spec = keySpec(key);
     const fromEnv = spec.env ? this.#env[spec.env] : undefined;
     if (fromEnv) return fromEnv;
-    const stored = this.#file(key).get(key);
-    return stored === undefined ? undefined : String(stored);
+    const file = this.#file(key);
+    const stored = file.get(key);
+    if (stored === undefined) return undefined;
+    const problem = typeof stored !== 'string' ? `must be a string, not ${JSON.stringify(stored)}` : spec.check?.(stored);
+    if (problem) {
+      throw new ConfigError(`${key} in ${file.path} ${problem}; fix it with convoy config set ${key} <value> (or convoy config unset ${key})`);
+    }
+    return stored as string;
   }
 
   /** The value as it may be shown to a person, with where it came from. */
@@ -167,7 +184,8 @@ export class ConfigStore {
   }
 }
 
-export async function openConfig(paths: Paths, env: NodeJS.ProcessEnv): Promise<ConfigStore> {
+/** `notice` hears about modes tightened to private (the CLI prints it on stderr). */
+export async function openConfig(paths: Paths, env: NodeJS.ProcessEnv, notice?: Notice): Promise<ConfigStore> {
   const { default: ConfClass } = await importLazy<typeof import('conf')>('conf');
-  return new ConfigStore(ConfClass, paths, env);
+  return new ConfigStore(ConfClass, paths, env, notice);
 }

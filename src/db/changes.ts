@@ -9,6 +9,7 @@ import type { Store, WriteTx } from './open.js';
 import { pickSynced, type SyncTableSpec } from './registry.js';
 import { outbox } from './schema.js';
 import { compiled, type Compiled } from './statements.js';
+import { recordUndo } from './undo-log.js';
 import { encodeFields, type NewOp } from './views.js';
 
 type Row = Record<string, unknown>;
@@ -16,7 +17,8 @@ type Row = Record<string, unknown>;
 function insertRowStatement(tx: WriteTx, spec: SyncTableSpec): Compiled {
   return compiled(tx, `insert:${spec.name}`, () => {
     const values: Row = {};
-    for (const key of Object.keys(getTableColumns(spec.table))) values[key] = sql.placeholder(key);
+    // Generated columns (the id tail) are SQLite's to compute.
+    for (const [key, column] of Object.entries(getTableColumns(spec.table))) if (!column.generated) values[key] = sql.placeholder(key);
     return tx.db.insert(spec.table).values(values);
   });
 }
@@ -34,26 +36,23 @@ function insertOpStatement(tx: WriteTx): Compiled {
   );
 }
 
-/** Append one op to the outbox. */
-export function enqueueOp(tx: WriteTx, op: NewOp): void {
-  insertOpStatement(tx).run({ ...op, fields: encodeFields(op.fields) });
+/** Append one op to the outbox; returns its seq. */
+export function enqueueOp(tx: WriteTx, op: NewOp): number {
+  return Number(insertOpStatement(tx).run({ ...op, fields: encodeFields(op.fields) }).lastInsertRowid);
 }
 
 /**
  * Insert a new record (every column of `spec.table` must be present in `row`,
- * null where empty) and queue its create op with all synced fields.
+ * null where empty), queue its create op with all synced fields, and log it
+ * for undo.
  */
 export function insertRecord(tx: WriteTx, spec: SyncTableSpec, row: object): void {
   const values = row as Row;
   insertRowStatement(tx, spec).run({ ...values, serverId: null, serverVersion: null, syncStatus: 'pending' });
-  enqueueOp(tx, {
-    op: 'create',
-    tableName: spec.name,
-    recordId: values.id as string,
-    fields: pickSynced(spec, values),
-    baseVersion: null,
-    createdAt: values.createdAt as number,
-  });
+  const recordId = values.id as string;
+  const createdAt = values.createdAt as number;
+  const opSeq = enqueueOp(tx, { op: 'create', tableName: spec.name, recordId, fields: pickSynced(spec, values), baseVersion: null, createdAt });
+  recordUndo(tx, { op: 'create', tableName: spec.name, recordId, opSeq, previous: null, createdAt });
 }
 
 /** The synced fields of `changes` whose value differs from `current`. */
@@ -70,7 +69,8 @@ export function diffFields(spec: SyncTableSpec, current: Row, changes: Row): Fie
 /**
  * Write `changes` to the record `current` and queue an update op holding only
  * the fields that really changed, based on the server version last seen.
- * Returns the changed fields; when there are none, writes nothing.
+ * Logs the previous values for undo. Returns the changed fields; when there
+ * are none, writes nothing.
  */
 export function updateRecord(tx: WriteTx, spec: SyncTableSpec, current: object, changes: object, now: number): Fields {
   const row = current as Row;
@@ -81,14 +81,12 @@ export function updateRecord(tx: WriteTx, spec: SyncTableSpec, current: object, 
     .set({ ...changed, updatedAt: now, syncStatus: 'pending' })
     .where(eq(spec.table.id, row.id as string))
     .run();
-  enqueueOp(tx, {
-    op: 'update',
-    tableName: spec.name,
-    recordId: row.id as string,
-    fields: changed,
-    baseVersion: (row.serverVersion as number | null) ?? null,
-    createdAt: now,
-  });
+  const recordId = row.id as string;
+  const opSeq = enqueueOp(tx, { op: 'update', tableName: spec.name, recordId, fields: changed, baseVersion: (row.serverVersion as number | null) ?? null, createdAt: now });
+  const before: Fields = {};
+  for (const field of Object.keys(changed)) before[field] = (row[field] ?? null) as Fields[string];
+  const previous = { fields: before, updatedAt: row.updatedAt as number, syncStatus: row.syncStatus as string };
+  recordUndo(tx, { op: 'update', tableName: spec.name, recordId, opSeq, previous, createdAt: now });
   return changed;
 }
 

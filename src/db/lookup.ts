@@ -1,48 +1,81 @@
 /**
- * Resolving what a user typed into record ids: full UUIDs or unique prefixes
- * of at least 4 characters, or, for tables whose title field is indexed
- * (projects: by name), the exact title.
+ * Ids as people type and see them. A record's short id is the shortest
+ * prefix (at least 6 hex digits) of its id's random tail (the last group of
+ * the UUID) that no other record's tail starts with: unique in the whole
+ * replica when printed, and short (6–7 digits) even for 100,000 records,
+ * because the tail is random where the UUIDv7's head is a timestamp.
+ * Lookups and short ids use the tail index: seeks, never a scan.
  */
-import { and, eq, gte, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, lte, ne, sql } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { UsageError } from '../errors.js';
 import { tasks } from '../schema/tables.js';
 import type { Store } from './open.js';
 import { specFor, type SyncTableSpec } from './registry.js';
+import { compiled } from './statements.js';
 
 export const MIN_PREFIX = 4;
+/** Digits of the tail a short id has at least. */
+export const MIN_SHORT = 6;
 const SHOWN_MATCHES = 5;
+/** Where the random tail starts in a hyphenated UUID. */
+const TAIL_START = 24;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The command that lists a table's records with their ids. */
 const listCommand = (spec: SyncTableSpec) => (spec.name === tasks.name ? 'list' : `${spec.noun} list`);
 
-/**
- * The id of the one record of `spec` whose id starts with `input`
- * (case-insensitive). Throws UsageError naming `field` when the prefix is too
- * short, matches nothing, or matches several (listing them). Read-only.
- */
-export function resolveId(store: Store, spec: SyncTableSpec, input: string, field = 'id'): string {
-  const prefix = input.trim().toLowerCase();
-  if (prefix.length < MIN_PREFIX) {
-    throw new UsageError(`${field} "${input}" is too short; give at least ${MIN_PREFIX} characters of the ${spec.noun} id`);
-  }
-  // A range scan on the primary key instead of LIKE, so the index is used.
-  const column = spec.table.id;
+/** Hex digits `compact` (no hyphens) with the UUID's hyphens put back where they belong. */
+function hyphenate(compact: string): string {
+  return [compact.slice(0, 8), compact.slice(8, 12), compact.slice(12, 16), compact.slice(16, 20), compact.slice(20)].filter(Boolean).join('-');
+}
+
+function idsWithPrefix(store: Store, column: SQLiteColumn, idColumn: SQLiteColumn, spec: SyncTableSpec, prefix: string): string[] {
   const rows = store.db
-    .select({ id: column })
+    .select({ id: idColumn })
     .from(spec.table)
     .where(and(gte(column, prefix), lt(column, `${prefix}\uffff`)))
     .limit(SHOWN_MATCHES + 1)
     .all() as { id: string }[];
-  if (rows.length === 0) {
+  return rows.map((r) => r.id);
+}
+
+/**
+ * The records `input` may name: the full id (with or without hyphens), a
+ * prefix of the id's random tail (the short id), else a prefix of the id.
+ * At most SHOWN_MATCHES + 1. Read-only.
+ */
+function candidates(store: Store, spec: SyncTableSpec, input: string): string[] {
+  const typed = input.trim().toLowerCase();
+  const compact = typed.replace(/-/g, '');
+  if (!/^[0-9a-f]+$/.test(compact)) return idsWithPrefix(store, spec.table.id, spec.table.id, spec, typed);
+  if (compact.length === 32) return idsWithPrefix(store, spec.table.id, spec.table.id, spec, hyphenate(compact));
+  if (compact.length <= 12 && !typed.includes('-')) {
+    const byTail = idsWithPrefix(store, spec.table.idTail, spec.table.id, spec, compact);
+    if (byTail.length > 0) return byTail;
+  }
+  return idsWithPrefix(store, spec.table.id, spec.table.id, spec, hyphenate(compact));
+}
+
+/**
+ * The id of the one record of `spec` that `input` names (see `candidates`;
+ * case-insensitive). Throws UsageError naming `field` when the input is too
+ * short, matches nothing, or matches several (listing them). Read-only.
+ */
+export function resolveId(store: Store, spec: SyncTableSpec, input: string, field = 'id'): string {
+  if (input.trim().replace(/-/g, '').length < MIN_PREFIX) {
+    throw new UsageError(`${field} "${input}" is too short; give the short id convoy ${listCommand(spec)} prints, or the full id`);
+  }
+  const ids = candidates(store, spec, input);
+  if (ids.length === 0) {
     throw new UsageError(`${field}: no ${spec.noun} with id "${input}"; see convoy ${listCommand(spec)} for ids`);
   }
-  if (rows.length > 1) {
-    const shown = rows.slice(0, SHOWN_MATCHES).map((r) => r.id);
-    const more = rows.length > SHOWN_MATCHES ? ', …' : '';
+  if (ids.length > 1) {
+    const shown = ids.slice(0, SHOWN_MATCHES);
+    const more = ids.length > SHOWN_MATCHES ? ', …' : '';
     throw new UsageError(`${field} "${input}" is ambiguous: matches ${shown.join(', ')}${more}; type more characters`);
   }
-  return rows[0]!.id;
+  return ids[0]!;
 }
 
 /** Whether records of `spec` are looked up by their title (it is indexed: projects by name). */
@@ -50,16 +83,33 @@ export function findsByTitle(spec: SyncTableSpec): boolean {
   return spec.decl.indexes.some((index) => index[0] === spec.titleField);
 }
 
+const titleColumn = (spec: SyncTableSpec) => (spec.table as unknown as Record<string, SQLiteColumn>)[spec.titleField]!;
+
 /**
- * The id of the record `input` names: by exact title first where titles are
- * indexed (see `findsByTitle`), else (or then) by id prefix. Throws
- * UsageError naming `field` when there is none or the input is ambiguous.
- * Read-only.
+ * Records of `spec` whose title equals `title` ignoring case (exact matches
+ * first). Titles looked up this way are few (project names). Read-only.
+ */
+export function idsByTitle(store: Store, spec: SyncTableSpec, title: string): { id: string; title: string }[] {
+  const column = titleColumn(spec);
+  const exact = store.db.select({ id: spec.table.id, title: column }).from(spec.table).where(eq(column, title)).limit(3).all() as { id: string; title: string }[];
+  if (exact.length > 0) return exact;
+  return store.db
+    .select({ id: spec.table.id, title: column })
+    .from(spec.table)
+    .where(sql`lower(${column}) = lower(${title})`)
+    .limit(3)
+    .all() as { id: string; title: string }[];
+}
+
+/**
+ * The id of the record `input` names: by title first where titles are
+ * indexed (see `findsByTitle`; exact, else ignoring case), else (or then) by
+ * id. Throws UsageError naming `field` when there is none or the input is
+ * ambiguous. Read-only.
  */
 export function resolveRecord(store: Store, spec: SyncTableSpec, input: string, field: string): string {
   if (!findsByTitle(spec)) return resolveId(store, spec, input, field);
-  const title = (spec.table as unknown as Record<string, SQLiteColumn>)[spec.titleField]!;
-  const byTitle = store.db.select({ id: spec.table.id }).from(spec.table).where(eq(title, input.trim())).limit(3).all() as { id: string }[];
+  const byTitle = idsByTitle(store, spec, input.trim());
   if (byTitle.length === 1) return byTitle[0]!.id;
   if (byTitle.length > 1) {
     throw new UsageError(`${field} "${input}" names ${byTitle.length} ${spec.name}; give the ${spec.noun} id instead (convoy ${listCommand(spec)})`);
@@ -74,28 +124,53 @@ export function resolveRecord(store: Store, spec: SyncTableSpec, input: string, 
   }
 }
 
+const commonPrefix = (a: string, b: string | undefined) => {
+  let i = 0;
+  while (b !== undefined && i < a.length && a[i] === b[i]) i++;
+  return i;
+};
+
 /**
- * For display: the shortest prefix (at least 8 characters) that tells each id
- * apart from its neighbours. Ids must be given sorted. Pure.
+ * The short id of each of `ids` (records of `spec`): the shortest prefix, at
+ * least MIN_SHORT digits, of its tail that no other record's tail in the
+ * replica starts with; the full id when no prefix is unique. Two index seeks
+ * per id. Read-only.
  */
-export function shortIds(sortedIds: readonly string[]): Map<string, string> {
+export function shortIds(store: Store, spec: SyncTableSpec, ids: readonly string[]): Map<string, string> {
+  const t = spec.table;
+  const neighbour = (before: boolean) =>
+    compiled(store, `short:${spec.name}:${before ? 'prev' : 'next'}`, () =>
+      store.db
+        // Aliased: compiled statements key rows by the SQL column name.
+        .select({ tail: sql<string>`${t.idTail}`.as('tail') })
+        .from(t)
+        .where(and(before ? lte(t.idTail, sql.placeholder('tail')) : gte(t.idTail, sql.placeholder('tail')), ne(t.id, sql.placeholder('id'))))
+        .orderBy(before ? desc(t.idTail) : asc(t.idTail))
+        .limit(1),
+    );
+  const prev = neighbour(true);
+  const next = neighbour(false);
   const out = new Map<string, string>();
-  const common = (a = '', b = '') => {
-    let i = 0;
-    while (i < a.length && a[i] === b[i]) i++;
-    return i;
-  };
-  sortedIds.forEach((id, i) => {
-    const need = Math.max(common(id, sortedIds[i - 1]), common(id, sortedIds[i + 1])) + 1;
-    out.set(id, id.slice(0, Math.max(8, need)));
-  });
+  for (const id of ids) {
+    if (!UUID.test(id)) {
+      out.set(id, id);
+      continue;
+    }
+    const tail = id.slice(TAIL_START);
+    const [before] = prev.all<{ tail: string }>({ tail, id });
+    const [after] = next.all<{ tail: string }>({ tail, id });
+    const need = Math.max(commonPrefix(tail, before?.tail), commonPrefix(tail, after?.tail)) + 1;
+    out.set(id, need > tail.length ? id : tail.slice(0, Math.max(MIN_SHORT, need)));
+  }
   return out;
 }
+
+/** The short id of one record (see `shortIds`). Read-only. */
+export const shortId = (store: Store, spec: SyncTableSpec, id: string): string => shortIds(store, spec, [id]).get(id)!;
 
 /** The title (or name) of record `id` of table `tableName`, or undefined when there is no such record. Read-only. */
 export function recordTitle(store: Store, tableName: string, id: string): string | undefined {
   const spec = specFor(tableName);
-  const title = (spec.table as unknown as Record<string, SQLiteColumn>)[spec.titleField]!;
-  const row = store.db.select({ title }).from(spec.table).where(eq(spec.table.id, id)).get() as { title: string } | undefined;
+  const row = store.db.select({ title: titleColumn(spec) }).from(spec.table).where(eq(spec.table.id, id)).get() as { title: string } | undefined;
   return row?.title;
 }

@@ -11,6 +11,7 @@ import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { v7 as uuidv7 } from 'uuid';
 import journal from '../../drizzle/meta/_journal.json' with { type: 'json' };
 import { ConfigError } from '../errors.js';
+import { APPLICATION_ID } from './integrity.js';
 
 /** The schema version this build of convoy writes. */
 export const SCHEMA_VERSION = journal.entries.length;
@@ -60,6 +61,8 @@ export function migrate(sqlite: Database.Database, path: string): void {
     if (current === 0) {
       sqlite.prepare("INSERT INTO meta (key, value, updated_at) VALUES ('clientId', ?, ?)").run(uuidv7(), Date.now());
     }
+    // Marks the file as convoy's, so another program's database is never taken for a replica.
+    sqlite.pragma(`application_id = ${APPLICATION_ID}`);
     sqlite.pragma(`user_version = ${migrations.length}`);
     sqlite.exec('COMMIT');
   } catch (error) {

@@ -7,26 +7,35 @@ import { UsageError } from '../errors.js';
 import { projects as projectsDecl } from '../schema/tables.js';
 import { insertRecord, updateRecord } from './changes.js';
 import { fieldsFromInput, newRow } from './inputs.js';
-import { resolveRecord } from './lookup.js';
-import type { Replica, Store } from './open.js';
+import { idsByTitle, resolveRecord } from './lookup.js';
+import type { Replica, Store, WriteTx } from './open.js';
 import { specFor } from './registry.js';
 import { projects } from './schema.js';
 import type { ProjectInput, ProjectView } from './views.js';
 
 const spec = specFor(projectsDecl.name);
 
-/** Create a project and queue its create op, in one transaction. Throws UsageError on bad input. */
-export function addProject(replica: Replica, input: ProjectInput & { name: string }, now: number): ProjectView {
-  const row = newRow(spec, uuidv7(), fieldsFromInput(replica, spec, input), now);
+/**
+ * Create a project and queue its create op, in the caller's transaction.
+ * Throws UsageError on bad input or when the name is taken (ignoring case).
+ */
+export function createProject(tx: WriteTx, input: ProjectInput & { name: string }, now: number, id: string = uuidv7(), times: Partial<Record<string, number | null>> = {}): ProjectView {
+  const row = { ...newRow(spec, id, fieldsFromInput(tx, spec, input), now), ...times };
   const problem = spec.validate(Object.fromEntries(spec.fields.map((f) => [f, row[f]!])), 'create');
   if (problem) throw new UsageError(problem.message);
   const project = row as unknown as ProjectView;
-  return replica.write((tx) => {
-    const clash = tx.db.select({ id: projects.id }).from(projects).where(eq(projects.name, project.name)).get();
-    if (clash) throw new UsageError(`name: a project named "${project.name}" already exists (${clash.id}); choose another name`);
-    insertRecord(tx, spec, row);
-    return project;
-  });
+  // Names match ignoring case (--project website finds Website), so they must differ by more than case.
+  const [clash] = idsByTitle(tx, spec, project.name);
+  if (clash) {
+    throw new UsageError(`name: a project named "${clash.title}" already exists (${clash.id}); use --project "${clash.title}" or choose another name`);
+  }
+  insertRecord(tx, spec, row);
+  return project;
+}
+
+/** Create a project and queue its create op, in one transaction. Throws UsageError on bad input. */
+export function addProject(replica: Replica, input: ProjectInput & { name: string }, now: number): ProjectView {
+  return replica.write((tx) => createProject(tx, input, now));
 }
 
 export function listProjects(store: Store): ProjectView[] {
@@ -34,8 +43,8 @@ export function listProjects(store: Store): ProjectView[] {
 }
 
 /**
- * The id of the project named exactly `input`, or whose id starts with it.
- * Names are tried first. Throws UsageError naming `field` if there is none or
+ * The id of the project named `input` (exactly, else ignoring case), or with
+ * that id. Names are tried first. Throws UsageError naming `field` if there is none or
  * the name is ambiguous. Read-only.
  */
 export function resolveProject(store: Store, input: string, field = 'project'): string {

@@ -18,6 +18,8 @@ export type SyncedDrizzleTable = SQLiteTable & {
   syncStatus: SQLiteColumn;
   serverVersion: SQLiteColumn;
   updatedAt: SQLiteColumn;
+  /** The id's random tail (generated, indexed): short ids are its prefixes. */
+  idTail: SQLiteColumn;
 };
 
 export interface SyncTableSpec {

@@ -19,7 +19,7 @@ function upsertStatement(tx: WriteTx, spec: SyncTableSpec): Compiled {
   return compiled(tx, `upsert:${spec.name}`, () => {
     const columns = getTableColumns(spec.table);
     const values: Record<string, unknown> = {};
-    for (const key of Object.keys(columns)) values[key] = sql.placeholder(key);
+    for (const [key, column] of Object.entries(columns)) if (!column.generated) values[key] = sql.placeholder(key);
     const set: Record<string, SQL> = {};
     for (const key of [...spec.fields, 'serverVersion']) set[key] = sql.raw(`excluded.${columns[key]!.name}`);
     // A row held by a manual conflict stays flagged until resolved.

@@ -79,5 +79,30 @@ export const meta = sqliteTable('meta', {
     .default(sql`(unixepoch() * 1000)`),
 });
 
+/**
+ * What `convoy undo` needs to revert a local change, written in the same
+ * transaction as the change: one row per record written, grouped by `batch`
+ * (one write transaction: a command, or a whole import).
+ */
+export const undoLog = sqliteTable(
+  'undo_log',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    /** Entries written by one transaction share a batch; undo reverts a whole batch. */
+    batch: integer('batch').notNull(),
+    op: text('op', { enum: ['create', 'update'] }).notNull(),
+    tableName: text('table_name').notNull(),
+    recordId: text('record_id').notNull(),
+    /** The outbox op the change queued: still there = not pushed yet. */
+    opSeq: integer('op_seq').notNull(),
+    /** JSON: for an update, the previous values of the changed fields plus updatedAt and syncStatus; null for a create. */
+    previous: text('previous'),
+    createdAt: integer('created_at').notNull(),
+    undoneAt: integer('undone_at'),
+  },
+  (t) => [index('undo_log_batch_idx').on(t.batch)],
+);
+
 export type OutboxRow = typeof outbox.$inferSelect;
 export type ConflictRow = typeof conflicts.$inferSelect;
+export type UndoRow = typeof undoLog.$inferSelect;

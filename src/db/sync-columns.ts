@@ -2,10 +2,14 @@
  * The columns every synced table carries besides its declared fields (the
  * generated tables in tables.generated.ts spread them in).
  */
-import { integer, text } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
+import { index, integer, text, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
 
 export const SYNC_STATUSES = ['synced', 'pending', 'failed', 'conflict'] as const;
 export type SyncStatus = (typeof SYNC_STATUSES)[number];
+
+/** The random tail of a record id, as SQL. */
+const idTail = sql`substr(id, 25)`;
 
 /** Sync bookkeeping of a record; `updatedAt` (local, last change) follows the declared fields. */
 export const syncColumns = {
@@ -16,4 +20,16 @@ export const syncColumns = {
   /** Server row version last seen: the base for conflict detection. */
   serverVersion: integer('server_version'),
   syncStatus: text('sync_status', { enum: SYNC_STATUSES }).notNull().default('pending'),
+  /**
+   * The id's last group (12 hex digits, random in UUIDv4 and v7), computed by
+   * SQLite and never stored: short ids are its prefixes.
+   */
+  idTail: text('id_tail').generatedAlwaysAs(idTail, { mode: 'virtual' }),
 };
+
+/**
+ * Indexes every synced table carries besides its declared ones: the id's
+ * random tail, so short ids (prefixes of the tail) resolve and are computed
+ * with index seeks, never a scan, on a replica of any size.
+ */
+export const syncIndexes = (table: string, t: { idTail: SQLiteColumn }) => [index(`${table}_id_tail_idx`).on(t.idTail)];

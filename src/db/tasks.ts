@@ -3,10 +3,10 @@
  * board) uses to create, change and read tasks. Which fields a person may
  * set, and how, comes from the declaration (src/db/inputs.ts).
  */
-import { and, desc, eq, exists, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { v7 as uuidv7 } from 'uuid';
-import { projects as projectsDecl, tasks as tasksDecl, type TaskStatus } from '../schema/tables.js';
+import { projects as projectsDecl, TASK_STATUSES, tasks as tasksDecl, type TaskStatus } from '../schema/tables.js';
 import type { Fields } from '../schema/protocol.js';
 import { UsageError } from '../errors.js';
 import { insertRecord, updateRecord } from './changes.js';
@@ -34,11 +34,15 @@ function followStatus(previous: TaskView | null, fields: Fields, now: number): v
   fields.completedAt = status !== 'done' ? null : previous?.status === 'done' ? previous.completedAt : now;
 }
 
+/** Times a create may carry instead of now (an import of an export): declared time fields and updatedAt, epoch ms. */
+export type TaskTimes = Partial<Record<string, number | null>>;
+
 /** Create a task and queue its create op. Throws UsageError on bad input. */
-export function createTask(tx: WriteTx, input: TaskInput, now: number, id: string = uuidv7()): TaskView {
+export function createTask(tx: WriteTx, input: TaskInput, now: number, id: string = uuidv7(), times: TaskTimes = {}): TaskView {
   const fields = fieldsFromInput(tx, spec, input);
   const row = newRow(spec, id, fields, now);
   followStatus(null, row, now);
+  Object.assign(row, times);
   validate(Object.fromEntries(spec.fields.map((f) => [f, row[f]!])), 'create');
   insertRecord(tx, spec, row);
   return row as unknown as TaskView;
@@ -82,15 +86,21 @@ export function findTask(store: Store, idPrefix: string): TaskView {
   return getTask(store, resolveId(store, spec, idPrefix))!;
 }
 
+/** Orders `list` can sort by; `created` (newest first) is the default. */
+export const TASK_SORTS = ['created', 'updated', 'title', 'status'] as const;
+export type TaskSort = (typeof TASK_SORTS)[number];
+
 export interface TaskFilter {
   statuses?: TaskStatus[];
-  /** Project name or id prefix. */
+  /** Project name or id. */
   project?: string;
   /** Only tasks with unsynced local changes. */
   pending?: boolean;
   /** Case-insensitive substring of title or description. */
   search?: string;
   limit?: number;
+  /** Default: newest first. Times sort newest first, title and status ascending, unless `descending` says otherwise. */
+  sort?: { key: TaskSort; descending?: boolean };
 }
 
 /** The task column that references projects (from the declaration). */
@@ -102,8 +112,7 @@ const projectColumn = (() => {
   return (tasks as unknown as Record<string, SQLiteColumn>)[name]!;
 })();
 
-/** Tasks matching `filter`, newest first. Read-only. */
-export function listTasks(store: Store, filter: TaskFilter = {}): TaskView[] {
+function whereOf(store: Store, filter: TaskFilter): SQL | undefined {
   const where: SQL[] = [];
   if (filter.statuses?.length) where.push(inArray(tasks.status, filter.statuses));
   if (filter.project !== undefined) where.push(eq(projectColumn, resolveProject(store, filter.project)));
@@ -115,8 +124,27 @@ export function listTasks(store: Store, filter: TaskFilter = {}): TaskView[] {
     const pattern = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     where.push(or(sql`${tasks.title} LIKE ${pattern} ESCAPE '\\'`, sql`${tasks.description} LIKE ${pattern} ESCAPE '\\'`)!);
   }
-  const query = store.db.select().from(tasks).where(and(...where)).orderBy(desc(tasks.createdAt), desc(tasks.id));
+  return and(...where);
+}
+
+function orderOf(sort: TaskFilter['sort']): SQL[] {
+  const key = sort?.key ?? 'created';
+  const descending = sort?.descending ?? (key === 'created' || key === 'updated');
+  const dir = descending ? desc : asc;
+  const statusRank = sql.join([sql`CASE ${tasks.status}`, ...TASK_STATUSES.map((s, i) => sql` WHEN ${s} THEN ${i}`), sql` END`]);
+  const first = { created: tasks.createdAt, updated: tasks.updatedAt, title: sql`${tasks.title} COLLATE NOCASE`, status: statusRank }[key];
+  return [dir(first), desc(tasks.createdAt), desc(tasks.id)];
+}
+
+/** Tasks matching `filter`, newest first unless `filter.sort` says otherwise. Read-only. */
+export function listTasks(store: Store, filter: TaskFilter = {}): TaskView[] {
+  const query = store.db.select().from(tasks).where(whereOf(store, filter)).orderBy(...orderOf(filter.sort));
   return filter.limit !== undefined ? query.limit(filter.limit).all() : query.all();
+}
+
+/** How many tasks match `filter` (its limit aside). Read-only. */
+export function countTasks(store: Store, filter: TaskFilter = {}): number {
+  return store.db.select({ n: sql<number>`count(*)` }).from(tasks).where(whereOf(store, filter)).get()!.n;
 }
 
 export { queuedOps } from './outbox.js';

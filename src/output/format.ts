@@ -43,33 +43,74 @@ export const SYNC_GLYPHS: Record<SyncStatus, { glyph: string; colour: Colour }> 
   conflict: { glyph: '!', colour: 'magenta' },
 };
 
-/** Cut `text` to `width` characters, ending with an ellipsis when cut. */
-export function truncate(text: string, width: number): string {
+/** Display width of a string in terminal columns (string-width when loaded; else one column per code point). */
+export type WidthOf = (text: string) => number;
+const codePoints: WidthOf = (text) => [...text].length;
+
+// Built on first cut only: creating a Segmenter loads ICU data, which `convoy add` should not pay for.
+let segmenter: Intl.Segmenter | undefined;
+
+/** Cut `text` to `width` columns, ending with an ellipsis when cut; never inside a character (grapheme). */
+export function truncate(text: string, width: number, widthOf: WidthOf = codePoints): string {
   if (width <= 0) return '';
-  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+  if (widthOf(text) <= width) return text;
+  let out = '';
+  let used = 0;
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  for (const { segment } of segmenter.segment(text)) {
+    const w = widthOf(segment);
+    if (used + w > width - 1) break;
+    out += segment;
+    used += w;
+  }
+  return `${out}…`;
+}
+
+/** `text` padded with spaces to `width` columns. */
+const padEnd = (text: string, width: number, widthOf: WidthOf) => text + ' '.repeat(Math.max(0, width - widthOf(text)));
+
+export interface TableOptions {
+  /** Cut the last column to fit this many columns (a terminal); undefined: never cut. */
+  maxWidth?: number;
+  /** Display width of a cell (wide CJK and emoji count two). */
+  widthOf?: WidthOf;
+  style?: (row: number, col: number, cell: string) => string;
 }
 
 /**
- * Align rows into columns separated by two spaces. The last column is not
- * padded (and is cut to fit `maxWidth` when given). Colours are applied after
- * padding so escape codes never break alignment.
+ * Align rows into columns separated by two spaces, by display width. The
+ * last column is not padded (and is cut to fit `maxWidth` when given).
+ * Colours are applied after padding so escape codes never break alignment.
  */
-export function table(rows: string[][], maxWidth?: number, style?: (row: number, col: number, cell: string) => string): string {
+export function table(rows: string[][], options: TableOptions = {}): string {
   if (rows.length === 0) return '';
+  const { maxWidth, widthOf = codePoints, style } = options;
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, widthOf(cell))));
   const lastStart = widths.slice(0, -1).reduce((a, w) => a + w + 2, 0);
   return rows
     .map((row, r) =>
       row
         .map((cell, c) => {
           const isLast = c === row.length - 1;
-          const text = isLast ? (maxWidth ? truncate(cell, maxWidth - lastStart) : cell) : cell.padEnd(widths[c]!);
+          const text = isLast ? (maxWidth ? truncate(cell, maxWidth - lastStart, widthOf) : cell) : padEnd(cell, widths[c]!, widthOf);
           return style ? style(r, c, text) : text;
         })
         .join('  '),
     )
     .join('\n');
+}
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** Epoch ms as local time, "2026-12-01 13:54:27 +01:00"; "-" for null. */
+export function localTime(ms: number | null): string {
+  if (ms === null) return '-';
+  const d = new Date(ms);
+  const offset = -d.getTimezoneOffset();
+  const sign = offset < 0 ? '-' : '+';
+  const zone = `${sign}${two(Math.floor(Math.abs(offset) / 60))}:${two(Math.abs(offset) % 60)}`;
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())} ${zone}`;
 }
 
 /** "3 s ago", "5 min ago", "2 h ago", "4 d ago"; "never" for null. */

@@ -26,9 +26,16 @@ export interface ReporterStreams {
   env: NodeJS.ProcessEnv;
 }
 
-/** Colour only on a TTY, never with NO_COLOR (https://no-color.org) or TERM=dumb. */
+const forced = (value: string | undefined) => value !== undefined && value !== '' && value !== '0' && value !== 'false';
+
+/**
+ * Colour on a TTY unless TERM=dumb; FORCE_COLOR or CLICOLOR_FORCE turn it on
+ * anywhere (a pipe into `less -R`); NO_COLOR (https://no-color.org) wins over all.
+ */
 export function wantsColor(isTTY: boolean, env: NodeJS.ProcessEnv): boolean {
-  return isTTY && !env.NO_COLOR && env.TERM !== 'dumb';
+  if (env.NO_COLOR) return false;
+  if (forced(env.FORCE_COLOR) || forced(env.CLICOLOR_FORCE)) return true;
+  return isTTY && env.TERM !== 'dumb';
 }
 
 export function createStreamReporter(streams: ReporterStreams, json: boolean): Reporter {

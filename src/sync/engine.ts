@@ -9,6 +9,7 @@ import { SYNC_TABLES } from '../db/registry.js';
 import { queueCounts } from '../db/sync-state.js';
 import type { Backend } from './backend.js';
 import { acquireSyncLock } from './lock.js';
+import { retryingDroppedCalls } from './retry-once.js';
 import { pullTables, DEFAULT_PAGE_SIZE } from './pull.js';
 import { pushAll, DEFAULT_BATCH_SIZE, type PolicyOverrides } from './push.js';
 
@@ -53,7 +54,8 @@ const tableNames = SYNC_TABLES.map((s) => s.name);
  * error stays recorded and nothing queued is lost. Throws SyncBusyError when
  * another process keeps the lock past `lockWaitMs`.
  */
-export async function syncOnce(replica: Replica, backend: Backend, options: SyncOptions = {}): Promise<SyncSummary> {
+export async function syncOnce(replica: Replica, direct: Backend, options: SyncOptions = {}): Promise<SyncSummary> {
+  const backend = retryingDroppedCalls(direct);
   const now = options.now ?? Date.now;
   const started = performance.now();
   const mode = options.mode ?? 'both';

@@ -1,11 +1,16 @@
 /**
- * Exclusive lock files beside the replica, holding the owner's pid: one sync
- * at a time per replica (`convoy sync`, the daemon, the board), and one
- * daemon per replica. A lock whose process is gone (crash, SIGKILL) is taken
- * over, so a dead process never blocks the next one.
+ * Exclusive locks beside the replica: one sync at a time per replica
+ * (`convoy sync`, the daemon, the board), and one daemon per replica.
+ *
+ * Ownership and liveness come from an OS lock (src/db/os-lock.ts) that dies
+ * with its holder: a lock is never judged from a pid, so a crashed holder
+ * frees it at once, a recycled pid never blocks anyone, and a lock file that
+ * is empty or truncated still excludes a second holder. Who holds it (pid,
+ * owner) is written to a sidecar JSON file for messages only.
  */
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { renameSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isOsLocked, tryOsLock } from '../db/os-lock.js';
 import { RetryLaterError, StateError } from '../errors.js';
 
 export class SyncBusyError extends RetryLaterError {
@@ -18,6 +23,7 @@ export class SyncBusyError extends RetryLaterError {
 }
 
 export interface LockInfo {
+  /** 0 when the holder did not (yet) say who it is. */
   pid: number;
   owner: string;
   since: number;
@@ -31,6 +37,7 @@ export class DaemonRunningError extends StateError {
 }
 
 export interface FileLock {
+  /** Idempotent. */
   release(): void;
 }
 
@@ -42,63 +49,56 @@ export function daemonLockPath(replicaPath: string): string {
   return `${replicaPath}.daemon-lock`;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** The sidecar naming the holder of the lock at `path`. */
+export function holderPath(path: string): string {
+  return `${path}.json`;
 }
 
-/** The live holder of a lock file, or null when free or held by a dead process. */
-export function liveHolder(path: string): LockInfo | null {
-  const holder = readHolder(path);
-  return holder && isAlive(holder.pid) ? holder : null;
-}
-
-function readHolder(path: string): LockInfo | null {
+function readInfo(path: string): LockInfo {
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as LockInfo;
+    const info = JSON.parse(readFileSync(holderPath(path), 'utf8')) as LockInfo;
+    if (Number.isInteger(info.pid) && typeof info.owner === 'string') return info;
   } catch {
-    return null; // vanished, or half-written by a process that died mid-write
+    // not written yet, or removed: the lock itself is what counts
   }
+  return { pid: 0, owner: 'unknown', since: 0 };
 }
 
-function tryAcquire(path: string, owner: string): FileLock | LockInfo {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const fd = openSync(path, 'wx', 0o600);
-      writeSync(fd, JSON.stringify({ pid: process.pid, owner, since: Date.now() }));
-      closeSync(fd);
-      let released = false;
-      return {
-        release() {
-          if (released) return;
-          released = true;
-          if (readHolder(path)?.pid === process.pid) unlinkSync(path);
-        },
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = readHolder(path);
-      if (holder && isAlive(holder.pid) && holder.pid !== process.pid) return holder;
-      try {
-        unlinkSync(path); // stale: its owner is dead
-      } catch {
-        // someone else removed it first; try again
-      }
-    }
-  }
-  return readHolder(path) ?? { pid: 0, owner: 'unknown', since: Date.now() };
+/** The holder of a lock, or null when nobody holds it (whatever its files say). */
+export function liveHolder(path: string): LockInfo | null {
+  return isOsLocked(path) ? readInfo(path) : null;
 }
 
-async function acquire(path: string, owner: string, waitMs: number): Promise<FileLock | LockInfo> {
-  const deadline = Date.now() + waitMs;
+function tryAcquire(path: string, owner: string): FileLock | null {
+  const held = tryOsLock(path);
+  if (!held) return null;
+  const info = holderPath(path);
+  const temp = `${info}.${process.pid}.tmp`;
+  // Written whole, then renamed into place: a reader never sees half a holder.
+  writeFileSync(temp, JSON.stringify({ pid: process.pid, owner, since: Date.now() } satisfies LockInfo), { mode: 0o600 });
+  renameSync(temp, info);
+  let released = false;
+  return {
+    release() {
+      if (released) return;
+      released = true;
+      rmSync(info, { force: true });
+      held.release();
+    },
+  };
+}
+
+/**
+ * Poll for the lock until `waitMs` has passed; returns null when still held.
+ * Always tries a few times: a `convoy status` probing the lock holds it for a
+ * moment, and that must not read as a running sync.
+ */
+async function acquire(path: string, owner: string, waitMs: number): Promise<FileLock | null> {
+  const deadline = Date.now() + Math.max(waitMs, 60);
   for (;;) {
-    const result = tryAcquire(path, owner);
-    if ('release' in result || Date.now() >= deadline) return result;
-    await sleep(100);
+    const lock = tryAcquire(path, owner);
+    if (lock || Date.now() >= deadline) return lock;
+    await sleep(waitMs > 0 ? 100 : 20);
   }
 }
 
@@ -107,14 +107,16 @@ async function acquire(path: string, owner: string, waitMs: number): Promise<Fil
  * finish. Throws SyncBusyError when it is still held after that.
  */
 export async function acquireSyncLock(replicaPath: string, owner: string, waitMs = 0): Promise<FileLock> {
-  const result = await acquire(lockPath(replicaPath), owner, waitMs);
-  if ('release' in result) return result;
-  throw new SyncBusyError(result);
+  const path = lockPath(replicaPath);
+  const lock = await acquire(path, owner, waitMs);
+  if (lock) return lock;
+  throw new SyncBusyError(readInfo(path));
 }
 
 /** Take the replica's daemon lock (no waiting). Throws DaemonRunningError when a live daemon holds it. */
 export async function acquireDaemonLock(replicaPath: string): Promise<FileLock> {
-  const result = await acquire(daemonLockPath(replicaPath), 'daemon', 0);
-  if ('release' in result) return result;
-  throw new DaemonRunningError(result);
+  const path = daemonLockPath(replicaPath);
+  const lock = await acquire(path, 'daemon', 0);
+  if (lock) return lock;
+  throw new DaemonRunningError(readInfo(path));
 }

@@ -25,6 +25,12 @@ export interface WatchOptions {
   backend: () => Promise<Backend>;
   policies?: () => Promise<PolicyOverrides>;
   batchSize?: number;
+  /**
+   * Changes whenever the configuration may have been fixed (a SIGHUP, an
+   * edited config file). After the server refuses the credentials the loop
+   * waits for it to change instead of asking again.
+   */
+  configStamp?: () => string;
   /** One log record per event that did something; the caller formats it. */
   log: (event: WatchEvent) => void;
   /** Aborted to stop: the loop finishes (or abandons, after `graceMs`) its cycle and returns. */
@@ -39,6 +45,7 @@ export type WatchEvent =
   | { event: 'offline'; error: string; retryInMs: number }
   | { event: 'online' }
   | { event: 'error'; error: string; retryInMs: number }
+  | { event: 'auth'; error: string }
   | { event: 'reload' }
   | { event: 'stop'; reason: string };
 
@@ -62,6 +69,8 @@ interface LoopState {
   lastAttemptAt: number;
   lastHeartbeatAt: number;
   lastDueCheckAt: number;
+  /** The config stamp when the server refused the credentials; null while they are accepted. */
+  refusedAt: string | null;
 }
 
 /** Decide what, if anything, this tick should do. */
@@ -113,6 +122,12 @@ async function cycle(replica: Replica, options: WatchOptions, state: LoopState, 
     }
   } catch (error) {
     if (error instanceof SyncBusyError) return; // a manual sync is running: it does the work
+    if (error instanceof BackendError && error.auth) {
+      // Asking again with the same credentials only hammers the server: say how to fix it, once, and wait.
+      state.refusedAt = options.configStamp?.() ?? '';
+      options.log({ event: 'auth', error: (error as Error).message });
+      return;
+    }
     state.failures++;
     const retryInMs = backoffMs(state.failures, { baseMs: 1_000, capMs: 60_000 });
     state.retryAt = now() + retryInMs;
@@ -122,6 +137,17 @@ async function cycle(replica: Replica, options: WatchOptions, state: LoopState, 
     if (!offline) options.log({ event: 'error', error: message, retryInMs });
     else if (state.failures === 1) options.log({ event: 'offline', error: message, retryInMs });
   }
+}
+
+/**
+ * True while the server's refusal of the credentials stands: the config has
+ * not changed since. Once it has, clears the refusal so the next tick syncs.
+ */
+function waitingForFix(state: LoopState, options: WatchOptions): boolean {
+  if (state.refusedAt === null) return false;
+  if (state.refusedAt === (options.configStamp?.() ?? '')) return true;
+  Object.assign(state, { refusedAt: null, nextPullAt: 0, failures: 0 }); // fixed, maybe: try again now
+  return false;
 }
 
 function heartbeat(replica: Replica, state: LoopState, options: WatchOptions): void {
@@ -139,7 +165,7 @@ function heartbeat(replica: Replica, state: LoopState, options: WatchOptions): v
 export async function runWatch(replica: Replica, options: WatchOptions): Promise<void> {
   const now = options.now ?? Date.now;
   const changed = changeDetector(replica);
-  const state: LoopState = { live: null, nextPullAt: 0, failures: 0, retryAt: 0, lastAttemptAt: 0, lastHeartbeatAt: 0, lastDueCheckAt: 0 };
+  const state: LoopState = { live: null, nextPullAt: 0, failures: 0, retryAt: 0, lastAttemptAt: 0, lastHeartbeatAt: 0, lastDueCheckAt: 0, refusedAt: null };
   options.log({ event: 'start', pid: process.pid, intervalMs: options.intervalMs });
   // One listener for the daemon's life (one per cycle would pile up on the signal).
   const stopped = new Promise<void>((resolve) => options.stop.addEventListener('abort', () => resolve(), { once: true }));
@@ -149,7 +175,7 @@ export async function runWatch(replica: Replica, options: WatchOptions): Promise
     // Due ops appear through local writes, or when a rejected op's backoff ends: no need to look every tick.
     const look = localChange || now() - state.lastDueCheckAt >= 2_000;
     if (look) state.lastDueCheckAt = now();
-    const mode = plan(state, localChange, look && hasDueOps(replica, now()), now());
+    const mode = waitingForFix(state, options) ? null : plan(state, localChange, look && hasDueOps(replica, now()), now());
     if (mode) {
       const running = cycle(replica, options, state, mode);
       await Promise.race([running, stopped]);

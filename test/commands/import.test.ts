@@ -37,15 +37,15 @@ describe('convoy import', () => {
 
   it('reads stdin for - and for no file', async () => {
     const ctx = testContext();
-    await importCommand('-', {}, ctx, async () => lines({ op: 'create', title: 'From stdin' }));
-    await importCommand(undefined, {}, ctx, async () => lines({ op: 'create', title: 'Again' }));
+    await importCommand('-', {}, ctx, async () => Buffer.from(lines({ op: 'create', title: 'From stdin' })));
+    await importCommand(undefined, {}, ctx, async () => Buffer.from(lines({ op: 'create', title: 'Again' })));
     expect(rows(ctx.replica(), 'tasks')).toHaveLength(2);
     expect(ctx.reporter.stdout[0]).toMatch(/Imported 1 lines from stdin: 1 created/);
   });
 
   it.each([
     ['malformed JSON', '{"op":"create","title":', /line 2: not valid JSON/],
-    ['unknown op', '{"op":"delete","id":"0190"}', /line 2: op "delete" is not "create" or "update"/],
+    ['unknown op', '{"op":"delete","id":"0190"}', /line 2: op "delete" is not "create", "update" or "project"/],
     ['unknown field', '{"op":"create","title":"x","priority":1}', /line 2: unknown field "priority"/],
     ['non-string field', '{"op":"create","title":7}', /line 2: title must be a string/],
     ['array line', '[1,2]', /line 2: must be a JSON object/],

@@ -10,6 +10,7 @@ import { updateCommand } from '../../src/commands/update.js';
 import { addProject } from '../../src/db/projects.js';
 import { addTask, changeTask } from '../../src/db/tasks.js';
 import { testContext } from '../helpers/replica.js';
+import { localTime } from '../../src/output/format.js';
 
 const T0 = Date.UTC(2026, 0, 2, 3, 4, 5);
 
@@ -32,13 +33,15 @@ describe('task fields from the declaration', () => {
     await showCommand(task.id, {}, ctx);
     const labels = ctx.reporter.stdout[0]!.split('\n\n')[0]!.split('\n').map((line) => line.split(':')[0]);
     expect(labels).toEqual(['id', 'title', 'status', 'stage', 'project', 'parent', 'created', 'updated', 'completed', 'sync']);
-    expect(ctx.reporter.stdout[0]).toMatch(new RegExp(`stage: +review\\nproject: +${project.id}\\nparent: +${parent.id}`));
-    expect(ctx.reporter.stdout[0]).toMatch(/completed: +2026-01-02T03:04:06.000Z/);
+    // Refs by name and short id, times in local time.
+    const short = (id: string) => id.slice(24, 30);
+    expect(ctx.reporter.stdout[0]).toMatch(new RegExp(`stage: +review\\nproject: +Website \\(${short(project.id)}\\)\\nparent: +Parent \\(${short(parent.id)}`));
+    expect(ctx.reporter.stdout[0]).toMatch(new RegExp(`completed: +${localTime(T0 + 1_000).replace('+', '\\+')}`));
   });
 
   it('import: the keys a line may hold are op, id and the input names', () => {
     expect(parseImportLine('{"op":"create","title":"x","projectId":"y"}', 1)).toBe(
-      'unknown field "projectId"; use op, id, title, description, status, stage, project, parent',
+      'unknown field "projectId"; use op, id, title, description, status, stage, project, parent, completedAt, createdAt, updatedAt',
     );
   });
 

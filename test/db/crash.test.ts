@@ -81,9 +81,9 @@ function integrity(replica: string): string {
   }
 }
 
-/** `convoy list --json` must exit 0 and list every task in the replica. */
+/** `convoy list --all --json` must exit 0 and list every task in the replica. */
 async function expectListsCleanly(home: string, tasks: number, context: string): Promise<void> {
-  const listed = await run(home, ['list', '--json']);
+  const listed = await run(home, ['list', '--all', '--json']);
   expect(listed.code, `${context}: list --json failed: ${listed.stderr}`).toBe(0);
   const parsed: unknown = JSON.parse(listed.stdout);
   expect(Array.isArray(parsed), context).toBe(true);

@@ -25,7 +25,7 @@ it('registers every declared table, in declaration order', () => {
 describe.each(SYNC_TABLES.map((spec) => [spec.name, spec] as const))('%s', (name, spec) => {
   it('has the migrated columns, nullability and defaults of its generated drizzle table', () => {
     const replica = tempReplica();
-    const migrated = replica.sqlite.prepare(`PRAGMA table_info(${name})`).all() as ColumnInfo[];
+    const migrated = replica.sqlite.prepare(`PRAGMA table_xinfo(${name})`).all() as ColumnInfo[];
     const generated = Object.values(getTableColumns(spec.table)).map((c) => ({
       name: c.name,
       notnull: c.notNull || c.primary ? 1 : 0,
@@ -35,13 +35,14 @@ describe.each(SYNC_TABLES.map((spec) => [spec.name, spec] as const))('%s', (name
     expect(migrated.map(({ name, notnull, dflt_value }) => ({ name, notnull, dflt_value })).sort(byName)).toEqual(generated.sort(byName));
   });
 
-  it('has the migrated indexes of its declaration', () => {
+  it('has the migrated indexes of its declaration, and the id tail index', () => {
     const replica = tempReplica();
     const migrated = (replica.sqlite.prepare(`PRAGMA index_list(${name})`).all() as { name: string; origin: string }[])
       .filter((i) => i.origin === 'c')
       .map((i) => (replica.sqlite.prepare(`PRAGMA index_info(${i.name})`).all() as { name: string }[]).map((c) => c.name));
     const generated = getTableConfig(spec.table).indexes.map((i) => i.config.columns.map((c) => (c as { name: string }).name));
-    const declared = spec.decl.indexes.map((fields) => fields.map((f) => f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)));
+    // Every synced table also has the index on its id's tail (short ids).
+    const declared = [...spec.decl.indexes.map((fields) => fields.map((f) => f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`))), ['id_tail']];
     expect(generated).toEqual(declared);
     expect(migrated.sort()).toEqual(declared.sort());
   });

@@ -113,7 +113,7 @@ describe('id prefixes', () => {
     const replica = tempReplica();
     const a = addTask(replica, { title: 'A' }, T0);
     const b = addTask(replica, { title: 'B' }, T0);
-    expect(() => findTask(replica, a.id.slice(0, 3))).toThrow(/too short; give at least 4/);
+    expect(() => findTask(replica, a.id.slice(0, 3))).toThrow(/too short; give the short id convoy list prints, or the full id/);
     expect(() => findTask(replica, 'ffffffff')).toThrow(/no task with id "ffffffff"/);
     const shared = a.id.slice(0, 8);
     expect(b.id.startsWith(shared)).toBe(true);

@@ -1,8 +1,7 @@
 import * as ink from 'ink';
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
-import { daemonLockPath } from '../../src/sync/lock.js';
+import { acquireDaemonLock } from '../../src/sync/lock.js';
 import { addTask, listTasks } from '../../src/db/tasks.js';
 import { scrollWindow } from '../../src/tui/board-state.js';
 import { SyncHeader, type SyncHeaderProps } from '../../src/tui/components/sync-header.js';
@@ -182,7 +181,8 @@ describe('scrollWindow', () => {
 describe('daemon state on the board', () => {
   it('shows the daemon running when its pid is alive', async () => {
     const { ctx, model } = await boardSetup();
-    writeFileSync(daemonLockPath(ctx.replica().path), JSON.stringify({ pid: process.pid, owner: 'daemon', since: NOW }));
+    const lock = await acquireDaemonLock(ctx.replica().path);
     expect(renderBoard(model).frame()).toContain(`daemon running (pid ${process.pid})`);
+    lock.release();
   });
 });

@@ -1,10 +1,9 @@
-import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openReplica } from '../../src/db/open.js';
 import { addTask, listTasks, queuedOps } from '../../src/db/tasks.js';
 import { BackendError } from '../../src/errors.js';
 import type { OpResult, PushBatch } from '../../src/schema/protocol.js';
-import { lockPath } from '../../src/sync/lock.js';
+import { acquireSyncLock } from '../../src/sync/lock.js';
 import { rows } from '../helpers/replica.js';
 import { boardSetup, columnText, fakeBackend, KEYS, renderBoard } from './helpers.js';
 
@@ -209,11 +208,12 @@ describe('syncing from the board', () => {
 
   it('another process holding the sync lock is reported, not an error', async () => {
     const { ctx, model } = await boardSetup({ backend: fakeBackend() });
-    writeFileSync(lockPath(ctx.replica().path), JSON.stringify({ pid: process.ppid, owner: 'daemon', since: Date.now() }));
+    const held = await acquireSyncLock(ctx.replica().path, 'daemon');
     const board = renderBoard(model);
     await board.press('s');
     const frame = await board.waitFor('another sync is running');
     expect(frame).not.toContain('✗ error');
+    held.release();
   });
 
   it('c lists held conflicts; R takes the remote value, l keeps the local one', async () => {
