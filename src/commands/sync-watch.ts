@@ -1,3 +1,4 @@
+import { runHook } from '../hooks.js';
 import { statSync } from 'node:fs';
 import type { Context } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
@@ -70,7 +71,11 @@ export async function syncWatchCommand(options: WatchCommandOptions, ctx: Contex
   const { runWatch } = await import('../sync/watch.js');
   const replica = ctx.replica();
   const lock = await acquireDaemonLock(replica.path);
-  const log = (event: WatchEvent) => ctx.reporter.note(formatEvent(event, format, new Date(ctx.now())));
+  const log = (event: WatchEvent) => {
+    ctx.reporter.note(formatEvent(event, format, new Date(ctx.now())));
+    // The daemon's syncs run the on-sync hook too (after the sync committed; never awaited: a slow hook holds up nothing).
+    if (event.event === 'sync') void runHook(ctx, 'on-sync', { pushed: event.pushed, pulled: event.pulled, conflicts: event.conflicts, failed: event.failed, durationMs: event.durationMs });
+  };
   let backend: Promise<Backend> | null = null;
   let reloads = 0;
   // SIGHUP only bumps the stamp; the next cycle sees it and builds a backend from the config as it is then.

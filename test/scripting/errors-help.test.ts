@@ -3,9 +3,9 @@
  * error object on stderr under --json with the documented exit code; the
  * version, help on the environment and config keys, completion scripts.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { acquireDaemonLock } from '../../src/sync/lock.js';
 import { convoy, ensureBuilt } from '../helpers/cli.js';
 import { tempHome } from '../helpers/replica.js';
 import { counts } from './helpers.js';
@@ -45,11 +45,12 @@ describe('--json errors', () => {
     expect(errorOf(offline.stderr).error.code).toBe('offline');
   });
 
-  it('a daemon already running is busy (exit 6), not a bug', () => {
+  it('a daemon already running is busy (exit 6), not a bug', async () => {
     const home = tempHome();
     convoy(home, ['add', 'seed']);
     // A live process (this test) holds the daemon lock.
-    writeFileSync(join(home, 'replica.db.daemon-lock'), JSON.stringify({ pid: process.pid, owner: 'daemon', since: Date.now() }));
+    const lock = await acquireDaemonLock(join(home, 'replica.db'));
+    onTestFinished(() => lock.release());
     const result = convoy(home, ['sync', '--watch', '--json'], { env: { CONVOY_CONVEX_URL: 'http://127.0.0.1:9', CONVOY_CONVEX_TOKEN: 't' } });
     expect(result.code).toBe(6);
     expect(errorOf(result.stderr).error).toMatchObject({ code: 'busy', message: expect.stringMatching(/already running/) });

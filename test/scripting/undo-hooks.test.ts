@@ -4,11 +4,12 @@
  * a compensating op, an import is undone whole; hooks run after the commit
  * and never lose or block the change.
  */
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConvexServer, type ConvexTestServer } from '../servers/convex/server.js';
 import { convoyAsync as convoy, ensureBuilt } from '../helpers/cli.js';
+import { startDaemon } from '../helpers/daemon.js';
 import { tempHome } from '../helpers/replica.js';
 import { counts, createLines } from './helpers.js';
 
@@ -96,6 +97,23 @@ describe('hooks', () => {
     await convoy(home, ['add', 'one']);
     expect((await convoy(home, ['sync'])).code).toBe(0);
     expect(JSON.parse(readFileSync(join(home, 'synced.json'), 'utf8'))).toMatchObject({ pushed: 1, failed: 0 });
+  });
+
+  it('the daemon runs on-sync after each sync that did work', async () => {
+    const home = tempHome();
+    const token = await server.mintToken('hook-daemon');
+    await convoy(home, ['init', '--convex', server.url, '--token', '-'], { input: token });
+    hook(home, 'on-sync', `cat > "${home}/daemon-synced.json"`);
+    const daemon = startDaemon(home);
+    await daemon.waitFor('start');
+    await convoy(home, ['add', 'pushed by the daemon']);
+    await daemon.waitFor('sync', 10_000);
+    const file = join(home, 'daemon-synced.json');
+    const started = Date.now();
+    while (!existsSync(file) && Date.now() - started < 5_000) await new Promise((r) => setTimeout(r, 50));
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ pushed: 1, failed: 0 });
+    daemon.child.kill('SIGTERM');
+    expect(await daemon.exited).toBe(0);
   });
 
   it('a failing hook is reported; the change is kept and the exit code stays 0', async () => {
