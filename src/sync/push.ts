@@ -27,9 +27,9 @@ export interface PushOptions {
   onBatch?: (done: number, total: number) => void;
 }
 
-export interface PushSummary extends PushTally {
+export interface PushSummary extends Omit<PushTally, 'known'> {
   batches: number;
-  /** The server versions the accepted ops' results carried (the replica holds those states: a pull need not send them back). */
+  /** The server versions of accepted ops whose state the replica now holds (a pull need not send them back). */
   knownVersions: number[];
 }
 
@@ -68,7 +68,7 @@ export async function pushAll(replica: Replica, backend: Backend, options: PushO
     summary.rejected += tally.rejected;
     summary.failed += tally.failed;
     summary.batches++;
-    for (const result of results) if (result.status !== 'rejected') summary.knownVersions.push(result.version);
+    summary.knownVersions.push(...tally.known);
     options.onBatch?.(summary.pushed + summary.rejected, Math.max(total, summary.pushed + summary.rejected));
   }
   return summary;
