@@ -2,4 +2,4 @@
 import { TABLES } from '../src/schema/tables.js';
 import { syncFunctions } from './model/functions.js';
 
-export const { pull, head } = syncFunctions(TABLES);
+export const { pull, pullAll, head } = syncFunctions(TABLES);

@@ -7,7 +7,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Replica } from '../../src/db/open.js';
 import { createTask } from '../../src/db/tasks.js';
-import type { Backend } from '../../src/sync/backend.js';
+import { pullAllByPages, type Backend } from '../../src/sync/backend.js';
 import type { OpResult, PullPage, PullRequest, PushBatch, PushResult, RemoteRecord } from '../../src/schema/protocol.js';
 
 /** The worker's input: one JSON argument. */
@@ -72,6 +72,7 @@ export function acceptingBackend(): Backend & Metered {
       return { results };
     },
     pull: async (request: PullRequest): Promise<PullPage> => ({ changes: [], cursor: request.cursor, hasMore: false, headVersion: version }),
+    pullAll: (request) => pullAllByPages((r) => backend.pull(r), request),
     ...noLiveFeed,
   };
   return backend;
@@ -119,6 +120,7 @@ export function generatingBackend(rows: number, now: number): Backend & Metered 
       backend.calls++;
       return { changes, cursor: Math.max(request.cursor, last), hasMore: last < total, headVersion: total };
     },
+    pullAll: (request) => pullAllByPages((r) => backend.pull(r), request),
     ...noLiveFeed,
   };
   return backend;

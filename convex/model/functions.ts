@@ -8,18 +8,19 @@
  */
 import { mutationGeneric, queryGeneric, type GenericDatabaseWriter, type GenericDataModel } from 'convex/server';
 import { ConvexError, v, type Validator } from 'convex/values';
-import type { Fields, PushOp } from '../../src/schema/protocol.js';
+import type { Fields, PullAllRequest, PushOp } from '../../src/schema/protocol.js';
 import type { Registry } from '../../src/schema/registry.js';
 import { applyPush } from '../../src/schema/server/push.js';
+import { pullAll } from '../../src/schema/server/pull-all.js';
 import { headVersion, pullPage } from '../../src/schema/server/read.js';
 import { ServerError } from '../../src/schema/server/store.js';
 import { applyWebWrite } from '../../src/schema/server/web.js';
 import { requireUser } from './identity.js';
-import { fieldsRecord, opResultValidator, policyValidator, pullPageValidator, recordStateValidator } from './results.js';
+import { fieldsRecord, opResultValidator, policyValidator, pullAllArgs, pullAllPageValidator, pullPageValidator, recordStateValidator } from './results.js';
 import { ConvexStore } from './store.js';
 
 /** Where each function lives in convex/ ("module:export"), as `api` names them. */
-export const FUNCTION_MODULES = { push: ['push'], pull: ['pull', 'head'], web: ['create', 'update'] } as const;
+export const FUNCTION_MODULES = { push: ['push'], pull: ['pull', 'pullAll', 'head'], web: ['create', 'update'] } as const;
 
 /** One of `names` (at least one). */
 function literals(names: readonly string[]): Validator<string, 'required', string> {
@@ -102,6 +103,15 @@ function buildFunctions(registry: Registry) {
       handler: async (ctx, request) => {
         const store = new ConvexStore(registry, await requireUser(ctx), ctx.db);
         return await refusing(() => pullPage(store, registry, request));
+      },
+    }),
+    /** `pullAll`: every table asked in one call, without the caller's own known writes (src/schema/server/pull-all.ts). */
+    pullAll: queryGeneric({
+      args: pullAllArgs,
+      returns: pullAllPageValidator,
+      handler: async (ctx, request) => {
+        const store = new ConvexStore(registry, await requireUser(ctx), ctx.db);
+        return await refusing(() => pullAll(store, registry, request as PullAllRequest));
       },
     }),
     /** `head`: the caller's current change counter (0 before the first write). Cheap: one index read. */

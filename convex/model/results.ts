@@ -36,3 +36,18 @@ export const pullPageValidator = v.object({
   hasMore: v.boolean(),
   headVersion: v.number(),
 });
+
+const changeValidator = v.object({ recordId: v.string(), version: v.number(), fields: fieldsRecord });
+
+/** A combined pull's answer: one page per table asked (src/schema/protocol.ts `PullAllPage`). */
+export const pullAllPageValidator = v.object({
+  tables: v.record(v.string(), v.object({ changes: v.array(changeValidator), cursor: v.number(), hasMore: v.boolean() })),
+  headVersion: v.number(),
+});
+
+/** A combined pull's request (`PullAllRequest`). */
+export const pullAllArgs = {
+  cursors: v.record(v.string(), v.number()),
+  limit: v.number(),
+  known: v.optional(v.object({ clientId: v.string(), versions: v.array(v.array(v.number())) })),
+};

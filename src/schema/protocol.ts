@@ -93,3 +93,41 @@ export interface PullPage {
   /** The user's current change counter; a request cursor above it means the server was reset. */
   headVersion: number;
 }
+
+/**
+ * Versions a replica already holds the server state of, from its own push
+ * results (each result carries the record's version and full fields): ranges
+ * `[from, to]`, inclusive. A combined pull leaves out a record at such a
+ * version whose every field this replica wrote last: the replica has it.
+ */
+export interface KnownWrites {
+  clientId: string;
+  versions: Array<[number, number]>;
+}
+
+/** Most ranges a combined pull takes in `known` (a push of N batches needs about N). */
+export const MAX_KNOWN_RANGES = 1000;
+
+/** A combined pull: every table the client syncs, in one request. */
+export interface PullAllRequest {
+  /** table -> cursor (0 for the initial pull); only these tables are read. */
+  cursors: Record<SyncTableName, number>;
+  /** Most records read for the whole answer (servers cap it: 1,000); tables are read in registry order until it is used up. */
+  limit: number;
+  /** The asking replica's own writes it already holds (no echo); omitted: every change is sent. */
+  known?: KnownWrites;
+}
+
+/** One table's part of a combined pull; `cursor` and `hasMore` as in `PullPage`. */
+export interface TablePage {
+  changes: RemoteRecord[];
+  cursor: number;
+  hasMore: boolean;
+}
+
+export interface PullAllPage {
+  /** One page per table asked, under its name. */
+  tables: Record<SyncTableName, TablePage>;
+  /** The user's current change counter (see `PullPage.headVersion`). */
+  headVersion: number;
+}

@@ -1,4 +1,4 @@
-import type { PullPage, PullRequest, PushBatch, PushResult } from '../schema/protocol.js';
+import type { PullAllPage, PullAllRequest, PullPage, PullRequest, PushBatch, PushResult } from '../schema/protocol.js';
 
 /**
  * A sync backend: the one interface the engine talks to. Implementations live
@@ -33,6 +33,13 @@ export interface Backend {
    */
   pull(request: PullRequest): Promise<PullPage>;
 
+  /**
+   * Read the changes of every table in `request.cursors` in one request
+   * (src/schema/server/pull-all.ts has the contract), leaving out the
+   * caller's own writes it says it holds. Read-only and safe to repeat.
+   */
+  pullAll(request: PullAllRequest): Promise<PullAllPage>;
+
   /** Cheap reachability and credential check; resolves or throws BackendError. */
   ping(): Promise<void>;
 
@@ -45,4 +52,20 @@ export interface Backend {
 
   /** Release sockets and timers. Idempotent. */
   close(): Promise<void>;
+}
+
+/**
+ * A combined pull made of one `pull` per table: for doubles and adapters
+ * that only serve single-table pages. Sends every change (no echo
+ * filtering) and reads up to `limit` per table; `headVersion` is the
+ * largest any page reported.
+ */
+export async function pullAllByPages(pull: (request: PullRequest) => Promise<PullPage>, request: PullAllRequest): Promise<PullAllPage> {
+  const answer: PullAllPage = { tables: {}, headVersion: 0 };
+  for (const [table, cursor] of Object.entries(request.cursors)) {
+    const { headVersion, ...page } = await pull({ table, cursor, limit: request.limit });
+    answer.tables[table] = page;
+    answer.headVersion = Math.max(answer.headVersion, headVersion);
+  }
+  return answer;
 }

@@ -10,7 +10,7 @@ import { queueCounts } from '../db/sync-state.js';
 import type { Backend } from './backend.js';
 import { acquireSyncLock } from './lock.js';
 import { retryingDroppedCalls } from './retry-once.js';
-import { pullTable, DEFAULT_PAGE_SIZE } from './pull.js';
+import { pullTables, DEFAULT_PAGE_SIZE } from './pull.js';
 import { pushAll, DEFAULT_BATCH_SIZE, type PolicyOverrides } from './push.js';
 
 export type SyncMode = 'both' | 'push' | 'pull';
@@ -63,6 +63,7 @@ export async function syncOnce(replica: Replica, direct: Backend, options: SyncO
   let step: 'push' | 'pull' = 'push';
   try {
     const summary = { pushed: 0, pulled: 0, conflicts: 0, rejected: 0, pushBatches: 0 };
+    let knownVersions: number[] = [];
     if (mode !== 'pull') {
       const pushed = await pushAll(replica, backend, {
         batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
@@ -71,17 +72,17 @@ export async function syncOnce(replica: Replica, direct: Backend, options: SyncO
         onBatch: (done, total) => options.onProgress?.({ step: 'push', done, total }),
       });
       Object.assign(summary, { pushed: pushed.pushed, conflicts: pushed.conflicts, rejected: pushed.rejected, pushBatches: pushed.batches });
+      knownVersions = pushed.knownVersions;
       markSyncStep(replica, tableNames, 'push', now(), null);
     }
     if (mode !== 'push') {
       step = 'pull';
-      for (const spec of SYNC_TABLES) {
-        summary.pulled += await pullTable(replica, backend, spec, {
-          pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
-          now,
-          onPage: (table, pulled) => options.onProgress?.({ step: 'pull', table, pulled }),
-        });
-      }
+      summary.pulled += await pullTables(replica, backend, SYNC_TABLES, {
+        pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
+        now,
+        knownVersions,
+        onPage: (table, pulled) => options.onProgress?.({ step: 'pull', table, pulled }),
+      });
       markSyncStep(replica, tableNames, 'pull', now(), null);
     }
     const counts = queueCounts(replica);

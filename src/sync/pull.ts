@@ -1,13 +1,15 @@
 /**
- * Pull: fetch each table's changes above its cursor, page by page; each page
+ * Pull: fetch every table's changes above its cursor in combined requests
+ * (one for an idle sync, whatever the number of tables); each table's page
  * and its cursor commit together.
  */
 import type { Replica } from '../db/open.js';
 import type { SyncTableSpec } from '../db/registry.js';
 import { pullCursor, resetPulledState } from '../db/remote.js';
+import { clientId } from '../db/sync-state.js';
+import { MAX_KNOWN_RANGES, type KnownWrites } from '../schema/protocol.js';
 import { applyPulledPage } from './apply-page.js';
 import type { Backend } from './backend.js';
-import type { SyncTableName } from '../schema/protocol.js';
 import { withTransientRetry } from './retry.js';
 
 export const DEFAULT_PAGE_SIZE = 1_000;
@@ -16,26 +18,59 @@ export interface PullOptions {
   pageSize: number;
   now: () => number;
   onPage?: (table: string, pulled: number) => void;
+  /** Versions this replica got back from its own pushes in this sync (they need not come back: no echo). */
+  knownVersions?: number[];
 }
 
 /**
- * Pull every change of one table. A server whose head is behind our cursor
- * was reset: the table is pulled again from scratch (the outbox is kept, so
- * local changes still push). Returns how many records were applied.
+ * Pull every change of `specs`. A table whose cursor is above the server's
+ * head means the server was reset: that table is pulled again from scratch
+ * (the outbox is kept, so local changes still push), and nothing is left
+ * out as known from then on. Returns how many records were applied.
  */
-export async function pullTable(replica: Replica, backend: Backend, spec: SyncTableSpec, options: PullOptions): Promise<number> {
+export async function pullTables(replica: Replica, backend: Backend, specs: readonly SyncTableSpec[], options: PullOptions): Promise<number> {
   let pulled = 0;
-  let resets = 0;
-  for (;;) {
-    const cursor = pullCursor(replica, spec.name);
-    const page = await withTransientRetry(() => backend.pull({ table: spec.name as SyncTableName, cursor, limit: options.pageSize }));
-    if (page.headVersion < cursor && resets === 0) {
-      resets++;
-      resetPulledState(replica, spec);
-      continue;
+  let known: KnownWrites | undefined = knownWrites(clientId(replica), options.knownVersions ?? []);
+  const due = new Map(specs.map((spec) => [spec.name, spec]));
+  const resets = new Set<string>();
+  const counts = new Map<string, number>();
+  while (due.size > 0) {
+    const cursors = Object.fromEntries([...due.keys()].map((name) => [name, pullCursor(replica, name)]));
+    const request = known === undefined ? { cursors, limit: options.pageSize } : { cursors, limit: options.pageSize, known };
+    const answer = await withTransientRetry(() => backend.pullAll(request));
+    const before = due.size;
+    let moved = false;
+    for (const [name, spec] of [...due]) {
+      const page = answer.tables[name];
+      if (page === undefined) throw new Error(`the server's combined pull left out table ${name}`);
+      if (answer.headVersion < cursors[name]! && !resets.has(name)) {
+        resets.add(name);
+        known = undefined;
+        resetPulledState(replica, spec);
+        continue;
+      }
+      const applied = applyPulledPage(replica, spec, { ...page, headVersion: answer.headVersion }, options.now());
+      pulled += applied;
+      counts.set(name, (counts.get(name) ?? 0) + applied);
+      options.onPage?.(name, counts.get(name)!);
+      moved ||= page.cursor !== cursors[name];
+      if (!page.hasMore) due.delete(name);
     }
-    pulled += applyPulledPage(replica, spec, page, options.now());
-    options.onPage?.(spec.name, pulled);
-    if (!page.hasMore || page.changes.length === 0) return pulled;
+    // A server that says "more" without moving any cursor would keep us here forever.
+    if (due.size === before && !moved && resets.size === 0) throw new Error('the server answered "more" without moving any cursor');
   }
+  return pulled;
+}
+
+/** The versions as inclusive ranges (what the server takes), or undefined when there are none or too many. */
+export function knownWrites(client: string, versions: number[]): KnownWrites | undefined {
+  if (versions.length === 0) return undefined;
+  const sorted = [...versions].sort((a, b) => a - b);
+  const ranges: Array<[number, number]> = [];
+  for (const v of sorted) {
+    const last = ranges.at(-1);
+    if (last !== undefined && v <= last[1] + 1) last[1] = Math.max(last[1], v);
+    else ranges.push([v, v]);
+  }
+  return ranges.length > MAX_KNOWN_RANGES ? undefined : { clientId: client, versions: ranges };
 }

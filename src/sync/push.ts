@@ -27,8 +27,10 @@ export interface PushOptions {
   onBatch?: (done: number, total: number) => void;
 }
 
-export interface PushSummary extends PushTally {
+export interface PushSummary extends Omit<PushTally, 'known'> {
   batches: number;
+  /** The server versions of accepted ops whose state the replica now holds (a pull need not send them back). */
+  knownVersions: number[];
 }
 
 /** The wire batch of `ops` (collected by `duePendingOps`), with the tables' policies. Pure. */
@@ -53,7 +55,7 @@ export function toPushBatch(client: string, ops: OpView[], overrides: PolicyOver
  * failing (ops already acknowledged stay recorded; the rest stay queued).
  */
 export async function pushAll(replica: Replica, backend: Backend, options: PushOptions): Promise<PushSummary> {
-  const summary: PushSummary = { pushed: 0, conflicts: 0, rejected: 0, failed: 0, batches: 0 };
+  const summary: PushSummary = { pushed: 0, conflicts: 0, rejected: 0, failed: 0, batches: 0, knownVersions: [] };
   const client = clientId(replica);
   const total = pendingOpCount(replica);
   for (;;) {
@@ -66,6 +68,7 @@ export async function pushAll(replica: Replica, backend: Backend, options: PushO
     summary.rejected += tally.rejected;
     summary.failed += tally.failed;
     summary.batches++;
+    summary.knownVersions.push(...tally.known);
     options.onBatch?.(summary.pushed + summary.rejected, Math.max(total, summary.pushed + summary.rejected));
   }
   return summary;

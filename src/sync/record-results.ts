@@ -5,6 +5,7 @@
 import { adoptServerState, deleteOp, markOpRejected, newerQueuedFields } from '../db/outbox.js';
 import type { Replica, WriteTx } from '../db/open.js';
 import { refreshSyncStatus } from '../db/record-status.js';
+import { getRecord } from '../db/changes.js';
 import { recordConflicts } from '../db/conflicts.js';
 import { specFor, withDefaults } from '../db/registry.js';
 import type { OpView } from '../db/views.js';
@@ -19,6 +20,8 @@ export interface PushTally {
   conflicts: number;
   rejected: number;
   failed: number;
+  /** Versions of accepted ops whose record this replica now holds at the result's state (a pull need not send them back). */
+  known: number[];
 }
 
 function recordRejection(tx: WriteTx, op: OpView, reason: string, now: number, tally: PushTally): void {
@@ -40,7 +43,7 @@ function recordRejection(tx: WriteTx, op: OpView, reason: string, now: number, t
 export function recordPushResults(replica: Replica, ops: OpView[], results: OpResult[], now: number): PushTally {
   const bySeq = new Map(results.map((r) => [r.seq, r]));
   return replica.write((tx) => {
-    const tally: PushTally = { pushed: 0, conflicts: 0, rejected: 0, failed: 0 };
+    const tally: PushTally = { pushed: 0, conflicts: 0, rejected: 0, failed: 0, known: [] };
     for (const op of ops) {
       const result = bySeq.get(op.seq);
       if (!result) throw new Error(`server returned no result for op #${op.seq}`);
@@ -50,6 +53,8 @@ export function recordPushResults(replica: Replica, ops: OpView[], results: OpRe
         const effect = effectOfResult(result, newerQueuedFields(tx, op));
         deleteOp(tx, op.seq);
         adoptServerState(tx, spec, op.recordId, result.version, withDefaults(spec, effect.adopt, false));
+        // A record missing locally (a replica rebuilt by convoy doctor) must come back in the pull.
+        if (getRecord(tx, spec, op.recordId) !== undefined) tally.known.push(result.version);
         recordConflicts(tx, op, effect.conflicts, now);
         tally.pushed++;
         tally.conflicts += effect.conflicts.length;

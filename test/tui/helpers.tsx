@@ -6,7 +6,7 @@ import * as ink from 'ink';
 import { render } from 'ink-testing-library';
 import { afterEach } from 'vitest';
 import { cleanup } from 'ink-testing-library';
-import type { Backend } from '../../src/sync/backend.js';
+import { pullAllByPages, type Backend } from '../../src/sync/backend.js';
 import type { OpResult, PushBatch } from '../../src/schema/protocol.js';
 import { BoardApp } from '../../src/tui/components/board-app.js';
 import { InkContext } from '../../src/tui/ink.js';
@@ -29,6 +29,9 @@ export function fakeBackend(overrides: Partial<Backend> = {}): Backend {
     },
     async pull(request) {
       return { changes: [], cursor: request.cursor, hasMore: false, headVersion: Math.max(version, request.cursor) };
+    },
+    async pullAll(request) {
+      return pullAllByPages((r) => this.pull(r), request);
     },
     async ping() {},
     async close() {},

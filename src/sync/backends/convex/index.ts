@@ -14,7 +14,8 @@ import WebSocket from 'ws';
 import { api } from '../../../../convex/_generated/api.js';
 import { BackendError, ConfigError } from '../../../errors.js';
 import type { Backend } from '../../backend.js';
-import type { PullPage, PullRequest, PushBatch, PushResult } from '../../../schema/protocol.js';
+import type { PullAllPage, PullAllRequest, PullPage, PullRequest, PushBatch, PushResult } from '../../../schema/protocol.js';
+import { createHttpFetch } from '../http-fetch.js';
 import { safeUrl } from '../safe-url.js';
 
 export const DEFAULT_TIMEOUT_MS = 20_000;
@@ -26,18 +27,19 @@ export interface ConvexBackendOptions {
   token: string | null;
   /** Per-request limit, including reading the response; default 20 s. */
   timeoutMs?: number;
-  /** fetch to use (tests); default the global one. */
+  /** fetch to use (tests); default one over node:http (http-fetch.ts: no exit delay). */
   fetch?: typeof fetch;
 }
 
 /** Create the backend. Throws ConfigError for a URL the client cannot use. Opens no connection. */
 export function createConvexBackend(options: ConvexBackendOptions): Backend {
   const url = options.url.replace(/\/+$/, '');
+  const own = options.fetch === undefined ? createHttpFetch() : null;
   let client: ConvexHttpClient;
   try {
     client = new ConvexHttpClient(url, {
       logger: false,
-      fetch: classifyingFetch(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.fetch ?? globalThis.fetch),
+      fetch: classifyingFetch(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.fetch ?? own!.fetch),
     });
   } catch (error) {
     throw new ConfigError(`convex.url ${JSON.stringify(options.url)} is not usable: ${(error as Error).message}`);
@@ -58,6 +60,7 @@ export function createConvexBackend(options: ConvexBackendOptions): Backend {
     url: safeUrl(url),
     push: (batch: PushBatch): Promise<PushResult> => call(() => client.mutation(api.push.push, batch)),
     pull: (request: PullRequest): Promise<PullPage> => call(() => client.query(api.pull.pull, request)),
+    pullAll: (request: PullAllRequest): Promise<PullAllPage> => call(() => client.query(api.pull.pullAll, request)),
     ping: async () => {
       await call(() => client.query(api.pull.head, {}));
     },
@@ -65,6 +68,7 @@ export function createConvexBackend(options: ConvexBackendOptions): Backend {
     close: async () => {
       closed = true;
       await live?.close();
+      own?.close();
     },
   };
 }

@@ -5,7 +5,7 @@
  * sync scenario); not offered by `convoy init`.
  */
 import { BackendError } from '../../../errors.js';
-import type { PullPage, PullRequest, PushBatch, PushResult } from '../../../schema/protocol.js';
+import type { PullAllPage, PullAllRequest, PullPage, PullRequest, PushBatch, PushResult } from '../../../schema/protocol.js';
 import { ServerError } from '../../../schema/server/store.js';
 import type { Backend } from '../../backend.js';
 import { MemoryServer, MemoryServerUnavailable } from './server.js';
@@ -38,6 +38,7 @@ export function createMemoryBackend(options: MemoryBackendOptions): Backend {
     // Arguments are copied, as if sent over a network: the caller may reuse its objects.
     push: (batch: PushBatch): Promise<PushResult> => call(() => server.push(token, structuredClone(batch))),
     pull: (request: PullRequest): Promise<PullPage> => call(() => server.pull(token, { ...request })),
+    pullAll: (request: PullAllRequest): Promise<PullAllPage> => call(() => server.pullAll(token, structuredClone(request))),
     ping: async () => {
       await call(() => server.head(token));
     },

@@ -8,9 +8,10 @@
  * concurrency never interleaves two writes; `stop()` makes every call fail
  * as unreachable until `start()`, with the data kept.
  */
-import type { Fields, PullPage, PullRequest, PushBatch, PushResult } from '../../../schema/protocol.js';
+import type { Fields, PullAllPage, PullAllRequest, PullPage, PullRequest, PushBatch, PushResult } from '../../../schema/protocol.js';
 import type { Registry } from '../../../schema/registry.js';
 import { applyPush } from '../../../schema/server/push.js';
+import { pullAll } from '../../../schema/server/pull-all.js';
 import { headVersion, pullPage } from '../../../schema/server/read.js';
 import type { RecordState } from '../../../schema/server/records.js';
 import { applyWebWrite } from '../../../schema/server/web.js';
@@ -69,6 +70,11 @@ export class MemoryServer {
 
   pull(token: string, request: PullRequest): Promise<PullPage> {
     return this.transaction(token, (store) => pullPage(store, this.registry, request));
+  }
+
+  /** A combined pull (src/schema/server/pull-all.ts `pullAll`). */
+  pullAll(token: string, request: PullAllRequest): Promise<PullAllPage> {
+    return this.transaction(token, (store) => pullAll(store, this.registry, request));
   }
 
   head(token: string): Promise<{ headVersion: number }> {

@@ -20,8 +20,9 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import ws from 'ws';
 import { BackendError, ConfigError } from '../../../errors.js';
 import type { Backend } from '../../backend.js';
-import type { PullPage, PullRequest, PushBatch, PushResult } from '../../../schema/protocol.js';
+import type { PullAllPage, PullAllRequest, PullPage, PullRequest, PushBatch, PushResult } from '../../../schema/protocol.js';
 import { describeCause, SupabaseSession, type SessionTokens } from './session.js';
+import { createHttpFetch } from '../http-fetch.js';
 import { safeUrl } from '../safe-url.js';
 
 export const DEFAULT_TIMEOUT_MS = 20_000;
@@ -39,7 +40,7 @@ export interface SupabaseBackendOptions {
   onTokens?: (tokens: SessionTokens) => void;
   /** Per-request limit, including reading the response; default 20 s. */
   timeoutMs?: number;
-  /** fetch to use (tests); default the global one. */
+  /** fetch to use (tests); default one over node:http (http-fetch.ts: no exit delay). */
   fetch?: typeof fetch;
 }
 
@@ -56,7 +57,8 @@ export function createSupabaseBackend(options: SupabaseBackendOptions): Backend 
   const url = options.url.trim().replace(/\/+$/, '');
   if (!options.anonKey) throw new ConfigError('supabase.anonKey is not set; give the project’s anon key (convoy init --supabase <url> --anon-key <key>)');
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const own = options.fetch === undefined ? createHttpFetch() : null;
+  const fetchImpl = options.fetch ?? own!.fetch;
   const session = new SupabaseSession({
     url,
     anonKey: options.anonKey,
@@ -73,10 +75,14 @@ export function createSupabaseBackend(options: SupabaseBackendOptions): Backend 
     push: async (batch: PushBatch) => expectShape<PushResult>(await rpc.call('convoy_push', { batch }), 'results', rpc.url),
     pull: async (request: PullRequest) =>
       expectShape<PullPage>(await rpc.call('convoy_pull', { p_table: request.table, p_cursor: request.cursor, p_limit: request.limit }), 'changes', rpc.url),
+    pullAll: async (request: PullAllRequest) => expectShape<PullAllPage>(await rpc.call('convoy_pull_all', { request }), 'tables', rpc.url),
     ping: async () => {
       expectShape(await rpc.call('convoy_head', {}), 'headVersion', rpc.url);
     },
-    close: () => rpc.close(),
+    close: async () => {
+      await rpc.close();
+      own?.close();
+    },
   };
 }
 
