@@ -5,7 +5,7 @@
 import { and, asc, eq, gte, lt } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { UsageError } from '../errors.js';
-import type { FieldConflict } from '../schema/protocol.js';
+import type { FieldConflict, FieldValue } from '../schema/protocol.js';
 import { enqueueOp, getRecord } from './changes.js';
 import type { Replica, Store, WriteTx } from './open.js';
 import { refreshSyncStatus } from './record-status.js';
@@ -33,6 +33,30 @@ export function recordConflicts(tx: WriteTx, op: { tableName: string; recordId: 
       })
       .run();
   }
+}
+
+/** Fields of `tableName` held by an open (manual) conflict, by record. Read-only. */
+export function heldFieldsByRecord(store: Store, tableName: string): Map<string, Set<string>> {
+  const rows = store.db
+    .select({ recordId: conflicts.recordId, field: conflicts.field })
+    .from(conflicts)
+    .where(and(eq(conflicts.tableName, tableName), eq(conflicts.resolved, false)))
+    .all();
+  const out = new Map<string, Set<string>>();
+  for (const row of rows) out.set(row.recordId, (out.get(row.recordId) ?? new Set<string>()).add(row.field));
+  return out;
+}
+
+/**
+ * The server's value of a held field moved on (a later write, pulled): the
+ * open conflict now offers that value, so taking "remote" takes the latest.
+ */
+export function updateHeldRemote(tx: WriteTx, tableName: string, recordId: string, field: string, remote: FieldValue): void {
+  tx.db
+    .update(conflicts)
+    .set({ remoteValue: encodeValue(remote) })
+    .where(and(eq(conflicts.tableName, tableName), eq(conflicts.recordId, recordId), eq(conflicts.field, field), eq(conflicts.resolved, false)))
+    .run();
 }
 
 /** Open conflicts (or all), oldest first, as stored (values JSON-encoded). Read-only. */

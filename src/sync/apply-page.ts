@@ -5,6 +5,7 @@
  * skipped and never half-applied.
  */
 import type { Replica } from '../db/open.js';
+import { heldFieldsByRecord, updateHeldRemote } from '../db/conflicts.js';
 import { queuedFieldsByRecord } from '../db/outbox.js';
 import { withDefaults, type SyncTableSpec } from '../db/registry.js';
 import { advancePullCursor, mergePulled, upsertPulled } from '../db/remote.js';
@@ -14,15 +15,19 @@ import { mergeRemote } from './conflict.js';
 /**
  * Apply one page of `spec`'s changes and advance the table's cursor, in one
  * transaction. Fields with queued local ops are never overwritten (they win
- * or lose at the next push). Returns how many records it changed locally.
+ * or lose at the next push); nor are fields held by a manual conflict, whose
+ * conflict takes the newer server value instead (so `resolve --take remote`
+ * takes the latest). Returns how many records it changed locally.
  */
 export function applyPulledPage(replica: Replica, spec: SyncTableSpec, page: PullPage, now: number): number {
   return replica.write((tx) => {
     const queued = queuedFieldsByRecord(tx, spec.name);
+    const held = heldFieldsByRecord(tx, spec.name);
     let applied = 0;
     for (const change of page.changes) {
-      const pending = queued.get(change.recordId);
+      const pending = unionOf(queued.get(change.recordId), held.get(change.recordId));
       const fields = withDefaults(spec, change.fields, true);
+      for (const field of held.get(change.recordId) ?? []) updateHeldRemote(tx, spec.name, change.recordId, field, fields[field] ?? null);
       // Our own pushes come back in pulls; they change nothing and are not counted.
       if (pending) applied += mergePulled(tx, spec, change.recordId, change.version, mergeRemote(fields, pending));
       else applied += upsertPulled(tx, spec, change.recordId, change.version, fields, now);
@@ -30,4 +35,9 @@ export function applyPulledPage(replica: Replica, spec: SyncTableSpec, page: Pul
     advancePullCursor(tx, spec.name, page.cursor, now, !page.hasMore);
     return applied;
   });
+}
+
+function unionOf(a: Set<string> | undefined, b: Set<string> | undefined): Set<string> | undefined {
+  if (!a || !b) return a ?? b;
+  return new Set([...a, ...b]);
 }

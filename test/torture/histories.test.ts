@@ -81,15 +81,11 @@ async function step(h: History): Promise<void> {
 }
 
 /**
- * How held conflicts are decided. Known bug (found by this suite, reported):
- * `convoy resolve --take remote` writes the server value recorded with the
- * conflict even when the replica has pulled a newer one since (conflict on
- * "web 1", web writes "web 2", pull, resolve remote: the replica keeps
- * "web 1" for good, with nothing queued). The full run decides both ways and
- * shows it in its table; the short run in `npm test` takes local only until
- * resolveConflict is fixed (TORTURE_DECIDE_BOTH=1 to include it).
+ * How held conflicts are decided: both ways, in turn (this suite found
+ * `resolve --take remote` keeping a stale server value after a newer pull;
+ * test/sync/scenarios/manual-policy.test.ts pins the fix).
  */
-const DECISIONS = FULL || process.env.TORTURE_DECIDE_BOTH ? (['local', 'remote'] as const) : (['local'] as const);
+const DECISIONS = ['local', 'remote'] as const;
 
 /**
  * Settle: everyone syncs and decides the conflicts held for them (either

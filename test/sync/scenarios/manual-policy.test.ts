@@ -45,5 +45,25 @@ describe.each(SCENARIO_BACKENDS)('%s', (kind) => {
       expect(a.outbox()).toEqual([]);
       expect(() => resolveConflict(a.ctx.replica(), open!.id, 'local', Date.now())).toThrow(/already settled/);
     });
+
+    it('take remote after the server moved on: the latest server value, on both sides', async () => {
+      const a = await scenario.replica({ user: 'kit' });
+      const web = await scenario.web('kit');
+      const id = a.add('original');
+      await a.sync({ policies: { tasks: 'manual' } });
+      a.update(id, { title: 'mine' });
+      await web.updateTask(id, { title: 'web 1' });
+      await a.sync({ policies: { tasks: 'manual' } });
+      await web.updateTask(id, { title: 'web 2' });
+      await a.sync({ policies: { tasks: 'manual' } });
+      // Still held: the pull does not overwrite the undecided local value.
+      expect(a.task(id)).toMatchObject({ title: 'mine', syncStatus: 'conflict' });
+      const [open] = listConflicts(a.ctx.replica());
+      resolveConflict(a.ctx.replica(), open!.id, 'remote', Date.now());
+      await a.sync({ policies: { tasks: 'manual' } });
+      const b = await scenario.replica({ user: 'kit' });
+      await b.sync();
+      expect({ a: a.task(id).title, server: b.task(id).title, open: listConflicts(a.ctx.replica()).length }).toEqual({ a: 'web 2', server: 'web 2', open: 0 });
+    });
   });
 });
