@@ -3,10 +3,9 @@
  * board) uses to create, change and read tasks. Which fields a person may
  * set, and how, comes from the declaration (src/db/inputs.ts).
  */
-import { and, desc, eq, exists, inArray, or, sql, type SQL } from 'drizzle-orm';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { eq } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
-import { projects as projectsDecl, tasks as tasksDecl, type TaskStatus } from '../schema/tables.js';
+import { tasks as tasksDecl, type TaskStatus } from '../schema/tables.js';
 import type { Fields } from '../schema/protocol.js';
 import { UsageError } from '../errors.js';
 import { insertRecord, updateRecord } from './changes.js';
@@ -15,7 +14,8 @@ import { resolveId } from './lookup.js';
 import type { Replica, Store, WriteTx } from './open.js';
 import { resolveProject } from './projects.js';
 import { specFor } from './registry.js';
-import { outbox, tasks } from './schema.js';
+import { tasks } from './schema.js';
+import { taskPage, type TaskQuery } from './task-query.js';
 import type { TaskInput, TaskView } from './views.js';
 
 export type { TaskInput } from './views.js';
@@ -93,30 +93,18 @@ export interface TaskFilter {
   limit?: number;
 }
 
-/** The task column that references projects (from the declaration). */
-const projectColumn = (() => {
-  const name = tasksDecl.fieldNames.find((n) => {
-    const type = tasksDecl.fields[n].type;
-    return type.kind === 'ref' && type.table === projectsDecl.name;
-  })!;
-  return (tasks as unknown as Record<string, SQLiteColumn>)[name]!;
-})();
-
-/** Tasks matching `filter`, newest first. Read-only. */
+/**
+ * Tasks matching `filter`, newest first, each filter answered from an index
+ * (src/db/task-query.ts). Read-only. Throws UsageError for an unknown project.
+ */
 export function listTasks(store: Store, filter: TaskFilter = {}): TaskView[] {
-  const where: SQL[] = [];
-  if (filter.statuses?.length) where.push(inArray(tasks.status, filter.statuses));
-  if (filter.project !== undefined) where.push(eq(projectColumn, resolveProject(store, filter.project)));
-  if (filter.pending) {
-    const queued = store.db.select({ one: sql`1` }).from(outbox).where(and(eq(outbox.tableName, spec.name), eq(outbox.recordId, tasks.id)));
-    where.push(exists(queued));
-  }
-  if (filter.search) {
-    const pattern = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    where.push(or(sql`${tasks.title} LIKE ${pattern} ESCAPE '\\'`, sql`${tasks.description} LIKE ${pattern} ESCAPE '\\'`)!);
-  }
-  const query = store.db.select().from(tasks).where(and(...where)).orderBy(desc(tasks.createdAt), desc(tasks.id));
-  return filter.limit !== undefined ? query.limit(filter.limit).all() : query.all();
+  const query: TaskQuery = {
+    statuses: filter.statuses,
+    projectId: filter.project !== undefined ? resolveProject(store, filter.project) : undefined,
+    pending: filter.pending,
+    search: filter.search || undefined,
+  };
+  return taskPage(store, query, { limit: filter.limit });
 }
 
 export { queuedOps } from './outbox.js';

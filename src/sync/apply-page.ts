@@ -18,7 +18,11 @@ import { mergeRemote } from './conflict.js';
  */
 export function applyPulledPage(replica: Replica, spec: SyncTableSpec, page: PullPage, now: number): number {
   return replica.write((tx) => {
-    const queued = queuedFieldsByRecord(tx, spec.name);
+    const queued = queuedFieldsByRecord(
+      tx,
+      spec.name,
+      page.changes.map((change) => change.recordId),
+    );
     let applied = 0;
     for (const change of page.changes) {
       const pending = queued.get(change.recordId);

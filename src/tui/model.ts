@@ -11,7 +11,8 @@ import { dataVersion } from '../db/data-version.js';
 import { recordTitle } from '../db/lookup.js';
 import { retryFailedOps } from '../db/outbox.js';
 import { listProjects, resolveProject } from '../db/projects.js';
-import { addTask, changeTask, getTask, listTasks, queuedOps } from '../db/tasks.js';
+import { countByStatus, countTasks, taskPage, taskSlice, type PageRequest, type TaskKey, type TaskQuery } from '../db/task-query.js';
+import { addTask, changeTask, getTask, queuedOps } from '../db/tasks.js';
 import type { ConflictView, OpView, TaskView } from '../db/views.js';
 import { tasks as tasksDecl, type TaskStatus } from '../schema/tables.js';
 import { syncOnce, type SyncProgress, type SyncSummary } from '../sync/engine.js';
@@ -39,8 +40,20 @@ export interface BoardModel {
   now(): number;
   /** Changes when another process commits to the replica. */
   version(): number;
-  /** Tasks of the board (all statuses), newest first; `search` filters title and description. */
-  tasks(search: string): TaskView[];
+  /**
+   * The board's reads, each a few index ranges whatever the replica's size.
+   * `search` ('' = none) filters title and description; every read is
+   * limited to the board's project. Counts of every status:
+   */
+  counts(search: string): Record<TaskStatus, number>;
+  /** A page of one column, newest first, after or before a card's key. */
+  page(status: TaskStatus, search: string, request: PageRequest): TaskView[];
+  /** Up to `limit` cards of one column from position `index` (`total`: the column's count). */
+  slice(status: TaskStatus, search: string, index: number, limit: number, total: number): TaskView[];
+  /** The position in its column of the card with `key` (how many cards are newer). */
+  rank(status: TaskStatus, search: string, key: TaskKey): number;
+  /** One task, or undefined. */
+  task(id: string): TaskView | undefined;
   overview(): SyncOverview;
   create(title: string, status: TaskStatus): TaskView;
   /** Returns false when nothing changed. */
@@ -107,6 +120,11 @@ export async function createBoardModel(ctx: Context, options: { project?: string
   const replica = ctx.replica();
   const project = projectScope(ctx, options.project);
   let inflight: Promise<unknown> = Promise.resolve();
+  const query = (search: string, status?: TaskStatus): TaskQuery => ({
+    projectId: project?.id,
+    search: search || undefined,
+    statuses: status ? [status] : undefined,
+  });
   const runSync = async (onProgress: (progress: SyncProgress) => void) => {
     const backend = await ctx.backend();
     return syncOnce(replica, backend, { now: ctx.now, owner: 'convoy board', policies: config.policies(), batchSize: batchSizeOf(config), onProgress });
@@ -115,7 +133,11 @@ export async function createBoardModel(ctx: Context, options: { project?: string
     project,
     now: () => ctx.now(),
     version: () => dataVersion(replica),
-    tasks: (search) => listTasks(replica, { project: project?.id, search: search || undefined }),
+    counts: (search) => countByStatus(replica, query(search)),
+    page: (status, search, request) => taskPage(replica, query(search, status), request),
+    slice: (status, search, index, limit, total) => taskSlice(replica, { ...query(search), statuses: [status] }, index, limit, total),
+    rank: (status, search, key) => countTasks(replica, query(search, status), key),
+    task: (id) => getTask(replica, id),
     overview: () => syncOverview(replica, config.backendInfo()),
     create: (title, status) => addTask(replica, { title, status, ...(project ? { project: project.id } : {}) }, ctx.now()),
     rename: (id, title) => changeTask(replica, id, { title }, ctx.now()).changed,
