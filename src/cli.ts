@@ -63,10 +63,12 @@ export function buildProgram(io: CliIo, onContext: (ctx: Context) => void, setEx
       const code = await action(ctx, args.slice(0, -1));
       setExit(code ?? 0);
     };
-  const stdin = () => {
-    if (io.stdin.isTTY) return Promise.reject(new UsageError('stdin is a terminal, not piped input; give a file name or pipe lines in'));
-    return readAll(io.stdin);
+  // import reads the stream itself, a piece at a time (bounded memory); the others read it whole.
+  const stdinStream = async (): Promise<NodeJS.ReadableStream> => {
+    if (io.stdin.isTTY) throw new UsageError('stdin is a terminal, not piped input; give a file name or pipe lines in');
+    return io.stdin;
   };
+  const stdin = async () => readAll(await stdinStream());
   const program = new Command('convoy')
     .description('Capture tasks offline and sync them with Convex or Supabase.')
     .version('0.1.0', '-V, --version')
@@ -82,7 +84,7 @@ export function buildProgram(io: CliIo, onContext: (ctx: Context) => void, setEx
         'convoy status --json',
       ]) + '\nExit codes: 0 ok, 1 unexpected, 2 bad input, 3 offline, 4 sync incomplete, 5 not configured.\n',
     );
-  addTaskCommands(program, run, stdin);
+  addTaskCommands(program, run, stdinStream);
   addProjectCommands(program, run);
   addConfigCommands(program, run, stdin);
   addSyncCommands(program, run, stdin);
@@ -90,7 +92,7 @@ export function buildProgram(io: CliIo, onContext: (ctx: Context) => void, setEx
   return program;
 }
 
-function addTaskCommands(program: Command, run: Runner, stdin: () => Promise<string>) {
+function addTaskCommands(program: Command, run: Runner, stdinStream: () => Promise<NodeJS.ReadableStream>) {
   taskOptions(program.command('add').argument('<title>', 'what to do').description('capture a task (works offline)'), false)
     .addHelpText('after', examples(['convoy add "Fix login"', 'convoy add "Write docs" --project Website --stage draft --json']))
     .action(run(async (ctx, [title, opts]) => (await import('./commands/add.js')).addCommand(title as string, opts as object, ctx)));
@@ -132,7 +134,7 @@ function addTaskCommands(program: Command, run: Runner, stdin: () => Promise<str
         `echo '{"op":"update","id":"0193ab","status":"done"}' | convoy import`,
       ]) + `\nEach line: {"op":"create"|"update", "id"?, ${inputNames(tasks).map((name) => `"${name}"?`).join(', ')}}\n`,
     )
-    .action(run(async (ctx, [file, opts]) => (await import('./commands/import.js')).importCommand(file as string, opts as object, ctx, stdin)));
+    .action(run(async (ctx, [file, opts]) => (await import('./commands/import.js')).importCommand(file as string, opts as object, ctx, stdinStream)));
 
   program
     .command('status')

@@ -1,10 +1,11 @@
-import { readFile } from 'node:fs/promises';
+import { closeSync, openSync } from 'node:fs';
 import { isUuid } from '../schema/rules.js';
 import { applyTaskUpdate, createTask, getTask, type TaskInput } from '../db/tasks.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { inputNames } from '../output/fields.js';
 import { tasks } from '../schema/tables.js';
+import { fileLines, spool, textLines } from './import-source.js';
 
 export interface ImportOptions {
   json?: boolean;
@@ -52,20 +53,6 @@ function fail(source: string, errors: string[]): never {
   throw new UsageError(`import: ${errors.length} ${noun} in ${source}; nothing was imported. Fix them and run again:\n${shown.join('\n')}`);
 }
 
-/** Validate every line's shape first; report all bad lines at once. */
-function parseAll(text: string, source: string): ImportLine[] {
-  const parsed: ImportLine[] = [];
-  const errors: string[] = [];
-  text.split('\n').forEach((raw, index) => {
-    if (raw.trim() === '') return;
-    const result = parseImportLine(raw, index + 1);
-    if (typeof result === 'string') errors.push(`line ${index + 1}: ${result}`);
-    else parsed.push(result);
-  });
-  if (errors.length) fail(source, errors);
-  return parsed;
-}
-
 export interface ImportSummary {
   created: number;
   updated: number;
@@ -74,17 +61,27 @@ export interface ImportSummary {
 }
 
 /**
- * Apply every line in ONE transaction: either all lines land (rows + ops) or
+ * Read and apply every line in ONE transaction, one line at a time (memory
+ * stays flat with the file's size): either all lines land (rows + ops) or
  * none do. Lines see the effect of earlier lines (an update may follow the
- * create of the same id). Reference errors are collected, then rolled back.
+ * create of the same id). Shape errors are reported alone (as if checked
+ * first); otherwise reference errors; either way everything is rolled back.
  */
-function applyAll(ctx: Context, lines: ImportLine[], source: string): Omit<ImportSummary, 'durationMs'> {
+function applyAll(ctx: Context, lines: Iterable<string>, source: string): Omit<ImportSummary, 'durationMs'> {
   const replica = ctx.replica();
   const now = ctx.now();
   return replica.write((tx) => {
     const counts = { created: 0, updated: 0, unchanged: 0 };
+    const shapeErrors: string[] = [];
     const errors: string[] = [];
-    for (const line of lines) {
+    let number = 0;
+    for (const raw of lines) {
+      number++;
+      if (raw.trim() === '') continue;
+      const line = parseImportLine(raw, number);
+      if (typeof line === 'string') shapeErrors.push(`line ${number}: ${line}`);
+      // After a bad line nothing will be written: only the shapes are still checked.
+      if (typeof line === 'string' || shapeErrors.length) continue;
       try {
         if (line.op === 'create') {
           if (line.id && getTask(tx, line.id)) throw new UsageError(`id ${line.id} already exists; leave id out or use op "update"`);
@@ -97,23 +94,43 @@ function applyAll(ctx: Context, lines: ImportLine[], source: string): Omit<Impor
         errors.push(`line ${line.line}: ${error.message}`);
       }
     }
+    if (shapeErrors.length) fail(source, shapeErrors);
     if (errors.length) fail(source, errors);
     return counts;
   });
 }
 
+/** What `convoy import -` reads: the piped text, or the stream itself (spooled, not held in memory). */
+export type ImportStdin = () => Promise<string | NodeJS.ReadableStream>;
+
+function unreadable(source: string, error: unknown): UsageError {
+  return new UsageError(`file: cannot read ${source} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); give a readable JSON-lines file or - for stdin`);
+}
+
 /** `convoy import [file|-]`: JSON lines of creates and updates, all or nothing. */
-export async function importCommand(file: string | undefined, _options: ImportOptions, ctx: Context, stdin: () => Promise<string>): Promise<void> {
+export async function importCommand(file: string | undefined, _options: ImportOptions, ctx: Context, stdin: ImportStdin): Promise<void> {
   const started = performance.now();
   const source = file === undefined || file === '-' ? 'stdin' : file;
-  let text: string;
-  try {
-    text = source === 'stdin' ? await stdin() : await readFile(source, 'utf8');
-  } catch (error) {
-    throw new UsageError(`file: cannot read ${source} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); give a readable JSON-lines file or - for stdin`);
+  let counts: Omit<ImportSummary, 'durationMs'>;
+  if (source === 'stdin') {
+    const input = await stdin().catch((error: unknown) => Promise.reject(unreadable(source, error)));
+    if (typeof input === 'string') counts = applyAll(ctx, textLines(input), source);
+    else {
+      const spooled = await spool(input).catch((error: unknown) => Promise.reject(unreadable(source, error)));
+      try {
+        counts = applyAll(ctx, fileLines(spooled.path), source);
+      } finally {
+        spooled.remove();
+      }
+    }
+  } else {
+    try {
+      closeSync(openSync(source, 'r'));
+    } catch (error) {
+      throw unreadable(source, error);
+    }
+    counts = applyAll(ctx, fileLines(source), source);
   }
-  const lines = parseAll(text, source);
-  const counts = applyAll(ctx, lines, source);
   const summary: ImportSummary = { ...counts, durationMs: Math.round(performance.now() - started) };
   ctx.reporter.result(summary, () => {
     const total = counts.created + counts.updated + counts.unchanged;
