@@ -10,23 +10,26 @@ import type Conf from 'conf';
 import type { Paths } from './paths.js';
 import { ConfigStore } from './store.js';
 
-/** A JSON file read once, with `conf`'s dot-notation `get` ("convex.url"). Missing file: no settings. */
+/** A JSON file with `conf`'s dot-notation `get` ("convex.url"), read on every get as `conf` does. Missing file: no settings. */
 class ReadOnlyConf {
   readonly path: string;
-  readonly #data: unknown;
 
   constructor(options: { cwd: string; configName: string }) {
     this.path = join(options.cwd, `${options.configName}.json`);
+    this.#read(); // a broken file fails here, where ConfigStore reports it
+  }
+
+  #read(): unknown {
     try {
-      this.#data = JSON.parse(readFileSync(this.path, 'utf8'));
+      return JSON.parse(readFileSync(this.path, 'utf8'));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      this.#data = {};
+      return {};
     }
   }
 
   get(key: string): unknown {
-    return key.split('.').reduce<unknown>((value, part) => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined), this.#data);
+    return key.split('.').reduce<unknown>((value, part) => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined), this.#read());
   }
 }
 

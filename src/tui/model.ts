@@ -4,6 +4,7 @@
  * transaction). Components never touch the Context or the database directly,
  * which keeps them testable with a model on a temp replica.
  */
+import { openConfigReadOnly } from '../config/read-only.js';
 import type { ConfigStore } from '../config/store.js';
 import type { Context } from '../context.js';
 import { conflictViews, resolveConflict } from '../db/conflicts.js';
@@ -116,7 +117,8 @@ function batchSizeOf(config: ConfigStore): number | undefined {
  * `project` names no project.
  */
 export async function createBoardModel(ctx: Context, options: { project?: string } = {}): Promise<BoardModel> {
-  const config = await ctx.config();
+  // Read-only settings: the board starts without loading the config library (a sync loads it for the backend).
+  const config = openConfigReadOnly(ctx.paths, ctx.env);
   const replica = ctx.replica();
   const project = projectScope(ctx, options.project);
   let inflight: Promise<unknown> = Promise.resolve();
