@@ -51,6 +51,16 @@ export const outboxCounts = sqliteTable('outbox_counts', {
   n: integer('n').notNull().default(0),
 });
 
+/**
+ * How many tasks have each status, kept in step with the tasks by triggers
+ * (drizzle/0004_task_status_counts.sql): the board's column counts without
+ * a project or a filter, whatever the replica's size.
+ */
+export const taskStatusCounts = sqliteTable('task_status_counts', {
+  status: text('status').primaryKey(),
+  n: integer('n').notNull().default(0),
+});
+
 export const syncState = sqliteTable('sync_state', {
   tableName: text('table_name').primaryKey(),
   /** Server change-counter value of the last applied pulled change. */

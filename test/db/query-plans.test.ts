@@ -44,7 +44,7 @@ function recording(replica: Replica, fn: () => unknown): Ran[] {
 /** The plan lines of every recorded statement that reads tasks or the outbox. */
 function plans(replica: Replica, fn: () => unknown): { sql: string; plan: string[] }[] {
   return recording(replica, fn)
-    .filter((r) => /"?(tasks|outbox|outbox_counts)"?\b/.test(r.sql))
+    .filter((r) => /"?(tasks|outbox|outbox_counts|task_status_counts)"?\b/.test(r.sql))
     .map((r) => ({
       sql: r.sql,
       plan: (replica.sqlite.prepare(`EXPLAIN QUERY PLAN ${r.sql}`).all(...r.params) as { detail: string }[]).map((row) => row.detail),
@@ -81,7 +81,8 @@ describe('query plans at any size', () => {
     ['--pending', () => listTasks(replica, { pending: true, limit: 50 }), /SEARCH tasks USING INDEX tasks_sync_status_idx \(sync_status=\?\)/],
     ['--search', () => listTasks(replica, { search: 'LOGIN', limit: 50 }), /SCAN tasks_fts VIRTUAL TABLE INDEX/],
     ['--search --status', () => listTasks(replica, { search: 'task 1', statuses: ['todo'], limit: 50 }), /SEARCH tasks USING INTEGER PRIMARY KEY/],
-    ['board: counts per status', () => countByStatus(replica, {}), /SEARCH tasks USING COVERING INDEX tasks_status_idx/],
+    ['board: counts per status', () => countByStatus(replica, {}), /SCAN task_status_counts/],
+    ['board: counts under a filter', () => countByStatus(replica, { search: 'login' }), /SCAN tasks_fts VIRTUAL TABLE INDEX/],
     ['board: counts in a project', () => countByStatus(replica, { projectId }), /SEARCH tasks USING COVERING INDEX tasks_project_idx/],
     ['board: next page', () => taskPage(replica, { statuses: ['todo'] }, { limit: 20, after: { createdAt: 1100, id: 'f' } }), /SEARCH tasks USING INDEX tasks_status_idx \(status=\? AND \(created_at,id\)<\(\?,\?\)\)/],
     ['board: position of a card', () => countTasks(replica, { statuses: ['todo'] }, { createdAt: 1100, id: 'f' }), /SEARCH tasks USING COVERING INDEX tasks_status_idx \(status=\? AND \(created_at,id\)>\(\?,\?\)\)/],
@@ -101,6 +102,16 @@ describe('query plans at any size', () => {
     for (const run of [() => listTasks(replica, { statuses: ['todo'], limit: 50 }), () => listTasks(replica, { project: 'Website', limit: 50 }), () => listTasks(replica, { pending: true, limit: 5 })]) {
       for (const { sql, plan } of plans(replica, run)) expect(plan.join('\n'), sql).not.toMatch(/TEMP B-TREE/);
     }
+  });
+
+  it('the counts kept by triggers agree with the tables', () => {
+    const counted = (sql: string) => replica.sqlite.prepare(sql).all();
+    expect(countByStatus(replica, {})).toEqual({ todo: 50, in_progress: 50, done: 50, canceled: 50 });
+    replica.sqlite.prepare("UPDATE tasks SET status = 'done' WHERE rowid IN (SELECT rowid FROM tasks WHERE status = 'todo' LIMIT 3)").run();
+    expect(countByStatus(replica, {})).toEqual({ todo: 47, in_progress: 50, done: 53, canceled: 50 });
+    expect(counted('SELECT status, count(*) AS n FROM tasks GROUP BY status ORDER BY status')).toEqual(
+      counted('SELECT status, n FROM task_status_counts WHERE n > 0 ORDER BY status'),
+    );
   });
 
   it('status counts the queue without reading the outbox', () => {
