@@ -20,7 +20,11 @@ function memory(pid) {
   return { rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024 };
 }
 
-export async function boardFigures(ctx, { home, bin, env, cpuMs }) {
+/**
+ * Start the board on `home` in tmux and measure it. `quick`: only the first
+ * frame and memory (the baseline on a replica of a few tasks).
+ */
+export async function boardFigures(ctx, { home, bin, env, cpuMs, quick = false }) {
   const dir = mkdtempSync(join(tmpdir(), 'convoy-scale-tmux-'));
   const tmux = (...args) => spawnSync('tmux', ['-S', join(dir, 'tmux.sock'), ...args], { encoding: 'utf8' });
   const screen = () => tmux('capture-pane', '-p', '-t', 'scale').stdout ?? '';
@@ -44,6 +48,10 @@ export async function boardFigures(ctx, { home, bin, env, cpuMs }) {
     const pid = Number(tmux('display-message', '-p', '-t', 'scale', '#{pane_pid}').stdout.trim());
     const firstFrameMs = (await waitFor((s) => /To do \(\d+\)/.test(s))) - started;
     ctx.log(`scale: board first frame after ${firstFrameMs.toFixed(0)} ms (pid ${pid})`);
+    if (quick) {
+      await sleep(500);
+      return { firstFrameMs, ...memory(pid) };
+    }
     await sleep(1_000); // let start-up settle before measuring idle
     const cpuBefore = cpuMs(pid);
     await sleep(IDLE_SECONDS * 1000);
