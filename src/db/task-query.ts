@@ -138,14 +138,22 @@ export function countTasks(store: Store, query: TaskQuery, newerThanKey?: TaskKe
 
 /**
  * Counts per status of the tasks matching `query` (its `statuses` are
- * ignored). Unfiltered: the counters kept by triggers (two rows' cost);
- * otherwise one index range per status. Read-only.
+ * ignored). Unfiltered: the counters kept by triggers (a few rows);
+ * searched: one pass over the matches; otherwise one index range per
+ * status. Read-only.
  */
 export function countByStatus(store: Store, query: TaskQuery): Record<TaskStatus, number> {
   const out = {} as Record<TaskStatus, number>;
   if (query.projectId === undefined && !query.pending && !query.search) {
     for (const status of TASK_STATUSES) out[status] = 0;
     for (const row of store.db.select().from(taskStatusCounts).all()) out[row.status as TaskStatus] = row.n;
+    return out;
+  }
+  if (searchDrives(query)) {
+    // The matches drive: read them once, not once per status.
+    for (const status of TASK_STATUSES) out[status] = 0;
+    const rows = store.db.select({ status: tasks.status, n: count() }).from(tasks).where(where({ ...query, statuses: undefined }, {})).groupBy(tasks.status).all();
+    for (const row of rows) out[row.status] = row.n;
     return out;
   }
   for (const status of TASK_STATUSES) out[status] = countTasks(store, { ...query, statuses: [status] });

@@ -109,6 +109,8 @@ describe('query plans at any size', () => {
     expect(countByStatus(replica, {})).toEqual({ todo: 50, in_progress: 50, done: 50, canceled: 50 });
     replica.sqlite.prepare("UPDATE tasks SET status = 'done' WHERE rowid IN (SELECT rowid FROM tasks WHERE status = 'todo' LIMIT 3)").run();
     expect(countByStatus(replica, {})).toEqual({ todo: 47, in_progress: 50, done: 53, canceled: 50 });
+    const bySearch = Object.fromEntries(['todo', 'in_progress', 'done', 'canceled'].map((s) => [s, listTasks(replica, { search: 'task 1', statuses: [s as 'todo'] }).length]));
+    expect(countByStatus(replica, { search: 'TASK 1' })).toEqual(bySearch);
     expect(counted('SELECT status, count(*) AS n FROM tasks GROUP BY status ORDER BY status')).toEqual(
       counted('SELECT status, n FROM task_status_counts WHERE n > 0 ORDER BY status'),
     );
