@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertOk, CONVOY_BIN, convoyEnv, countRows, FLOOR_IMPORT, fmt, processCpuMs, ROOT, runConvoy, runNode, sectionFlags, summarize, withReplica } from '../lib.mjs';
+import { assertOk, CONVOY_BIN, convoyEnv, countRows, FLOOR_IMPORT, fmt, processCpuMs, ROOT, runConvoy, runNode, runWorker, sectionFlags, summarize, withReplica } from '../lib.mjs';
 import { generateImportFile } from './import.mjs';
 import { boardFigures } from './scale-board.mjs';
 
@@ -105,6 +105,26 @@ async function commandFigures(ctx, home, runs) {
   return out;
 }
 
+const PULL_ROWS = 10_000;
+
+/**
+ * A pull of PULL_ROWS new tasks (client only, from the generating double)
+ * into the big replica, whose million tasks all have queued ops, against the
+ * same pull into an empty replica: per CPU-second, the ratio says whether a
+ * pull's cost grows with the replica. Each run continues from the big
+ * replica's cursor, so kept replicas keep growing by PULL_ROWS.
+ */
+async function pullFigures(ctx, home) {
+  const path = join(home, 'replica.db');
+  const cursor = withReplica(path, (db) => db.prepare("SELECT cursor FROM sync_state WHERE table_name = 'tasks'").get()?.cursor ?? 0);
+  const rate = ({ output }) => Math.round((PULL_ROWS / (output.cpuMs - output.serveMs)) * 1000);
+  ctx.log(`scale: pulling ${fmt.int(PULL_ROWS)} rows into the big replica and into an empty one`);
+  const big = await runWorker('pull-double.ts', { replica: path, rows: cursor + PULL_ROWS, pageSize: 1_000 });
+  const empty = await runWorker('pull-double.ts', { replica: join(ctx.tmp, 'scale-pull-empty.db'), rows: PULL_ROWS, pageSize: 1_000 });
+  if (big.output.pulled !== PULL_ROWS || empty.output.pulled !== PULL_ROWS) throw new Error(`scale: pulled ${big.output.pulled} and ${empty.output.pulled}, expected ${PULL_ROWS} each`);
+  return { rows: PULL_ROWS, bigRowsPerCpuSec: rate(big), emptyRowsPerCpuSec: rate(empty), bigPeakRssMb: big.maxRssKb / 1024 };
+}
+
 /** The board's start-up on a fresh replica of ten tasks (a temp home). */
 async function smallBoard(ctx) {
   const home = join(ctx.tmp, 'scale-small');
@@ -134,8 +154,9 @@ export default {
     // The same board on a replica of ten tasks: what start-up alone costs on this machine now.
     const small = haveTmux ? await smallBoard(ctx) : null;
     if (!haveTmux) ctx.log('scale: tmux is missing (apt-get install tmux): board figures skipped');
+    const pull = await pullFigures(ctx, home);
     if (!built.floor) built = await floorImport(ctx, dir, built);
-    const figures = { rows, reusedReplica: Boolean(kept), build: built, commands, board, boardAtTenTasks: small, targets: { ratio: RATIO_TARGET, ...BOARD_TARGETS } };
+    const figures = { rows, reusedReplica: Boolean(kept), build: built, commands, board, boardAtTenTasks: small, pull, targets: { ratio: RATIO_TARGET, ...BOARD_TARGETS } };
     const rowsOut = [
       { metric: `replica: ${fmt.int(rows)} tasks`, value: `${kept ? 'kept from' : 'built'} ${built.builtAt}; import ${fmt.ms(built.import.wallMs)} (peak RSS ${fmt.mib(built.import.maxRssMb * 1024)}), floor ${fmt.ms(built.floor.wallMs)} (peak RSS ${fmt.mib(built.floor.maxRssMb * 1024)}): ${fmt.ratio(built.import.wallMs / built.floor.wallMs)}` },
       ...COMMANDS.map((c) => {
@@ -144,6 +165,10 @@ export default {
         return c.key === 'list' ? row : { ...row, target: `≤ ${RATIO_TARGET}×`, ok: f.ratio <= RATIO_TARGET };
       }),
     ];
+    rowsOut.push({
+      metric: `pull ${fmt.int(pull.rows)} rows (client only), per CPU-s`,
+      value: `${fmt.int(pull.bigRowsPerCpuSec)} rows/CPU-s into the big replica, ${fmt.int(pull.emptyRowsPerCpuSec)} into an empty one: ${fmt.ratio(pull.emptyRowsPerCpuSec / pull.bigRowsPerCpuSec)} the cost (peak RSS ${fmt.mib(pull.bigPeakRssMb * 1024)})`,
+    });
     if (board) {
       rowsOut.push(
         { metric: 'board: first frame', value: `${fmt.ms(board.firstFrameMs)} (${fmt.ms(small.firstFrameMs)} with ten tasks: ${fmt.ratio(board.firstFrameMs / small.firstFrameMs)})`, target: `≤ ${fmt.ms(BOARD_TARGETS.firstFrameMs)}`, ok: board.firstFrameMs <= BOARD_TARGETS.firstFrameMs },
