@@ -58,8 +58,10 @@ interface Branch {
   syncStatus?: SyncStatus;
 }
 
-/** The ranges a query reads: per status when it names several, or when a project (indexed per status) has none. */
+/** The ranges a query reads: per status when it names several, or when a project (indexed per status) has none; one when a search drives. */
 function branches(query: TaskQuery): Branch[] {
+  // The search's matches drive (one pass over them), the rest only filters.
+  if (searchDrives(query)) return [{}];
   const statuses = query.statuses?.length ? query.statuses : query.projectId !== undefined ? TASK_STATUSES : undefined;
   if (statuses) return statuses.map((status) => ({ status }));
   if (query.pending) return QUEUED_STATES.map((syncStatus) => ({ syncStatus }));
@@ -88,6 +90,7 @@ function where(query: TaskQuery, branch: Branch, extra: (SQL | undefined)[] = []
   const is = (column: SQLiteColumn, value: string) => (driven ? sql`+${column} = ${value}` : eq(column, value));
   const parts: (SQL | undefined)[] = [...extra];
   if (branch.status) parts.push(is(tasks.status, branch.status));
+  else if (query.statuses?.length) parts.push(driven ? inArray(sql`+${tasks.status}`, [...query.statuses]) : inArray(tasks.status, [...query.statuses]));
   if (query.projectId !== undefined) parts.push(is(tasks.projectId, query.projectId));
   if (branch.syncStatus) parts.push(is(tasks.syncStatus, branch.syncStatus));
   else if (query.pending) parts.push(inArray(tasks.syncStatus, [...QUEUED_STATES]));
