@@ -17,7 +17,7 @@
  */
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { TASK_STATUSES, tasks as tasksDecl, type TaskStatus } from '../schema/tables.js';
+import { projects as projectsDecl, TASK_STATUSES, tasks as tasksDecl, type TaskStatus } from '../schema/tables.js';
 import type { Store } from './open.js';
 import { outbox, tasks, taskStatusCounts } from './schema.js';
 import type { SyncStatus, TaskView } from './views.js';
@@ -25,8 +25,8 @@ import type { SyncStatus, TaskView } from './views.js';
 /** A task filter with its references resolved. Every part narrows (AND). */
 export interface TaskQuery {
   statuses?: readonly TaskStatus[];
-  /** Only tasks of this project (its id). */
-  projectId?: string;
+  /** Only tasks of this project (its id; resolved from a name by the caller). */
+  project?: string;
   /** Only tasks with unsynced local changes (queued ops, pending or failed). */
   pending?: boolean;
   /** Case-insensitive substring of title or description. */
@@ -46,6 +46,15 @@ export interface PageRequest {
   before?: TaskKey;
 }
 
+/** The task column that references projects (found by the declaration, not named here). */
+const projectColumn = (() => {
+  const name = tasksDecl.fieldNames.find((n) => {
+    const type = tasksDecl.fields[n].type;
+    return type.kind === 'ref' && type.table === projectsDecl.name;
+  })!;
+  return (tasks as unknown as Record<string, SQLiteColumn>)[name]!;
+})();
+
 /** Sync states that mean "has queued ops" (record-status.ts: failed beats pending beats conflict). */
 const QUEUED_STATES: readonly SyncStatus[] = ['pending', 'failed'];
 const TASKS = tasksDecl.name;
@@ -62,7 +71,7 @@ interface Branch {
 function branches(query: TaskQuery): Branch[] {
   // The search's matches drive (one pass over them), the rest only filters.
   if (searchDrives(query)) return [{}];
-  const statuses = query.statuses?.length ? query.statuses : query.projectId !== undefined ? TASK_STATUSES : undefined;
+  const statuses = query.statuses?.length ? query.statuses : query.project !== undefined ? TASK_STATUSES : undefined;
   if (statuses) return statuses.map((status) => ({ status }));
   if (query.pending) return QUEUED_STATES.map((syncStatus) => ({ syncStatus }));
   return [{}];
@@ -91,7 +100,7 @@ function where(query: TaskQuery, branch: Branch, extra: (SQL | undefined)[] = []
   const parts: (SQL | undefined)[] = [...extra];
   if (branch.status) parts.push(is(tasks.status, branch.status));
   else if (query.statuses?.length) parts.push(driven ? inArray(sql`+${tasks.status}`, [...query.statuses]) : inArray(tasks.status, [...query.statuses]));
-  if (query.projectId !== undefined) parts.push(is(tasks.projectId, query.projectId));
+  if (query.project !== undefined) parts.push(is(projectColumn, query.project));
   if (branch.syncStatus) parts.push(is(tasks.syncStatus, branch.syncStatus));
   else if (query.pending) parts.push(inArray(tasks.syncStatus, [...QUEUED_STATES]));
   // The sync status narrows by index; the outbox (by its record index) has the last word.
@@ -147,7 +156,7 @@ export function countTasks(store: Store, query: TaskQuery, newerThanKey?: TaskKe
  */
 export function countByStatus(store: Store, query: TaskQuery): Record<TaskStatus, number> {
   const out = {} as Record<TaskStatus, number>;
-  if (query.projectId === undefined && !query.pending && !query.search) {
+  if (query.project === undefined && !query.pending && !query.search) {
     for (const status of TASK_STATUSES) out[status] = 0;
     for (const row of store.db.select().from(taskStatusCounts).all()) out[row.status as TaskStatus] = row.n;
     return out;

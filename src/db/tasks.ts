@@ -100,7 +100,7 @@ export interface TaskFilter {
 export function listTasks(store: Store, filter: TaskFilter = {}): TaskView[] {
   const query: TaskQuery = {
     statuses: filter.statuses,
-    projectId: filter.project !== undefined ? resolveProject(store, filter.project) : undefined,
+    project: filter.project !== undefined ? resolveProject(store, filter.project) : undefined,
     pending: filter.pending,
     search: filter.search || undefined,
   };

@@ -123,7 +123,7 @@ export async function createBoardModel(ctx: Context, options: { project?: string
   const project = projectScope(ctx, options.project);
   let inflight: Promise<unknown> = Promise.resolve();
   const query = (search: string, status?: TaskStatus): TaskQuery => ({
-    projectId: project?.id,
+    project: project?.id,
     search: search || undefined,
     statuses: status ? [status] : undefined,
   });

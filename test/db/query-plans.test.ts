@@ -83,7 +83,7 @@ describe('query plans at any size', () => {
     ['--search --status', () => listTasks(replica, { search: 'task 1', statuses: ['todo'], limit: 50 }), /SEARCH tasks USING INTEGER PRIMARY KEY/],
     ['board: counts per status', () => countByStatus(replica, {}), /SCAN task_status_counts/],
     ['board: counts under a filter', () => countByStatus(replica, { search: 'login' }), /SCAN tasks_fts VIRTUAL TABLE INDEX/],
-    ['board: counts in a project', () => countByStatus(replica, { projectId }), /SEARCH tasks USING COVERING INDEX tasks_project_idx/],
+    ['board: counts in a project', () => countByStatus(replica, { project: projectId }), /SEARCH tasks USING COVERING INDEX tasks_project_idx/],
     ['board: next page', () => taskPage(replica, { statuses: ['todo'] }, { limit: 20, after: { createdAt: 1100, id: 'f' } }), /SEARCH tasks USING INDEX tasks_status_idx \(status=\? AND \(created_at,id\)<\(\?,\?\)\)/],
     ['board: position of a card', () => countTasks(replica, { statuses: ['todo'] }, { createdAt: 1100, id: 'f' }), /SEARCH tasks USING COVERING INDEX tasks_status_idx \(status=\? AND \(created_at,id\)>\(\?,\?\)\)/],
     ['board: G (the column end)', () => taskSlice(replica, { statuses: ['todo'] }, 45, 10, 50), /SEARCH tasks USING INDEX tasks_status_idx/],
