@@ -17,7 +17,7 @@ import type { Backend } from '../../src/sync/backend.js';
 import { syncOnce } from '../../src/sync/engine.js';
 import { testContext } from '../helpers/replica.js';
 import { startScenarioServer, type ScenarioServer, type WebClient } from '../sync/scenarios/harness.js';
-import { compare, count, FULL, prng, replicaState, report, SEED, serverState, type Prng, type ServerKind } from './support.js';
+import { compare, count, prng, replicaState, report, SEED, serverState, type Prng, type ServerKind } from './support.js';
 
 const HISTORIES: Record<ServerKind, number> = {
   convex: count('TORTURE_HISTORIES', 500, 40),
