@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Conf from 'conf';
+import type { Notice } from '../private-files.js';
 import type { Paths } from './paths.js';
 import { ConfigStore } from './store.js';
 
@@ -33,7 +34,10 @@ class ReadOnlyConf {
   }
 }
 
-/** The config, read-only (no `set`); throws ConfigError like `openConfig` for an unreadable file. */
-export function openConfigReadOnly(paths: Paths, env: NodeJS.ProcessEnv): ConfigStore {
-  return new ConfigStore(ReadOnlyConf as unknown as typeof Conf, paths, env);
+/**
+ * The config, read-only (no `set`); throws ConfigError like `openConfig` for
+ * an unreadable file. Like `openConfig`, tightens loose file modes, telling `notice`.
+ */
+export function openConfigReadOnly(paths: Paths, env: NodeJS.ProcessEnv, notice?: Notice): ConfigStore {
+  return new ConfigStore(ReadOnlyConf as unknown as typeof Conf, paths, env, notice);
 }

@@ -118,7 +118,7 @@ function batchSizeOf(config: ConfigStore): number | undefined {
  */
 export async function createBoardModel(ctx: Context, options: { project?: string } = {}): Promise<BoardModel> {
   // Read-only settings: the board starts without loading the config library (a sync loads it for the backend).
-  const config = openConfigReadOnly(ctx.paths, ctx.env);
+  const config = openConfigReadOnly(ctx.paths, ctx.env, (message) => ctx.reporter.note(message));
   const replica = ctx.replica();
   const project = projectScope(ctx, options.project);
   let inflight: Promise<unknown> = Promise.resolve();
