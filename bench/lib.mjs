@@ -301,15 +301,22 @@ export const sectionFlags = {};
  * `sectionFlags` (camelCase keys), defaults filled in. Called by
  * sections/index.mjs when run.mjs imports it, i.e. before run.mjs parses argv:
  * run.mjs knows only its own options and refuses any other flag.
- * `declared` maps flag names to { default, min }.
+ * `declared` maps flag names to { default, min }, or { default: false, boolean: true }
+ * for a bare `--name`.
  */
 export function claimSectionFlags(declared) {
   const keyOf = (name) => name.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
   for (const [name, spec] of Object.entries(declared)) sectionFlags[keyOf(name)] = spec.default;
   const rest = process.argv.slice(2).filter((arg) => {
+    // A boolean flag ({ boolean: true }) is given bare: --fresh.
+    const bare = /^--([a-z-]+)$/.exec(arg);
+    if (bare && declared[bare[1]]?.boolean) {
+      sectionFlags[keyOf(bare[1])] = true;
+      return false;
+    }
     const flag = /^--([a-z-]+)=(.*)$/.exec(arg);
     const spec = flag && declared[flag[1]];
-    if (!spec) return true;
+    if (!spec || spec.boolean) return true;
     if (!/^\d+$/.test(flag[2]) || Number(flag[2]) < spec.min) {
       process.stderr.write(`bench: --${flag[1]} must be a whole number of at least ${spec.min}\n`);
       process.exit(2);

@@ -3,7 +3,7 @@
 //   node bench/run.mjs [section …] [--runs=40] [--warmup=5] [--lines=100000]
 //                      [--import-runs=3] [--list-runs=5] [--keep] [--strict]
 //
-// Sections (default: all, in this order) live in bench/sections/. Everything
+// Sections (default: all but the opt-in ones, e.g. scale; in this order) live in bench/sections/. Everything
 // runs in a fresh temp CONVOY_HOME, removed afterwards unless --keep. Progress
 // goes to stderr; stdout gets a table and one `BENCH_JSON {…}` line.
 // Exit 1 when a section fails its checks (or, with --strict, misses a target).
@@ -18,8 +18,8 @@ const DEFAULTS = { runs: 40, warmup: 5, lines: 100_000, importRuns: 3, listRuns:
 const MINIMUM = { runs: 30, warmup: 0, lines: 1, importRuns: 1, listRuns: 1 };
 
 function usage() {
-  const names = SECTIONS.map((s) => `  ${s.name.padEnd(8)} ${s.summary}`).join('\n');
-  return `usage: node bench/run.mjs [section …] [--runs=${DEFAULTS.runs}] [--warmup=${DEFAULTS.warmup}] [--lines=${DEFAULTS.lines}] [--import-runs=${DEFAULTS.importRuns}] [--list-runs=${DEFAULTS.listRuns}] [--keep] [--strict]\nsections (default: all):\n${names}\n`;
+  const names = SECTIONS.map((s) => `  ${(s.optIn ? `${s.name}*` : s.name).padEnd(8)} ${s.summary}`).join('\n');
+  return `usage: node bench/run.mjs [section …] [--runs=${DEFAULTS.runs}] [--warmup=${DEFAULTS.warmup}] [--lines=${DEFAULTS.lines}] [--import-runs=${DEFAULTS.importRuns}] [--list-runs=${DEFAULTS.listRuns}] [--keep] [--strict]\nsections (default: all but the opt-in ones, marked *):\n${names}\n`;
 }
 
 function parseArgs(argv) {
@@ -47,7 +47,7 @@ function parseArgs(argv) {
     options[key] = Number(value);
   }
   // Registry order, whatever the argv order: later sections reuse earlier ones' data.
-  const selected = names.length ? SECTIONS.filter((s) => names.includes(s.name)) : SECTIONS;
+  const selected = names.length ? SECTIONS.filter((s) => names.includes(s.name)) : SECTIONS.filter((s) => !s.optIn);
   return { options, selected };
 }
 

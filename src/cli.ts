@@ -50,6 +50,11 @@ export function buildProgram(io: CliIo, onContext: (ctx: Context) => void, setEx
     if (io.stdin.isTTY) return Promise.reject(new UsageError('stdin is a terminal, not piped input; give a file name or pipe lines in'));
     return readAll(io.stdin);
   };
+  // import reads the stream itself, a piece at a time (bounded memory); the others read it whole.
+  const stdinStream = async (): Promise<NodeJS.ReadableStream> => {
+    if (io.stdin.isTTY) throw new UsageError('stdin is a terminal, not piped input; give a file name or pipe lines in');
+    return io.stdin;
+  };
   const stdin: ReadStdin = async () => (await stdinBytes()).toString('utf8');
   const program = new Command('convoy')
     .description('Capture tasks offline and sync them with Convex or Supabase.')
@@ -69,7 +74,7 @@ export function buildProgram(io: CliIo, onContext: (ctx: Context) => void, setEx
         '\nExit codes: 0 ok, 1 bug, 2 bad input, 3 offline, 4 sync incomplete, 5 not configured, 6 busy.\n' +
         'Environment: CONVOY_HOME, CONVOY_PROFILE, CONVOY_CONVEX_*, CONVOY_SUPABASE_*, NO_COLOR, FORCE_COLOR… (convoy help environment)\n',
     );
-  addTaskCommands(program, run, stdin, stdinBytes, io);
+  addTaskCommands(program, run, stdin, stdinStream, io);
   addProjectCommands(program, run);
   addConfigCommands(program, run, stdin);
   addDoctorCommand(program, run);
@@ -79,7 +84,7 @@ export function buildProgram(io: CliIo, onContext: (ctx: Context) => void, setEx
   return program;
 }
 
-function addTaskCommands(program: Command, run: Runner, stdin: ReadStdin, stdinBytes: ReadStdinBytes, io: CliIo) {
+function addTaskCommands(program: Command, run: Runner, stdin: ReadStdin, stdinStream: () => Promise<NodeJS.ReadableStream>, io: CliIo) {
   taskOptions(program.command('add').argument('[title...]', 'what to do (words are joined; - or piped stdin: read it)').description('capture a task (works offline)'), false)
     .addHelpText(
       'after',
@@ -147,7 +152,7 @@ function addTaskCommands(program: Command, run: Runner, stdin: ReadStdin, stdinB
         'task export | convoy import --from taskwarrior',
       ]) + `\nEach line: {"op":"create"|"update", "id"?, ${inputNames(tasks).map((name) => `"${name}"?`).join(', ')}}\n`,
     )
-    .action(run(async (ctx, [file, opts]) => (await import('./commands/import.js')).importCommand(file as string, opts as object, ctx, stdinBytes)));
+    .action(run(async (ctx, [file, opts]) => (await import('./commands/import.js')).importCommand(file as string, opts as object, ctx, stdinStream)));
 
   program
     .command('status')

@@ -26,8 +26,11 @@ function prng(seed) {
   };
 }
 
-/** Write `lines` create lines to `path`: varied titles, statuses, stages; ~30% with descriptions. */
-export async function generateImportFile(path, lines) {
+/**
+ * Write `lines` create lines to `path`: varied titles, statuses, stages; ~30%
+ * with descriptions. `extra(i)` may add fields to line i (e.g. a project).
+ */
+export async function generateImportFile(path, lines, extra = () => ({})) {
   const random = prng(lines);
   const pick = (list) => list[Math.floor(random() * list.length)];
   const out = createWriteStream(path);
@@ -40,6 +43,7 @@ export async function generateImportFile(path, lines) {
     if (random() < 0.3) {
       line.description = Array.from({ length: 1 + Math.floor(random() * 6) }, () => `${pick(VERBS)} the ${pick(THINGS)}.`).join(random() < 0.2 ? '\n' : ' ');
     }
+    Object.assign(line, extra(i));
     buffer += `${JSON.stringify(line)}\n`;
     if (buffer.length > 1 << 20) {
       if (!out.write(buffer)) await once(out, 'drain');

@@ -1,7 +1,8 @@
 // The bench's sections, in the order `node bench/run.mjs` runs them by default.
 // A section is `{ name, summary, run(ctx) -> { figures, rows } }`: `figures`
 // go into the BENCH_JSON line, `rows` ({ metric, value, target?, ok? }) into
-// the table. Add later benches as new files here.
+// the table. Add later benches as new files here. A section with `optIn: true`
+// (scale: minutes, a million tasks) runs only when named.
 //
 // A section may also declare `flags` ({ 'idle-seconds': { default, min } }):
 // its own `--name=N` options, read from `sectionFlags` in lib.mjs. They are
@@ -15,8 +16,9 @@ import list from './list.mjs';
 import markSynced from './mark-synced.mjs';
 import pull from './pull.mjs';
 import push from './push.mjs';
+import scale from './scale.mjs';
 import supabase from './supabase.mjs';
 
-export const SECTIONS = [add, importSection, list, push, pull, markSynced, daemon, supabase];
+export const SECTIONS = [add, importSection, list, push, pull, markSynced, daemon, supabase, scale];
 
 claimSectionFlags(Object.assign({}, ...SECTIONS.map((s) => s.flags ?? {})));

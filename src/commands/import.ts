@@ -1,5 +1,4 @@
-import { isUtf8 } from 'node:buffer';
-import { readFile } from 'node:fs/promises';
+import { closeSync, openSync } from 'node:fs';
 import { isUuid } from '../schema/rules.js';
 import { idsByTitle } from '../db/lookup.js';
 import { createProject } from '../db/projects.js';
@@ -10,6 +9,7 @@ import { UsageError } from '../errors.js';
 import { inputNames } from '../output/fields.js';
 import type { TableDecl } from '../schema/declare.js';
 import { projects, tasks } from '../schema/tables.js';
+import { fileLines, memoryLines, NotUtf8Error, spool } from './import-source.js';
 import { taskwarriorLines } from './taskwarrior.js';
 
 export interface ImportOptions {
@@ -91,31 +91,56 @@ function fail(source: string, errors: string[]): never {
   throw new UsageError(`import: ${errors.length} ${noun} in ${source}; nothing was imported. Fix them and run again:\n${shown.join('\n')}`);
 }
 
-/** Validate every line's shape first (JSON lines, one JSON array, or Taskwarrior's export); report all bad lines at once. */
-function parseAll(text: string, source: string, from: string): ImportLine[] {
-  const parsed: ImportLine[] = [];
-  const errors: string[] = [];
-  const take = (result: ImportLine | string, n: number) => (typeof result === 'string' ? errors.push(`line ${n}: ${result}`) : parsed.push(result));
-  const body = text.replace(/^\uFEFF/, '');
+/** A parsed line, or its error ("line n: …"). */
+type Parsed = ImportLine | string;
+
+const parsedOrError = (result: ImportLine | string, n: number): Parsed => (typeof result === 'string' ? `line ${n}: ${result}` : result);
+
+/** JSON lines, parsed one at a time (blank lines skipped, but counted). */
+function* jsonLines(lines: Iterable<string>): Generator<Parsed> {
+  let n = 0;
+  for (const raw of lines) {
+    n++;
+    if (raw.trim() !== '') yield parsedOrError(parseImportLine(raw, n), n);
+  }
+}
+
+/** A whole document (one JSON array, or Taskwarrior's export), parsed at once. */
+function wholeDocument(text: string, source: string, from: string): Parsed[] {
+  let values: unknown[] = [];
   if (from === 'taskwarrior') {
-    const converted = taskwarriorLines(body);
+    const converted = taskwarriorLines(text);
     if (converted.errors.length) fail(source, converted.errors);
-    converted.lines.forEach((value, index) => take(parseRecord(value, index + 1), index + 1));
-  } else if (body.trimStart().startsWith('[')) {
-    let items: unknown;
+    values = converted.lines;
+  } else {
     try {
-      items = JSON.parse(body);
+      values = JSON.parse(text) as unknown[];
     } catch (error) {
       fail(source, [`not valid JSON (${(error as Error).message}); give JSON lines or one JSON array`]);
     }
-    (items as unknown[]).forEach((value, index) => take(parseRecord(value, index + 1), index + 1));
-  } else {
-    body.split('\n').forEach((raw, index) => {
-      if (raw.trim() !== '') take(parseImportLine(raw, index + 1), index + 1);
-    });
   }
-  if (errors.length) fail(source, errors);
-  return parsed;
+  return values.map((value, index) => parsedOrError(parseRecord(value, index + 1), index + 1));
+}
+
+function* chain(head: string[], rest: Iterator<string>): Generator<string> {
+  yield* head;
+  for (let next = rest.next(); !next.done; next = rest.next()) yield next.value;
+}
+
+/**
+ * The parsed lines of the input: JSON lines streamed one at a time; one JSON
+ * array or Taskwarrior's export (single documents) read whole.
+ */
+function* parseInput(lines: Iterable<string>, source: string, from: string): Generator<Parsed> {
+  const rest = lines[Symbol.iterator]();
+  // The first line that is not blank says whether the input is one JSON document.
+  const head: string[] = [];
+  for (let next = rest.next(); !next.done; next = rest.next()) {
+    head.push(next.value);
+    if (next.value.trim() !== '') break;
+  }
+  if (from === 'taskwarrior' || head.at(-1)?.trimStart().startsWith('[')) yield* wholeDocument([...chain(head, rest)].join('\n'), source, from);
+  else yield* jsonLines(chain(head, rest));
 }
 
 export interface ImportSummary {
@@ -126,19 +151,25 @@ export interface ImportSummary {
 }
 
 /**
- * Apply every line in ONE transaction: either all lines land (rows + ops) or
+ * Read and apply every line in ONE transaction, one line at a time (memory
+ * stays flat with the file's size): either all lines land (rows + ops) or
  * none do. Lines see the effect of earlier lines (an update may follow the
  * create of the same id). A project line creates the project unless one of
- * that name exists. Reference errors are collected, then rolled back.
+ * that name exists. Shape errors are reported alone (as if checked first);
+ * otherwise reference errors; either way everything is rolled back.
  */
-function applyAll(ctx: Context, lines: ImportLine[], source: string): Omit<ImportSummary, 'durationMs'> {
+function applyAll(ctx: Context, parsed: Iterable<Parsed>, source: string): Omit<ImportSummary, 'durationMs'> {
   const replica = ctx.replica();
   const now = ctx.now();
   const projectSpec = specFor(projects.name);
   return replica.write((tx) => {
     const counts = { created: 0, updated: 0, unchanged: 0 };
+    const shapeErrors: string[] = [];
     const errors: string[] = [];
-    for (const line of lines) {
+    for (const line of parsed) {
+      if (typeof line === 'string') shapeErrors.push(line);
+      // After a bad line nothing will be written: only the shapes are still checked.
+      if (typeof line === 'string' || shapeErrors.length) continue;
       try {
         if (line.op === 'project') {
           if (idsByTitle(tx, projectSpec, line.input.name.trim()).length > 0) counts.unchanged++;
@@ -157,42 +188,52 @@ function applyAll(ctx: Context, lines: ImportLine[], source: string): Omit<Impor
         errors.push(`line ${line.line}: ${error.message}`);
       }
     }
+    if (shapeErrors.length) fail(source, shapeErrors);
     if (errors.length) fail(source, errors);
     return counts;
   });
 }
 
-/**
- * The text of an import file: strict UTF-8 (a byte that is not UTF-8 is
- * refused, naming its line, never turned into U+FFFD); a leading BOM is dropped.
- */
-export function decodeImport(bytes: Buffer, source: string): string {
-  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
-  if (isUtf8(body)) return body.toString('utf8');
-  let start = 0;
-  for (let line = 1; ; line++) {
-    const end = body.indexOf(0x0a, start);
-    if (!isUtf8(body.subarray(start, end === -1 ? body.length : end))) {
-      throw new UsageError(`import: line ${line} of ${source} is not valid UTF-8; nothing was imported. Save the file as UTF-8 and run again`);
+/** What `convoy import -` reads: the piped text or bytes, or the stream itself (spooled, not held in memory). */
+export type ImportStdin = () => Promise<string | Buffer | NodeJS.ReadableStream>;
+
+function unreadable(source: string, error: unknown): UsageError {
+  return new UsageError(`file: cannot read ${source} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); give a readable JSON-lines file or - for stdin`);
+}
+
+/** Read `source` (a file, or stdin) and hand its lines to `apply`. */
+async function readInto<T>(source: string, stdin: ImportStdin, apply: (lines: Iterable<string>) => T): Promise<T> {
+  if (source !== 'stdin') {
+    try {
+      closeSync(openSync(source, 'r'));
+    } catch (error) {
+      throw unreadable(source, error);
     }
-    start = end + 1;
+    return apply(fileLines(source));
+  }
+  const input = await stdin().catch((error: unknown) => Promise.reject(unreadable(source, error)));
+  if (typeof input === 'string' || Buffer.isBuffer(input)) return apply(memoryLines(input));
+  const spooled = await spool(input).catch((error: unknown) => Promise.reject(unreadable(source, error)));
+  try {
+    return apply(fileLines(spooled.path));
+  } finally {
+    spooled.remove();
   }
 }
 
 /** `convoy import [file|-]`: JSON lines (or an array) of creates, updates and projects, or a Taskwarrior export; all or nothing. */
-export async function importCommand(file: string | undefined, options: ImportOptions, ctx: Context, stdin: () => Promise<Buffer>): Promise<void> {
+export async function importCommand(file: string | undefined, options: ImportOptions, ctx: Context, stdin: ImportStdin): Promise<void> {
   const started = performance.now();
   const from = options.from ?? 'convoy';
   if (from !== 'convoy' && from !== 'taskwarrior') throw new UsageError(`--from "${from}" is not convoy or taskwarrior`);
   const source = file === undefined || file === '-' ? 'stdin' : file;
-  let bytes: Buffer;
+  let counts: Omit<ImportSummary, 'durationMs'>;
   try {
-    bytes = source === 'stdin' ? await stdin() : await readFile(source);
+    counts = await readInto(source, stdin, (lines) => applyAll(ctx, parseInput(lines, source, from), source));
   } catch (error) {
-    throw new UsageError(`file: cannot read ${source} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); give a readable JSON-lines file or - for stdin`);
+    if (!(error instanceof NotUtf8Error)) throw error;
+    throw new UsageError(`import: line ${error.line} of ${source} is not valid UTF-8; nothing was imported. Save the file as UTF-8 and run again`);
   }
-  const lines = parseAll(decodeImport(bytes, source), source, from);
-  const counts = applyAll(ctx, lines, source);
   const summary: ImportSummary = { ...counts, durationMs: Math.round(performance.now() - started) };
   ctx.reporter.result(summary, () => {
     const total = counts.created + counts.updated + counts.unchanged;

@@ -1,3 +1,4 @@
+import { openConfigReadOnly } from '../config/read-only.js';
 import { clientId } from '../db/sync-state.js';
 import type { Context } from '../context.js';
 import { iso, paint, relativeTime, table } from '../output/format.js';
@@ -11,7 +12,7 @@ export interface StatusOptions {
 /** `convoy status`: backend, queue, per-table sync state, daemon and replica. */
 export async function statusCommand(_options: StatusOptions, ctx: Context): Promise<void> {
   const replica = ctx.replica();
-  const { backend, tables, daemon: rawDaemon, ...counts } = syncOverview(replica, (await ctx.config()).backendInfo());
+  const { backend, tables, daemon: rawDaemon, ...counts } = syncOverview(replica, openConfigReadOnly(ctx.paths, ctx.env, (message) => ctx.reporter.note(message)).backendInfo());
   const daemon = { ...rawDaemon, lastHeartbeatAt: iso(rawDaemon.lastHeartbeatAt), lastSyncAt: iso(rawDaemon.lastSyncAt) };
   const value = {
     backend,

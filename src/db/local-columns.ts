@@ -22,3 +22,10 @@ export function localDefault(field: FieldDecl): FieldValue | undefined {
 export function localNotNull(field: FieldDecl): boolean {
   return field.required || !field.nullable || localDefault(field) !== undefined;
 }
+
+/**
+ * Indexes every synced table gets in the replica besides its declared ones,
+ * over the bookkeeping columns: `sync_status` then the newest-first order, so
+ * "what is not synced yet" (`list --pending`) is a range, not a scan.
+ */
+export const LOCAL_INDEXES: readonly (readonly string[])[] = [['syncStatus', 'createdAt', 'id']];

@@ -40,6 +40,27 @@ export const outbox = sqliteTable(
   (t) => [index('outbox_record_idx').on(t.recordId)],
 );
 
+/**
+ * How many outbox ops are in each state, kept in step with the outbox by
+ * triggers (drizzle/0003_search_and_counts.sql) in the transaction that
+ * changes it: `convoy status` and the board read two rows instead of
+ * counting a queue that may hold a million ops.
+ */
+export const outboxCounts = sqliteTable('outbox_counts', {
+  state: text('state', { enum: OUTBOX_STATES }).primaryKey(),
+  n: integer('n').notNull().default(0),
+});
+
+/**
+ * How many tasks have each status, kept in step with the tasks by triggers
+ * (drizzle/0003_search_and_counts.sql): the board's column counts without
+ * a project or a filter, whatever the replica's size.
+ */
+export const taskStatusCounts = sqliteTable('task_status_counts', {
+  status: text('status').primaryKey(),
+  n: integer('n').notNull().default(0),
+});
+
 export const syncState = sqliteTable('sync_state', {
   tableName: text('table_name').primaryKey(),
   /** Server change-counter value of the last applied pulled change. */

@@ -12,7 +12,7 @@ export const projects = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('projects_name_idx').on(t.name), ...syncIndexes('projects', t)],
+  (t) => [index('projects_name_idx').on(t.name), index('projects_sync_status_idx').on(t.syncStatus, t.createdAt, t.id), ...syncIndexes('projects', t)],
 );
 
 /** A project as the replica holds it: id, the declared fields, then updatedAt, syncStatus and the server's id and version. */
@@ -49,7 +49,7 @@ export const tasks = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('tasks_created_idx').on(t.createdAt, t.id), index('tasks_status_idx').on(t.status), index('tasks_project_idx').on(t.projectId), ...syncIndexes('tasks', t)],
+  (t) => [index('tasks_created_idx').on(t.createdAt, t.id), index('tasks_status_idx').on(t.status, t.createdAt, t.id), index('tasks_project_idx').on(t.projectId, t.status, t.createdAt, t.id), index('tasks_sync_status_idx').on(t.syncStatus, t.createdAt, t.id), ...syncIndexes('tasks', t)],
 );
 
 /** A task as the replica holds it: id, the declared fields, then updatedAt, syncStatus and the server's id and version. */

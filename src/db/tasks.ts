@@ -3,10 +3,9 @@
  * board) uses to create, change and read tasks. Which fields a person may
  * set, and how, comes from the declaration (src/db/inputs.ts).
  */
-import { and, asc, desc, eq, exists, inArray, or, sql, type SQL } from 'drizzle-orm';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
-import { projects as projectsDecl, TASK_STATUSES, tasks as tasksDecl, type TaskStatus } from '../schema/tables.js';
+import { TASK_STATUSES, tasks as tasksDecl, type TaskStatus } from '../schema/tables.js';
 import type { Fields } from '../schema/protocol.js';
 import { UsageError } from '../errors.js';
 import { insertRecord, updateRecord } from './changes.js';
@@ -15,7 +14,8 @@ import { resolveId } from './lookup.js';
 import type { Replica, Store, WriteTx } from './open.js';
 import { resolveProject } from './projects.js';
 import { specFor } from './registry.js';
-import { outbox, tasks } from './schema.js';
+import { tasks } from './schema.js';
+import { countTasks as countMatches, sortedTasks, taskPage, type TaskQuery } from './task-query.js';
 import type { TaskInput, TaskView } from './views.js';
 
 export type { TaskInput } from './views.js';
@@ -103,30 +103,6 @@ export interface TaskFilter {
   sort?: { key: TaskSort; descending?: boolean };
 }
 
-/** The task column that references projects (from the declaration). */
-const projectColumn = (() => {
-  const name = tasksDecl.fieldNames.find((n) => {
-    const type = tasksDecl.fields[n].type;
-    return type.kind === 'ref' && type.table === projectsDecl.name;
-  })!;
-  return (tasks as unknown as Record<string, SQLiteColumn>)[name]!;
-})();
-
-function whereOf(store: Store, filter: TaskFilter): SQL | undefined {
-  const where: SQL[] = [];
-  if (filter.statuses?.length) where.push(inArray(tasks.status, filter.statuses));
-  if (filter.project !== undefined) where.push(eq(projectColumn, resolveProject(store, filter.project)));
-  if (filter.pending) {
-    const queued = store.db.select({ one: sql`1` }).from(outbox).where(and(eq(outbox.tableName, spec.name), eq(outbox.recordId, tasks.id)));
-    where.push(exists(queued));
-  }
-  if (filter.search) {
-    const pattern = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    where.push(or(sql`${tasks.title} LIKE ${pattern} ESCAPE '\\'`, sql`${tasks.description} LIKE ${pattern} ESCAPE '\\'`)!);
-  }
-  return and(...where);
-}
-
 function orderOf(sort: TaskFilter['sort']): SQL[] {
   const key = sort?.key ?? 'created';
   const descending = sort?.descending ?? (key === 'created' || key === 'updated');
@@ -136,15 +112,33 @@ function orderOf(sort: TaskFilter['sort']): SQL[] {
   return [dir(first), desc(tasks.createdAt), desc(tasks.id)];
 }
 
-/** Tasks matching `filter`, newest first unless `filter.sort` says otherwise. Read-only. */
+/** The filter with its project resolved (throws UsageError for an unknown project). */
+function queryOf(store: Store, filter: TaskFilter): TaskQuery {
+  return {
+    statuses: filter.statuses,
+    project: filter.project !== undefined ? resolveProject(store, filter.project) : undefined,
+    pending: filter.pending,
+    search: filter.search || undefined,
+  };
+}
+
+/** Whether `sort` is list order (newest first), which the indexes serve without a sort. */
+const isListOrder = (sort: TaskFilter['sort']) => sort === undefined || (sort.key === 'created' && sort.descending !== false);
+
+/**
+ * Tasks matching `filter`, newest first unless `filter.sort` says otherwise,
+ * each filter answered from an index (src/db/task-query.ts); another order
+ * sorts the filter's matches. Read-only. Throws UsageError for an unknown project.
+ */
 export function listTasks(store: Store, filter: TaskFilter = {}): TaskView[] {
-  const query = store.db.select().from(tasks).where(whereOf(store, filter)).orderBy(...orderOf(filter.sort));
-  return filter.limit !== undefined ? query.limit(filter.limit).all() : query.all();
+  const query = queryOf(store, filter);
+  if (isListOrder(filter.sort)) return taskPage(store, query, { limit: filter.limit });
+  return sortedTasks(store, query, orderOf(filter.sort), filter.limit);
 }
 
 /** How many tasks match `filter` (its limit aside). Read-only. */
 export function countTasks(store: Store, filter: TaskFilter = {}): number {
-  return store.db.select({ n: sql<number>`count(*)` }).from(tasks).where(whereOf(store, filter)).get()!.n;
+  return countMatches(store, queryOf(store, filter));
 }
 
 export { queuedOps } from './outbox.js';

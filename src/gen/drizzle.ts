@@ -8,7 +8,7 @@
 import type { FieldDecl, TableDecl } from '../schema/declare.js';
 import { columnName } from '../schema/declare.js';
 import { TABLES } from '../schema/tables.js';
-import { localDefault, localNotNull } from '../db/local-columns.js';
+import { LOCAL_INDEXES, localDefault, localNotNull } from '../db/local-columns.js';
 import type { GeneratedFile } from './generated-file.js';
 
 export const DRIZZLE_TABLES_PATH = 'src/db/tables.generated.ts';
@@ -46,7 +46,7 @@ function indexName(table: string, fields: readonly string[]): string {
 
 function tableSource(decl: TableDecl): string {
   const columns = decl.fieldNames.map((name) => `    ${name}: ${column(name, decl.fields[name]!)},`);
-  const indexes = decl.indexes.map((fields) => `index(${q(indexName(decl.name, fields))}).on(${fields.map((f) => `t.${f}`).join(', ')})`);
+  const indexes = [...decl.indexes, ...LOCAL_INDEXES].map((fields) => `index(${q(indexName(decl.name, fields))}).on(${fields.map((f) => `t.${f}`).join(', ')})`);
   const type = pascal(decl.noun);
   const view = decl.fieldNames.map((name) => `  ${name}: ${viewType(decl.fields[name]!)};`);
   const inputs = decl.fieldNames.flatMap((name) => (decl.fields[name]!.input ? [`  ${decl.fields[name]!.input}?: string;`] : []));

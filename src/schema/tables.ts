@@ -38,9 +38,16 @@ export const tasks = defineTable({
     // Follows status: set when a task becomes done (the program sets it).
     completedAt: f.time({ nullable: true, input: null, label: 'completed' }),
   },
-  // Few indexes on purpose: each costs every insert. list orders by
-  // created_at, then id; status and project are the common filters.
-  indexes: [['createdAt', 'id'], ['status'], ['projectId']],
+  // Few indexes on purpose: each costs every insert. list (and each board
+  // column) reads newest first (created_at, then id), so every filter's index
+  // ends in that order: a filtered page is a range of one index, never a sort.
+  // A filter on several values (statuses, or project without a status) merges
+  // one range per value (src/db/task-query.ts).
+  indexes: [
+    ['createdAt', 'id'],
+    ['status', 'createdAt', 'id'],
+    ['projectId', 'status', 'createdAt', 'id'],
+  ],
 });
 
 /**

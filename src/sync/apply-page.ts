@@ -21,7 +21,11 @@ import { mergeRemote } from './conflict.js';
  */
 export function applyPulledPage(replica: Replica, spec: SyncTableSpec, page: PullPage, now: number): number {
   return replica.write((tx) => {
-    const queued = queuedFieldsByRecord(tx, spec.name);
+    const queued = queuedFieldsByRecord(
+      tx,
+      spec.name,
+      page.changes.map((change) => change.recordId),
+    );
     const held = heldFieldsByRecord(tx, spec.name);
     let applied = 0;
     for (const change of page.changes) {

@@ -1,8 +1,8 @@
 /**
  * Pure board logic: which columns show, which card is selected, what part
- * of a long column is visible, where a task moves. No React, no Ink.
+ * of a long column is visible, where a task moves. No React, no Ink, no
+ * database (src/tui/board-data.ts loads what is shown).
  */
-import type { TaskView } from '../db/views.js';
 import type { TaskStatus } from '../schema/tables.js';
 
 export const COLUMN_TITLES: Record<TaskStatus, string> = {
@@ -14,12 +14,6 @@ export const COLUMN_TITLES: Record<TaskStatus, string> = {
 
 export function visibleStatuses(showCanceled: boolean): TaskStatus[] {
   return showCanceled ? ['todo', 'in_progress', 'done', 'canceled'] : ['todo', 'in_progress', 'done'];
-}
-
-export function groupByStatus(tasks: TaskView[]): Record<TaskStatus, TaskView[]> {
-  const groups: Record<TaskStatus, TaskView[]> = { todo: [], in_progress: [], done: [], canceled: [] };
-  for (const task of tasks) groups[task.status].push(task);
-  return groups;
 }
 
 /** A column's selection: the task id, and its index to fall back on when that task leaves the column. */
@@ -37,34 +31,14 @@ export const EMPTY_CURSORS: Cursors = {
   canceled: { id: null, index: 0 },
 };
 
-/** Index of the selected card in `tasks` (-1 when the column is empty). */
-export function selectedIndex(tasks: TaskView[], cursor: Cursor): number {
-  if (tasks.length === 0) return -1;
-  const byId = cursor.id === null ? -1 : tasks.findIndex((t) => t.id === cursor.id);
-  return byId >= 0 ? byId : Math.min(Math.max(0, cursor.index), tasks.length - 1);
-}
-
-/** The cursor after moving `delta` cards (clamped to the column). */
-export function stepCursor(tasks: TaskView[], cursor: Cursor, delta: number): Cursor {
-  if (tasks.length === 0) return { id: null, index: 0 };
-  const index = Math.min(Math.max(0, selectedIndex(tasks, cursor) + delta), tasks.length - 1);
-  return { id: tasks[index]!.id, index };
-}
-
 /**
- * Pin every column's cursor to the task it shows now, so that tasks arriving
- * from elsewhere never move the selection to another card. Returns the same
- * object when nothing changed.
+ * The cursor after moving `delta` cards from `selected` (clamped to a column
+ * of `count` cards); `idAt` names the card at a position when it is loaded.
  */
-export function pinCursors(cursors: Cursors, tasks: TaskView[]): Cursors {
-  const groups = groupByStatus(tasks);
-  let next = cursors;
-  for (const status of Object.keys(groups) as TaskStatus[]) {
-    const index = selectedIndex(groups[status], cursors[status]);
-    const pinned = { id: groups[status][index]?.id ?? null, index: Math.max(0, index) };
-    if (pinned.id !== cursors[status].id || pinned.index !== cursors[status].index) next = { ...next, [status]: pinned };
-  }
-  return next;
+export function stepCursor(count: number, selected: number, delta: number, idAt: (index: number) => string | undefined): Cursor {
+  if (count === 0) return { id: null, index: 0 };
+  const index = Math.min(Math.max(0, Math.max(0, selected) + delta), count - 1);
+  return { id: idAt(index) ?? null, index };
 }
 
 /** The status a task moves to with `[` (-1) or `]` (+1) among the visible columns, or null at an end. */

@@ -3,7 +3,7 @@
  * arrive in one read, before any re-render), the model, and the board's
  * actions. Failures become notices in the status line, never exceptions.
  */
-import type { TaskView } from '../db/views.js';
+import type { BoardData } from './board-data.js';
 import type { BoardModel } from './model.js';
 import type { Notice, NoticeTone } from './sync-messages.js';
 import type { UiState } from './ui-state.js';
@@ -13,8 +13,8 @@ export interface Controller {
   /** The newest UI state. */
   ui(): UiState;
   update(change: (ui: UiState) => UiState): void;
-  /** The newest tasks of the board. */
-  tasks(): TaskView[];
+  /** The newest columns of the board (counts and the loaded windows), loaded for the newest UI state. */
+  board(): BoardData;
   /** Reload the board's data now (after the board's own writes). */
   refresh(): void;
   sync(): void;

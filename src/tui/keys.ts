@@ -9,7 +9,7 @@ import type { TaskStatus } from '../schema/tables.js';
 import { COLUMN_TITLES, moveTarget, stepCursor, visibleStatuses } from './board-state.js';
 import { attempt, notify, type Controller } from './controller.js';
 import { handleTyping, startInput } from './typing.js';
-import { boardColumns, focusedColumn, selectedTask } from './ui-state.js';
+import { boardColumns, cardAt, focusedColumn, selectedTask } from './ui-state.js';
 
 /** An escape sequence Ink did not recognise (ESC already stripped): a key we do not use, never text. */
 const UNKNOWN_SEQUENCE = /^(\[[\d;]*[A-Za-z~]|O[A-Za-z])$/;
@@ -27,7 +27,7 @@ function keyOf(ch: string): [string, Key] {
 
 function current(c: Controller) {
   const ui = c.ui();
-  const columns = boardColumns(c.tasks(), ui);
+  const columns = boardColumns(c.board(), ui);
   return { ui, columns, column: focusedColumn(columns, ui), task: selectedTask(columns, ui) };
 }
 
@@ -37,8 +37,8 @@ function focusBy(c: Controller, delta: number): void {
 }
 
 function cursorBy(c: Controller, delta: number): void {
-  const { ui, column } = current(c);
-  const cursor = stepCursor(column.tasks, ui.cursors[column.status], delta);
+  const { column } = current(c);
+  const cursor = stepCursor(column.count, column.selected, delta, (index) => cardAt(column, index)?.id);
   c.update((u) => ({ ...u, cursors: { ...u.cursors, [column.status]: cursor } }));
 }
 
@@ -140,7 +140,7 @@ function detailKey(c: Controller, input: string, key: Key): void {
   if (key.escape || key.return || key.leftArrow || input === 'q' || input === 'h') return c.update((ui) => ({ ...ui, mode: { kind: 'board' } }));
   if (input === 's') return c.sync();
   if (input === 'e') {
-    const task = c.tasks().find((t) => t.id === mode.taskId);
+    const task = c.model.task(mode.taskId);
     if (task) startInput(c, 'edit', task.title, task.id, task.status);
   }
 }

@@ -4,6 +4,7 @@
  * transaction). Components never touch the Context or the database directly,
  * which keeps them testable with a model on a temp replica.
  */
+import { openConfigReadOnly } from '../config/read-only.js';
 import type { ConfigStore } from '../config/store.js';
 import type { Context } from '../context.js';
 import { conflictViews, resolveConflict } from '../db/conflicts.js';
@@ -11,7 +12,8 @@ import { dataVersion } from '../db/data-version.js';
 import { recordTitle } from '../db/lookup.js';
 import { retryFailedOps } from '../db/outbox.js';
 import { listProjects, resolveProject } from '../db/projects.js';
-import { addTask, changeTask, getTask, listTasks, queuedOps } from '../db/tasks.js';
+import { countByStatus, countTasks, taskPage, taskSlice, type PageRequest, type TaskKey, type TaskQuery } from '../db/task-query.js';
+import { addTask, changeTask, getTask, queuedOps } from '../db/tasks.js';
 import type { ConflictView, OpView, TaskView } from '../db/views.js';
 import { tasks as tasksDecl, type TaskStatus } from '../schema/tables.js';
 import { syncOnce, type SyncProgress, type SyncSummary } from '../sync/engine.js';
@@ -39,8 +41,20 @@ export interface BoardModel {
   now(): number;
   /** Changes when another process commits to the replica. */
   version(): number;
-  /** Tasks of the board (all statuses), newest first; `search` filters title and description. */
-  tasks(search: string): TaskView[];
+  /**
+   * The board's reads, each a few index ranges whatever the replica's size.
+   * `search` ('' = none) filters title and description; every read is
+   * limited to the board's project. Counts of every status:
+   */
+  counts(search: string): Record<TaskStatus, number>;
+  /** A page of one column, newest first, after or before a card's key. */
+  page(status: TaskStatus, search: string, request: PageRequest): TaskView[];
+  /** Up to `limit` cards of one column from position `index` (`total`: the column's count). */
+  slice(status: TaskStatus, search: string, index: number, limit: number, total: number): TaskView[];
+  /** The position in its column of the card with `key` (how many cards are newer). */
+  rank(status: TaskStatus, search: string, key: TaskKey): number;
+  /** One task, or undefined. */
+  task(id: string): TaskView | undefined;
   overview(): SyncOverview;
   create(title: string, status: TaskStatus): TaskView;
   /** Returns false when nothing changed. */
@@ -103,10 +117,16 @@ function batchSizeOf(config: ConfigStore): number | undefined {
  * `project` names no project.
  */
 export async function createBoardModel(ctx: Context, options: { project?: string } = {}): Promise<BoardModel> {
-  const config = await ctx.config();
+  // Read-only settings: the board starts without loading the config library (a sync loads it for the backend).
+  const config = openConfigReadOnly(ctx.paths, ctx.env, (message) => ctx.reporter.note(message));
   const replica = ctx.replica();
   const project = projectScope(ctx, options.project);
   let inflight: Promise<unknown> = Promise.resolve();
+  const query = (search: string, status?: TaskStatus): TaskQuery => ({
+    project: project?.id,
+    search: search || undefined,
+    statuses: status ? [status] : undefined,
+  });
   const runSync = async (onProgress: (progress: SyncProgress) => void) => {
     const backend = await ctx.backend();
     return syncOnce(replica, backend, { now: ctx.now, owner: 'convoy board', policies: config.policies(), batchSize: batchSizeOf(config), onProgress });
@@ -115,7 +135,11 @@ export async function createBoardModel(ctx: Context, options: { project?: string
     project,
     now: () => ctx.now(),
     version: () => dataVersion(replica),
-    tasks: (search) => listTasks(replica, { project: project?.id, search: search || undefined }),
+    counts: (search) => countByStatus(replica, query(search)),
+    page: (status, search, request) => taskPage(replica, query(search, status), request),
+    slice: (status, search, index, limit, total) => taskSlice(replica, { ...query(search), statuses: [status] }, index, limit, total),
+    rank: (status, search, key) => countTasks(replica, query(search, status), key),
+    task: (id) => getTask(replica, id),
     overview: () => syncOverview(replica, config.backendInfo()),
     create: (title, status) => addTask(replica, { title, status, ...(project ? { project: project.id } : {}) }, ctx.now()),
     rename: (id, title) => changeTask(replica, id, { title }, ctx.now()).changed,

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { statusCommand } from '../../src/commands/status.js';
 import { addTask } from '../../src/db/tasks.js';
@@ -30,5 +32,15 @@ describe('convoy status', () => {
     expect(text).toMatch(/backend:\s+convex https:\/\/x\.convex\.cloud/);
     expect(text).toMatch(/tasks:\s+never synced/);
     expect(text).toMatch(/daemon:\s+not running/);
+  });
+
+  it('reads the backend stored by config set (without loading the config library), and refuses a broken config file', async () => {
+    const ctx = testContext({ json: true });
+    (await ctx.config()).set('supabase.url', 'https://p.supabase.co');
+    (await ctx.config()).set('backend', 'supabase');
+    await statusCommand({}, ctx);
+    expect(ctx.reporter.parsed<Record<string, unknown>>()).toMatchObject({ backend: { kind: 'supabase', url: 'https://p.supabase.co' } });
+    writeFileSync(join(ctx.paths.configDir, 'config.json'), '{ not json');
+    await expect(statusCommand({}, testContext({ home: ctx.paths.configDir }))).rejects.toThrow(/cannot read config in .*fix or delete the file/);
   });
 });

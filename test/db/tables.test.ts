@@ -7,6 +7,7 @@
 import { getTableColumns } from 'drizzle-orm';
 import { getTableConfig } from 'drizzle-orm/sqlite-core';
 import { describe, expect, it } from 'vitest';
+import { LOCAL_INDEXES } from '../../src/db/local-columns.js';
 import { SYNC_TABLES } from '../../src/db/registry.js';
 import { TABLES } from '../../src/schema/tables.js';
 import { tempReplica } from '../helpers/replica.js';
@@ -41,8 +42,9 @@ describe.each(SYNC_TABLES.map((spec) => [spec.name, spec] as const))('%s', (name
       .filter((i) => i.origin === 'c')
       .map((i) => (replica.sqlite.prepare(`PRAGMA index_info(${i.name})`).all() as { name: string }[]).map((c) => c.name));
     const generated = getTableConfig(spec.table).indexes.map((i) => i.config.columns.map((c) => (c as { name: string }).name));
-    // Every synced table also has the index on its id's tail (short ids).
-    const declared = [...spec.decl.indexes.map((fields) => fields.map((f) => f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`))), ['id_tail']];
+    // Declared indexes, the bookkeeping ones every synced table gets, then the
+    // index on its id's tail (short ids).
+    const declared = [...[...spec.decl.indexes, ...LOCAL_INDEXES].map((fields) => fields.map((f) => f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`))), ['id_tail']];
     expect(generated).toEqual(declared);
     expect(migrated.sort()).toEqual(declared.sort());
   });

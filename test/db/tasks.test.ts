@@ -140,3 +140,24 @@ describe('listTasks', () => {
     expect(ids({ limit: 1 })).toEqual([c.id]);
   });
 });
+
+describe('listTasks --search (the full-text index)', () => {
+  it('finds any substring of title or description, case-insensitively, and follows edits', () => {
+    const replica = tempReplica();
+    const a = addTask(replica, { title: 'Réparer le café', description: 'Ask "Bob" about it' }, T0);
+    const b = addTask(replica, { title: 'Ship release #199999' }, T0 + 1);
+    const titles = (search: string) => listTasks(replica, { search }).map((t) => t.title);
+    expect(titles('CAFÉ')).toEqual(['Réparer le café']);
+    expect(titles('parer le')).toEqual(['Réparer le café']);
+    expect(titles('"bob"')).toEqual(['Réparer le café']);
+    expect(titles('99999')).toEqual(['Ship release #199999']);
+    expect(titles('e')).toEqual(['Ship release #199999', 'Réparer le café']);
+    expect(titles('ab')).toEqual(['Réparer le café']);
+    expect(titles('nothing like it')).toEqual([]);
+    changeTask(replica, b.id, { title: 'Ship it' }, T0 + 2);
+    changeTask(replica, a.id, { description: '' }, T0 + 3);
+    expect(titles('99999')).toEqual([]);
+    expect(titles('bob')).toEqual([]);
+    expect(titles('ship i')).toEqual(['Ship it']);
+  });
+});

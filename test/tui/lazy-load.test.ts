@@ -51,9 +51,15 @@ describe('lazy loading', () => {
     expect(loaded.filter((line) => UI_PACKAGES.test(line))).toEqual([]);
   });
 
-  it('the tracer sees lazily imported ESM packages (convoy status imports conf)', () => {
-    const loaded = trace(['status']);
+  it('the tracer sees lazily imported ESM packages (convoy config list imports conf)', () => {
+    const loaded = trace(['config', 'list']);
     expect(loaded).toContain('esm conf');
     expect(loaded.filter((line) => UI_PACKAGES.test(line))).toEqual([]);
+  });
+
+  it('convoy status reads its settings without loading conf', () => {
+    const loaded = trace(['status']);
+    expect(loaded).toContain('cjs better-sqlite3');
+    expect(loaded).not.toContain('esm conf');
   });
 });

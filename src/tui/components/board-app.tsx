@@ -54,13 +54,14 @@ export function BoardApp({ model, color, size, live }: BoardAppProps) {
   const { Box } = useInk();
   const { columns: width, rows } = useTerminalSize(size);
   const height = Math.max(5, rows - 1 - HEADER_LINES - FOOTER_LINES);
-  const { ui, data, sync } = useBoard(model, Math.max(1, height - 5), live);
+  // A column's border and title take three of its lines.
+  const { ui, data, sync } = useBoard(model, Math.max(1, height - 3), live);
   const { mode } = ui;
   const detailId = mode.kind === 'detail' ? mode.taskId : null;
-  const detail = useMemo(() => (detailId ? model.detail(detailId) : null), [model, detailId, data.tasks, data.overview]);
+  const detail = useMemo(() => (detailId ? model.detail(detailId) : null), [model, detailId, data.board, data.overview]);
   const inConflicts = mode.kind === 'conflicts';
-  const conflicts = useMemo(() => (inConflicts ? model.conflicts() : []), [model, inConflicts, data.tasks, data.overview]);
-  const columns = useMemo(() => boardColumns(data.tasks, ui), [data.tasks, ui]);
+  const conflicts = useMemo(() => (inConflicts ? model.conflicts() : []), [model, inConflicts, data.board, data.overview]);
+  const columns = useMemo(() => boardColumns(data.board, ui), [data.board, ui]);
   const view = connectivity(data.overview, sync.running, sync.last);
   const notice = data.error ? { text: data.error, tone: 'error' as const } : ui.notice;
   const fallback = view.reason ? { text: `last sync failed: ${view.reason}`, tone: view.state === 'offline' ? ('warn' as const) : ('error' as const) } : null;

@@ -37,20 +37,23 @@ export interface TaskColumnProps {
 
 export function TaskColumn({ column, focused, width, height, color }: TaskColumnProps) {
   const { Box, Text } = useInk();
-  const { tasks, selected, status } = column;
-  const view = scrollWindow(tasks.length, Math.max(0, selected), Math.max(1, height - 3));
+  const { count, selected, status } = column;
+  const view = scrollWindow(count, Math.max(0, selected), Math.max(1, height - 3));
+  // The loaded window covers what is shown (src/tui/board-data.ts loads screens on each side).
+  const first = Math.max(view.start, column.start);
+  const shown = column.rows.slice(first - column.start, Math.max(0, view.end - column.start));
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={borderTone(color, focused)} overflow="hidden">
       <Text wrap="truncate-end" {...(focused ? emphasis(color) : tone(color, 'dim'))}>
         {focused ? '▸ ' : '  '}
-        {COLUMN_TITLES[status]} ({tasks.length})
+        {COLUMN_TITLES[status]} ({count})
       </Text>
       {view.above > 0 ? <Text {...tone(color, 'dim')}>{`  ↑ ${view.above} more`}</Text> : null}
-      {tasks.slice(view.start, view.end).map((task, i) => (
-        <Card key={task.id} task={task} selected={focused && view.start + i === selected} color={color} />
+      {shown.map((task, i) => (
+        <Card key={task.id} task={task} selected={focused && first + i === selected} color={color} />
       ))}
       {view.below > 0 ? <Text {...tone(color, 'dim')}>{`  ↓ ${view.below} more`}</Text> : null}
-      {tasks.length === 0 ? <Text {...tone(color, 'dim')}>{status === 'todo' ? '  (empty: n adds a task)' : '  (empty)'}</Text> : null}
+      {count === 0 ? <Text {...tone(color, 'dim')}>{status === 'todo' ? '  (empty: n adds a task)' : '  (empty)'}</Text> : null}
     </Box>
   );
 }

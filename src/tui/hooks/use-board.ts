@@ -4,15 +4,14 @@
  * data, the sync runner, and the key dispatcher wired to Ink's input.
  */
 import { useCallback, useReducer, useRef } from 'react';
-import type { TaskView } from '../../db/views.js';
-import { pinCursors } from '../board-state.js';
+import { pinnedCursors, type BoardData } from '../board-data.js';
 import type { Controller } from '../controller.js';
 import { useInk } from '../ink.js';
 import { handleKey } from '../keys.js';
 import type { BoardModel } from '../model.js';
 import type { Notice } from '../sync-messages.js';
 import { INITIAL_UI, type UiState } from '../ui-state.js';
-import { useLiveData, type LiveData, type LiveOptions } from './use-live-data.js';
+import { useLiveData, type LiveData, type LiveOptions, type View } from './use-live-data.js';
 import { useSyncRunner, type SyncRunner } from './use-sync-runner.js';
 
 export interface Board {
@@ -21,7 +20,8 @@ export interface Board {
   sync: SyncRunner;
 }
 
-export function useBoard(model: BoardModel, pageSize: number, live: LiveOptions = {}): Board {
+/** `cardLines`: cards a column shows at once. */
+export function useBoard(model: BoardModel, cardLines: number, live: LiveOptions = {}): Board {
   const { useApp, useInput } = useInk();
   const { exit } = useApp();
   const ui = useRef<UiState>(INITIAL_UI);
@@ -31,22 +31,27 @@ export function useBoard(model: BoardModel, pageSize: number, live: LiveOptions 
     rerender();
   }, []);
   // Keep the selection on its card when tasks arrive or leave (before they are drawn).
-  const onTasks = useCallback((tasks: TaskView[]) => {
-    const cursors = pinCursors(ui.current.cursors, tasks);
+  const onBoard = useCallback((board: BoardData) => {
+    const cursors = pinnedCursors(ui.current.cursors, board);
     if (cursors !== ui.current.cursors) ui.current = { ...ui.current, cursors };
   }, []);
-  const data = useLiveData(model, ui.current.filter, { ...live, onTasks });
+  const view = useCallback(
+    (): View => ({ search: ui.current.filter, cursors: ui.current.cursors, showCanceled: ui.current.showCanceled, height: cardLines }),
+    [cardLines],
+  );
+  const data = useLiveData(model, view, { ...live, onBoard });
   const notify = useCallback((notice: Notice) => update((u) => ({ ...u, notice })), [update]);
   const sync = useSyncRunner(model, notify, data.refresh);
   const controller: Controller = {
     model,
     ui: () => ui.current,
     update,
-    tasks: () => data.latest().tasks,
+    board: () => data.latest().board,
     refresh: data.refresh,
     sync: sync.start,
     exit: () => exit(),
-    pageSize,
+    // The "n more" lines take two of the column's lines.
+    pageSize: Math.max(1, cardLines - 2),
   };
   useInput((input, key) => handleKey(controller, input, key));
   return { ui: ui.current, data, sync };

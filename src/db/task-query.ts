@@ -1,0 +1,205 @@
+/**
+ * Reading tasks at any replica size: pages in list order (newest first:
+ * created_at, then id), counts and positions, each answered from one index
+ * range (src/schema/tables.ts declares the indexes; test/db/query-plans.test.ts
+ * checks with EXPLAIN QUERY PLAN that none scans the table).
+ *
+ * A filter on one value of an indexed column is one range of an index that
+ * ends in list order, so a page of it is a walk of `limit` entries. A filter
+ * on several values (two statuses; a project, whose index is per status; the
+ * pending states) is split into one such range per value ("branches"), each
+ * read up to the limit and merged. A new filter adds an index ending in
+ * (created_at, id) and, if it takes several values, a branch per value.
+ *
+ * Search goes through the FTS5 trigram index `tasks_fts` (drizzle/0003): any
+ * substring of 3 or more characters, case-insensitive; shorter searches
+ * cannot use a trigram index and fall back to LIKE over the filtered range.
+ */
+import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { projects as projectsDecl, TASK_STATUSES, tasks as tasksDecl, type TaskStatus } from '../schema/tables.js';
+import type { Store } from './open.js';
+import { outbox, tasks, taskStatusCounts } from './schema.js';
+import type { SyncStatus, TaskView } from './views.js';
+
+/** A task filter with its references resolved. Every part narrows (AND). */
+export interface TaskQuery {
+  statuses?: readonly TaskStatus[];
+  /** Only tasks of this project (its id; resolved from a name by the caller). */
+  project?: string;
+  /** Only tasks with unsynced local changes (queued ops, pending or failed). */
+  pending?: boolean;
+  /** Case-insensitive substring of title or description. */
+  search?: string;
+}
+
+/** A task's place in list order. */
+export interface TaskKey {
+  createdAt: number;
+  id: string;
+}
+
+/** Where a page starts: strictly older than `after` (paging down) or strictly newer than `before` (paging up). */
+export interface PageRequest {
+  limit?: number;
+  after?: TaskKey;
+  before?: TaskKey;
+}
+
+/** The task column that references projects (found by the declaration, not named here). */
+const projectColumn = (() => {
+  const name = tasksDecl.fieldNames.find((n) => {
+    const type = tasksDecl.fields[n].type;
+    return type.kind === 'ref' && type.table === projectsDecl.name;
+  })!;
+  return (tasks as unknown as Record<string, SQLiteColumn>)[name]!;
+})();
+
+/** Sync states that mean "has queued ops" (record-status.ts: failed beats pending beats conflict). */
+const QUEUED_STATES: readonly SyncStatus[] = ['pending', 'failed'];
+const TASKS = tasksDecl.name;
+/** The trigram tokenizer indexes 3-character grams: shorter text cannot be looked up. */
+const MIN_INDEXED_SEARCH = 3;
+
+/** One index range: at most one value per multi-valued filter. */
+interface Branch {
+  status?: TaskStatus;
+  syncStatus?: SyncStatus;
+}
+
+/** The ranges a query reads: per status when it names several, or when a project (indexed per status) has none; one when a search drives. */
+function branches(query: TaskQuery): Branch[] {
+  // The search's matches drive (one pass over them), the rest only filters.
+  if (searchDrives(query)) return [{}];
+  const statuses = query.statuses?.length ? query.statuses : query.project !== undefined ? TASK_STATUSES : undefined;
+  if (statuses) return statuses.map((status) => ({ status }));
+  if (query.pending) return QUEUED_STATES.map((syncStatus) => ({ syncStatus }));
+  return [{}];
+}
+
+/** The FTS5 query for `text`: one quoted phrase (a substring for the trigram tokenizer). */
+const ftsPhrase = (text: string) => `"${text.replace(/"/g, '""')}"`;
+
+function searchCondition(text: string): SQL {
+  if (searchDrives({ search: text })) {
+    return sql`${tasks}.rowid IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ${ftsPhrase(text)})`;
+  }
+  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql`(${tasks.title} LIKE ${pattern} ESCAPE '\\' OR ${tasks.description} LIKE ${pattern} ESCAPE '\\')`;
+}
+
+/** Whether the search drives the query (through the FTS index) instead of a column index. */
+const searchDrives = (query: TaskQuery) => query.search !== undefined && [...query.search].length >= MIN_INDEXED_SEARCH;
+
+function where(query: TaskQuery, branch: Branch, extra: (SQL | undefined)[] = []): SQL | undefined {
+  // With an indexed search, `+column` keeps SQLite from walking a whole status or
+  // project range to test each row against the matches: the matches drive, so a
+  // rare word costs the same in a million tasks as in ten.
+  const driven = searchDrives(query);
+  const is = (column: SQLiteColumn, value: string) => (driven ? sql`+${column} = ${value}` : eq(column, value));
+  const parts: (SQL | undefined)[] = [...extra];
+  if (branch.status) parts.push(is(tasks.status, branch.status));
+  else if (query.statuses?.length) parts.push(driven ? inArray(sql`+${tasks.status}`, [...query.statuses]) : inArray(tasks.status, [...query.statuses]));
+  if (query.project !== undefined) parts.push(is(projectColumn, query.project));
+  if (branch.syncStatus) parts.push(is(tasks.syncStatus, branch.syncStatus));
+  else if (query.pending) parts.push(inArray(tasks.syncStatus, [...QUEUED_STATES]));
+  // The sync status narrows by index; the outbox (by its record index) has the last word.
+  if (query.pending) parts.push(sql`EXISTS (SELECT 1 FROM ${outbox} WHERE ${outbox.recordId} = ${tasks.id} AND ${outbox.tableName} = ${TASKS})`);
+  if (query.search) parts.push(searchCondition(query.search));
+  return and(...parts);
+}
+
+const olderThan = (key: TaskKey) => sql`(${tasks.createdAt}, ${tasks.id}) < (${key.createdAt}, ${key.id})`;
+const newerThan = (key: TaskKey) => sql`(${tasks.createdAt}, ${tasks.id}) > (${key.createdAt}, ${key.id})`;
+
+/** Newest first. */
+export const compareKeys = (a: TaskKey, b: TaskKey): number => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+
+/** One branch's page, newest first. */
+function branchPage(store: Store, query: TaskQuery, branch: Branch, request: PageRequest, offset = 0): TaskView[] {
+  const up = request.before !== undefined;
+  const bound = request.before ? newerThan(request.before) : request.after ? olderThan(request.after) : undefined;
+  const order = up ? [asc(tasks.createdAt), asc(tasks.id)] : [desc(tasks.createdAt), desc(tasks.id)];
+  const base = store.db.select().from(tasks).where(where(query, branch, [bound])).orderBy(...order);
+  const rows = request.limit !== undefined ? base.limit(request.limit).offset(offset).all() : base.all();
+  return up ? rows.reverse() : rows;
+}
+
+/**
+ * Tasks matching `query` in list order (newest first), at most `limit`,
+ * starting after/before a key. Read-only.
+ */
+export function taskPage(store: Store, query: TaskQuery, request: PageRequest = {}): TaskView[] {
+  const parts = branches(query).map((branch) => branchPage(store, query, branch, request));
+  if (parts.length === 1) return parts[0]!;
+  const merged = parts.flat().sort(compareKeys);
+  if (request.limit === undefined) return merged;
+  // Paging up keeps the rows nearest the key: the oldest of the newer ones.
+  return request.before ? merged.slice(-request.limit) : merged.slice(0, request.limit);
+}
+
+/**
+ * Tasks matching `query` in `order`, which no index serves (list's --sort):
+ * the filter's index range is read, then sorted. At most `limit`. Read-only.
+ */
+export function sortedTasks(store: Store, query: TaskQuery, order: SQL[], limit?: number): TaskView[] {
+  const base = store.db.select().from(tasks).where(where(query, {})).orderBy(...order);
+  return limit !== undefined ? base.limit(limit).all() : base.all();
+}
+
+/** How many tasks match `query` (before `key` in list order, when given). Read-only. */
+export function countTasks(store: Store, query: TaskQuery, newerThanKey?: TaskKey): number {
+  let total = 0;
+  for (const branch of branches(query)) {
+    const bound = newerThanKey ? newerThan(newerThanKey) : undefined;
+    total += store.db.select({ n: count() }).from(tasks).where(where(query, branch, [bound])).get()?.n ?? 0;
+  }
+  return total;
+}
+
+/**
+ * Counts per status of the tasks matching `query` (its `statuses` are
+ * ignored). Unfiltered: the counters kept by triggers (a few rows);
+ * searched: one pass over the matches; otherwise one index range per
+ * status. Read-only.
+ */
+export function countByStatus(store: Store, query: TaskQuery): Record<TaskStatus, number> {
+  const out = {} as Record<TaskStatus, number>;
+  if (query.project === undefined && !query.pending && !query.search) {
+    for (const status of TASK_STATUSES) out[status] = 0;
+    for (const row of store.db.select().from(taskStatusCounts).all()) out[row.status as TaskStatus] = row.n;
+    return out;
+  }
+  if (searchDrives(query)) {
+    // The matches drive: read them once, not once per status.
+    for (const status of TASK_STATUSES) out[status] = 0;
+    const rows = store.db.select({ status: tasks.status, n: count() }).from(tasks).where(where({ ...query, statuses: undefined }, {})).groupBy(tasks.status).all();
+    for (const row of rows) out[row.status] = row.n;
+    return out;
+  }
+  for (const status of TASK_STATUSES) out[status] = countTasks(store, { ...query, statuses: [status] });
+  return out;
+}
+
+/**
+ * Up to `limit` tasks starting at position `index` of a one-status query
+ * (the board's columns), read from whichever end of the range is nearer:
+ * cost grows with the distance to the nearer end, so `g` and `G` are
+ * instant. `total` is the query's count. Read-only.
+ */
+export function taskSlice(store: Store, query: TaskQuery & { statuses: [TaskStatus] }, index: number, limit: number, total: number): TaskView[] {
+  const branch: Branch = { status: query.statuses[0] };
+  const start = Math.max(0, Math.min(index, total - 1));
+  if (start <= total - start - limit) return branchPage(store, query, branch, { limit }, start);
+  // From the end: the `limit` rows ending at start + limit, read oldest first.
+  const fromEnd = Math.max(0, total - start - limit);
+  const rows = store.db
+    .select()
+    .from(tasks)
+    .where(where(query, branch))
+    .orderBy(asc(tasks.createdAt), asc(tasks.id))
+    .limit(Math.min(limit, total - start))
+    .offset(fromEnd)
+    .all();
+  return rows.reverse();
+}
