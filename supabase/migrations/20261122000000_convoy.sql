@@ -678,6 +678,65 @@ begin
     'hasMore', v_rows > v_limit, 'headVersion', convoy.head(v_user));
 end $$;
 
+-- The combined pull (src/schema/server/pull-all.ts): for each table in
+-- request.cursors, in registry order, its records above its cursor as
+-- convoy_pull pages them, at most min(limit, 1000) records read over all
+-- tables; a table not reached answers hasMore with its cursor unchanged, a
+-- table at the head is not read. Records at a version in request.known.versions
+-- whose every field request.known.clientId wrote last are read but left out
+-- (the replica holds them from its push results). Read-only.
+create or replace function public.convoy_pull_all(request jsonb) returns jsonb
+language plpgsql stable security invoker set search_path = '' as $$
+declare
+  v_user uuid := convoy.require_user();
+  v_cursors jsonb := request -> 'cursors';
+  v_client text := request #>> '{known,clientId}';
+  v_ranges jsonb := coalesce(request #> '{known,versions}', '[]');
+  v_budget integer;
+  v_head bigint;
+  v_tables jsonb := '{}';
+  v_table text;
+  v_cursor bigint;
+  v_page jsonb;
+  v_rows integer;
+  v_last bigint;
+begin
+  if jsonb_typeof(v_cursors) is distinct from 'object' or jsonb_typeof(request -> 'limit') is distinct from 'number'
+     or jsonb_typeof(v_ranges) is distinct from 'array' or jsonb_array_length(v_ranges) > 1000 then
+    raise exception using errcode = '22023', message = 'a combined pull is {cursors: {table: number}, limit: number, known?: {clientId, versions: at most 1000 [from, to]}}';
+  end if;
+  for v_table in select key from jsonb_each(v_cursors) loop
+    perform convoy.check_table(v_table);
+    if jsonb_typeof(v_cursors -> v_table) is distinct from 'number' then
+      raise exception using errcode = '22023', message = format('the cursor of %s must be a number', v_table);
+    end if;
+  end loop;
+  v_budget := greatest(1, least(floor((request ->> 'limit')::numeric), 1000))::integer;
+  v_head := convoy.head(v_user);
+  foreach v_table in array array['projects', 'tasks'] loop
+    continue when not v_cursors ? v_table;
+    v_cursor := (v_cursors ->> v_table)::bigint;
+    if v_cursor >= v_head or v_budget = 0 then
+      v_tables := v_tables || jsonb_build_object(v_table, jsonb_build_object('changes', '[]'::jsonb, 'cursor', v_cursor, 'hasMore', v_cursor < v_head));
+      continue;
+    end if;
+    -- One row more than the budget tells whether there is more.
+    execute format('select coalesce(jsonb_agg(jsonb_build_object(''recordId'', r.record_id, ''version'', r.version, '
+      || '''fields'', convoy.row_fields(%L, r.j)) order by r.version) filter (where r.n <= $3 and not r.known), ''[]''), '
+      || 'count(*), max(r.version) filter (where r.n <= $3) from ('
+      || 'select t.record_id, t.version, to_jsonb(t) as j, row_number() over (order by t.version) as n, '
+      || '($4 is not null and t.field_writers <> ''{}'' '
+      || 'and exists (select 1 from jsonb_array_elements($5) k where t.version between (k ->> 0)::bigint and (k ->> 1)::bigint) '
+      || 'and not exists (select 1 from jsonb_each_text(t.field_writers) w where w.value <> $4)) as known '
+      || 'from public.%I t where t.user_id = $1 and t.version > $2 order by t.version limit $3 + 1) r', v_table, v_table)
+      into v_page, v_rows, v_last using v_user, v_cursor, v_budget, v_client, v_ranges;
+    v_tables := v_tables || jsonb_build_object(v_table, jsonb_build_object('changes', v_page,
+      'cursor', coalesce(v_last, v_cursor), 'hasMore', v_rows > v_budget));
+    v_budget := v_budget - least(v_rows, v_budget);
+  end loop;
+  return jsonb_build_object('tables', v_tables, 'headVersion', v_head);
+end $$;
+
 -- The caller's current change counter: {headVersion}. Cheap; used as a ping.
 create or replace function public.convoy_head() returns jsonb
 language sql stable security invoker set search_path = '' as $$
@@ -1141,8 +1200,8 @@ end $$;
 -- grants execute on new functions in public to anon by default, and
 -- PostgreSQL grants it to PUBLIC.
 revoke execute on all functions in schema convoy from public, anon;
-revoke execute on function public.convoy_push(json), public.convoy_pull(text, bigint, integer), public.convoy_head(),
+revoke execute on function public.convoy_push(json), public.convoy_pull(text, bigint, integer), public.convoy_pull_all(jsonb), public.convoy_head(),
   public.convoy_web_create(text, text, json), public.convoy_web_update(text, text, json) from public, anon;
 grant execute on all functions in schema convoy to authenticated, service_role;
-grant execute on function public.convoy_push(json), public.convoy_pull(text, bigint, integer), public.convoy_head(),
+grant execute on function public.convoy_push(json), public.convoy_pull(text, bigint, integer), public.convoy_pull_all(jsonb), public.convoy_head(),
   public.convoy_web_create(text, text, json), public.convoy_web_update(text, text, json) to authenticated, service_role;
