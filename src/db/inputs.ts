@@ -12,8 +12,8 @@ import { resolveRecord } from './lookup.js';
 import type { Store } from './open.js';
 import { specFor, type SyncTableSpec } from './registry.js';
 
-/** Input values by input name (a CLI flag or import key); undefined = not given. */
-export type RawInput = { readonly [input: string]: string | undefined };
+/** Input values by input name (a CLI flag or import key); undefined = not given; lists are a set's members (sets.ts). */
+export type RawInput = { readonly [input: string]: string | readonly string[] | undefined };
 
 /** The declared fields `input` sets, normalised and with refs resolved. Throws UsageError on an unknown reference. Read-only. */
 export function fieldsFromInput(store: Store, spec: SyncTableSpec, input: RawInput): Fields {
@@ -21,7 +21,7 @@ export function fieldsFromInput(store: Store, spec: SyncTableSpec, input: RawInp
   for (const name of spec.fields) {
     const decl = spec.decl.fields[name]!;
     const raw = decl.input === null ? undefined : input[decl.input];
-    if (raw === undefined) continue;
+    if (raw === undefined || typeof raw !== 'string') continue;
     const type = decl.type;
     if (type.kind === 'text') out[name] = type.multiline ? raw : raw.trim();
     else if (type.kind === 'ref') out[name] = raw === '' ? null : resolveRecord(store, specFor(type.table), raw, decl.input!);
