@@ -29,7 +29,7 @@ describe('convoy add/list/show --json', () => {
     expect(added.stderr).toBe('');
     const task = JSON.parse(added.stdout);
     expect(Object.keys(task).sort()).toEqual(
-      ['id', 'title', 'description', 'status', 'stage', 'projectId', 'parentId', 'completedAt', 'createdAt', 'updatedAt', 'syncStatus'].sort(),
+      ['id', 'title', 'description', 'status', 'stage', 'projectId', 'parentId', 'completedAt', 'due', 'priority', 'createdAt', 'tags', 'blockedBy', 'updatedAt', 'syncStatus', 'blocked'].sort(),
     );
     expect(task).toMatchObject({ title: 'Fix login', status: 'in_progress', stage: 'dev', syncStatus: 'pending', completedAt: null });
     expect(new Date(task.createdAt).toISOString()).toBe(task.createdAt);

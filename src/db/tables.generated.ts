@@ -124,8 +124,7 @@ export interface TagView {
 }
 
 /** What a person may set on a tag (CLI flags, import lines): text as typed, refs as the referenced record's name or id. */
-export type TagInput = {
-};
+export type TagInput = Record<string, never>;
 
 export const task_blockers = sqliteTable(
   'task_blockers',
@@ -156,8 +155,7 @@ export interface BlockerView {
 }
 
 /** What a person may set on a blocker (CLI flags, import lines): text as typed, refs as the referenced record's name or id. */
-export type BlockerInput = {
-};
+export type BlockerInput = Record<string, never>;
 
 export const task_notes = sqliteTable(
   'task_notes',

@@ -85,10 +85,9 @@ function tableSource(decl: TableDecl, registry: readonly TableDecl[]): string {
     '}',
     '',
     `/** What a person may set on a ${decl.noun} (CLI flags, import lines): text as typed, refs as the referenced record's name or id. */`,
-    `export type ${type}Input = {`,
-    ...inputs,
-    ...sets.inputs,
-    '};',
+    ...(inputs.length + sets.inputs.length === 0
+      ? [`export type ${type}Input = Record<string, never>;`]
+      : [`export type ${type}Input = {`, ...inputs, ...sets.inputs, '};']),
     '',
   ].join('\n');
 }

@@ -66,7 +66,7 @@ const TASKWARRIOR = [
 ];
 
 describe('import --from taskwarrior', () => {
-  it('maps description, status, project, uuid and times; keeps tags, priority, due, annotations in the description', () => {
+  it('maps description, status, project, uuid, times, tags, priority, due and annotations (as notes); keeps the rest in the description', () => {
     const home = tempHome();
     const file = join(home, 'tw.json');
     writeFileSync(file, JSON.stringify(TASKWARRIOR));
@@ -82,8 +82,13 @@ describe('import --from taskwarrior', () => {
       projectId: projects[0]!.id,
       createdAt: '2024-01-02T03:04:05.000Z',
       updatedAt: '2024-01-03T03:04:05.000Z',
-      description: 'note 2024-01-02T04:00:00.000Z: ask Sam\ndue: 2024-02-01T00:00:00.000Z\npriority: H\ntags: docs, q1',
+      description: '',
+      due: '2024-02-01T00:00:00.000Z',
+      priority: 'H',
+      tags: ['docs', 'q1'],
     });
+    const shown = JSON.parse(convoy(home, ['show', byTitle['Write the report']!.id as string, '--json']).stdout) as { notes: unknown[] };
+    expect(shown.notes).toMatchObject([{ text: 'ask Sam', createdAt: '2024-01-02T04:00:00.000Z' }]);
     expect(byTitle['Old thing']).toMatchObject({ id: 'a1b2c3d4-0000-4000-8000-000000000001', status: 'done', completedAt: '2023-12-05T00:00:00.000Z' });
     expect(byTitle.Gone).toMatchObject({ status: 'canceled', projectId: projects[0]!.id });
     expect(byTitle.Gone!.id).not.toBe('not-a-uuid');
