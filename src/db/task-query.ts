@@ -79,8 +79,8 @@ interface Branch {
 
 /** The ranges a query reads: per status when it names several, or when a project (indexed per status) has none; one when a search drives. */
 function branches(query: TaskQuery): Branch[] {
-  // The search's matches drive (one pass over them), the rest only filters.
-  if (searchDrives(query)) return [{}];
+  // The search's matches (or the due range) drive (one pass over them), the rest only filters.
+  if (drives(query)) return [{}];
   const statuses = query.statuses?.length ? query.statuses : query.project !== undefined ? TASK_STATUSES : undefined;
   if (statuses) return statuses.map((status) => ({ status }));
   if (query.pending) return QUEUED_STATES.map((syncStatus) => ({ syncStatus }));
@@ -101,11 +101,19 @@ function searchCondition(text: string): SQL {
 /** Whether the search drives the query (through the FTS index) instead of a column index. */
 const searchDrives = (query: TaskQuery) => query.search !== undefined && [...query.search].length >= MIN_INDEXED_SEARCH;
 
+/**
+ * Whether the query's matches are read from their own index and then sorted:
+ * an indexed search, or a time bound (--due-before, --overdue: a range of the
+ * time's index, few of all tasks), rather than a walk of list order that
+ * would test every task of a status for a rare match.
+ */
+const drives = (query: TaskQuery) => searchDrives(query) || query.before !== undefined;
+
 function where(query: TaskQuery, branch: Branch, extra: (SQL | undefined)[] = []): SQL | undefined {
   // With an indexed search, `+column` keeps SQLite from walking a whole status or
   // project range to test each row against the matches: the matches drive, so a
   // rare word costs the same in a million tasks as in ten.
-  const driven = searchDrives(query);
+  const driven = drives(query);
   const is = (column: SQLiteColumn, value: string) => (driven ? sql`+${column} = ${value}` : eq(column, value));
   const parts: (SQL | undefined)[] = [...extra];
   if (branch.status) parts.push(is(tasks.status, branch.status));
@@ -154,7 +162,9 @@ export const compareKeys = (a: TaskKey, b: TaskKey): number => b.createdAt - a.c
 function branchPage(store: Store, query: TaskQuery, branch: Branch, request: PageRequest, offset = 0): TaskView[] {
   const up = request.before !== undefined;
   const bound = request.before ? newerThan(request.before) : request.after ? olderThan(request.after) : undefined;
-  const order = up ? [asc(tasks.createdAt), asc(tasks.id)] : [desc(tasks.createdAt), desc(tasks.id)];
+  // A driving range is sorted, not walked in list order: `+` keeps the list-order index out.
+  const created = query.before !== undefined ? sql`+${tasks.createdAt}` : tasks.createdAt;
+  const order = up ? [asc(created), asc(tasks.id)] : [desc(created), desc(tasks.id)];
   const base = store.db.select().from(tasks).where(where(query, branch, [bound])).orderBy(...order);
   const rows = request.limit !== undefined ? base.limit(request.limit).offset(offset).all() : base.all();
   return up ? rows.reverse() : rows;
