@@ -161,6 +161,7 @@ function addTaskCommands(program: Command, run: Runner, stdin: ReadStdin, stdinS
         'convoy list --overdue --sort due',
         'convoy list --due-before +1w --sort -priority',
         'convoy list --unblocked --sort priority --json',
+        'convoy list --blocked --all',
         'convoy list --format tsv --fields id,title | while IFS=$(printf "\\t") read -r id title; do …; done',
         'convoy list --pending --json | jq length',
       ]) + '\nWhen stdout is not a terminal nothing is cut; tsv and json print full ids.\n',

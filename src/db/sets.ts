@@ -129,6 +129,18 @@ export function changeMembers(tx: WriteTx, s: SetSpec, ownerId: string, values: 
 }
 
 /**
+ * Take back a member change the server already has (undo), the set's way: an
+ * add (`create`) is removed; a removal (`update`) is added again as a new
+ * record (a member never goes back to present, so the merge stays add-wins).
+ * Inside the caller's write transaction.
+ */
+export function revertMember(tx: WriteTx, spec: SyncTableSpec, row: Record<string, unknown>, op: 'create' | 'update', now: number): void {
+  // Undoing an add: the member goes (unless something removed it since).
+  if (op === 'create') updateRecord(tx, spec, row, { state: REMOVED }, now);
+  else insertRecord(tx, spec, newRow(spec, uuidv7(), { ownerId: row.ownerId as string, member: row.member as string, state: PRESENT }, now));
+}
+
+/**
  * Whether adding `members` to the self-referencing set of `ownerId` would
  * make a cycle: `ownerId` is among them or reachable from one of them
  * through present members. Terminates on any graph, cycles already merged

@@ -21,7 +21,8 @@ describe('export → import', () => {
     const home = tempHome();
     convoy(home, ['project', 'add', 'Website', '--description', 'the site']);
     const parent = convoy(home, ['add', '-q', 'Parent', '--project', 'website']).stdout.trim();
-    convoy(home, ['add', 'Child', '--parent', parent, '--stage', 'review', '--description', 'two\nlines']);
+    const child = convoy(home, ['add', '-q', 'Child', '--parent', parent, '--stage', 'review', '--description', 'two\nlines', '--due', '2030-01-02T03:04Z', '--priority', 'H', '--tag', 'b', '--tag', 'a', '--blocked-by', parent]).stdout.trim();
+    convoy(home, ['note', child, 'first note']);
     convoy(home, ['add', 'Done one', '--status', 'done']);
     convoy(home, ['add', 'Dropped', '--status', 'canceled']);
     const exported = convoy(home, ['export', '--all']);
@@ -33,6 +34,9 @@ describe('export → import', () => {
     expect(imported).toMatchObject({ code: 0, stderr: '' });
     expect(portable(list(copy))).toEqual(portable(list(home)));
     expect(JSON.parse(convoy(copy, ['project', 'list', '--json']).stdout)).toMatchObject([{ name: 'Website', description: 'the site' }]);
+    expect(list(copy).find((t) => t.title === 'Child')).toMatchObject({ due: '2030-01-02T03:04:00.000Z', priority: 'H', tags: ['a', 'b'], blockedBy: [parent], blocked: true });
+    const notes = (at: string) => (JSON.parse(convoy(at, ['show', child, '--json']).stdout) as { notes: { text: string; createdAt: string }[] }).notes.map(({ text, createdAt }) => ({ text, createdAt }));
+    expect(notes(copy)).toEqual(notes(home));
 
     // The JSON-array form reads back too; without --all only open tasks are exported.
     const array = convoy(home, ['export', '--format', 'json']).stdout;

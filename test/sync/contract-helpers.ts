@@ -25,6 +25,8 @@ export function taskFields(title: string, extra: Fields = {}): Fields {
     projectId: null,
     parentId: null,
     completedAt: null,
+    due: null,
+    priority: null,
     createdAt: Date.now(),
     ...extra,
   };
