@@ -1,12 +1,13 @@
 import { recordTitle, shortId } from '../db/lookup.js';
 import type { Store } from '../db/open.js';
+import { cycleThrough, selfRefFields } from '../db/cycles.js';
 import { specFor } from '../db/registry.js';
 import { findTask, queuedOps } from '../db/tasks.js';
 import type { TaskView } from '../db/views.js';
 import type { Context } from '../context.js';
 import { labelledFields } from '../output/fields.js';
 import { localTime, opJson, paint, table, taskJson } from '../output/format.js';
-import { statusText, syncGlyph } from '../output/task-text.js';
+import { cycleWarning, statusText, syncGlyph } from '../output/task-text.js';
 import { tasks } from '../schema/tables.js';
 
 export interface ShowOptions {
@@ -51,9 +52,13 @@ export async function showCommand(id: string, options: ShowOptions, ctx: Context
   const task = findTask(replica, id);
   const ops = queuedOps(replica, tasks.name, task.id).map(opJson);
   const json = taskJson(task);
-  ctx.reporter.result({ ...json, queuedOps: ops }, () => {
+  const spec = specFor(tasks.name);
+  // A cycle merged from offline edits (A's parent B, B's parent A): shown, never followed.
+  const cycles = selfRefFields(spec).flatMap((field) => cycleThrough(replica, spec, field, task.id) ?? []);
+  ctx.reporter.result({ ...json, queuedOps: ops, cycles }, () => {
     const { color } = ctx.reporter;
     const lines = [table(fieldRows(replica, task, color).map(([k, v]) => [`${k}:`, v!]))];
+    for (const c of cycles) lines.push(cycleWarning(spec.decl.fields[c.field]!.input ?? c.field, c.ids.map((id) => shortId(replica, spec, id)), color));
     if (task.description) lines.push('', task.description);
     lines.push('', ops.length ? paint(color, 'bold', `Queued ops (${ops.length}):`) : 'No queued ops: in step with the last sync.');
     for (const op of ops) {

@@ -1,7 +1,11 @@
 import { openConfigReadOnly } from '../config/read-only.js';
+import { readCycles } from '../db/cycles.js';
+import { shortId } from '../db/lookup.js';
+import { specFor, SYNC_TABLES } from '../db/registry.js';
 import { clientId } from '../db/sync-state.js';
 import type { Context } from '../context.js';
 import { iso, paint, relativeTime, table } from '../output/format.js';
+import { cycleWarning } from '../output/task-text.js';
 import { syncOverview } from '../sync/overview.js';
 
 export interface StatusOptions {
@@ -25,6 +29,8 @@ export async function statusCommand(_options: StatusOptions, ctx: Context): Prom
     ),
     daemon,
     replica: { path: replica.path, clientId: clientId(replica) },
+    // Reference cycles merged from offline edits (A's parent B, B's parent A): shown, never followed.
+    cycles: readCycles(replica, SYNC_TABLES),
   };
   ctx.reporter.result(value, () => {
     const { color } = ctx.reporter;
@@ -42,6 +48,7 @@ export async function statusCommand(_options: StatusOptions, ctx: Context): Prom
       ['daemon', daemon.running ? `running (pid ${daemon.pid}, last sync ${relativeTime(rawDaemon.lastSyncAt, now)})` : 'not running'],
       ['replica', replica.path],
     ];
-    return table(rows.map(([k, v]) => [`${k}:`, v!]));
+    const warnings = value.cycles.map((c) => cycleWarning(specFor(c.table).decl.fields[c.field]!.input ?? c.field, c.ids.map((id) => shortId(replica, specFor(c.table), id)), color));
+    return [table(rows.map(([k, v]) => [`${k}:`, v!])), ...warnings].join('\n');
   });
 }

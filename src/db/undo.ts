@@ -10,6 +10,7 @@ import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { UsageError } from '../errors.js';
 import { tasks as tasksDecl } from '../schema/tables.js';
 import { getRecord, updateRecord } from './changes.js';
+import { assertNoCycles } from './inputs.js';
 import type { Replica, Store, WriteTx } from './open.js';
 import { specFor } from './registry.js';
 import { outbox, undoLog, type UndoRow } from './schema.js';
@@ -65,6 +66,8 @@ function revert(tx: WriteTx, entry: UndoRow, now: number): UndoneRecord['action'
     tx.db.delete(spec.table).where(eq(spec.table.id, entry.recordId)).run();
     return 'removed';
   }
+  // A pull since may have made the old value close a cycle (A.parent = B back while B.parent = A came in).
+  if (previous) assertNoCycles(tx, spec, entry.recordId, previous.fields);
   if (queued && previous) {
     const syncStatus = stillQueued(tx, entry) ? 'pending' : previous.syncStatus;
     tx.db.update(spec.table).set({ ...previous.fields, updatedAt: previous.updatedAt, syncStatus }).where(eq(spec.table.id, entry.recordId)).run();

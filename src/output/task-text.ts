@@ -24,3 +24,13 @@ export function syncGlyph(status: TaskView['syncStatus'], colour: boolean): stri
 export function describeTask(task: TaskView, colour: boolean): string {
   return `${paint(colour, 'bold', task.id)}  ${task.title}  [${statusText(task.status, colour)}, ${syncGlyph(task.syncStatus, colour)}]`;
 }
+
+/**
+ * The warning for a reference cycle merged from offline edits: the records'
+ * short ids around the loop, and how to break it. `input` is the field's
+ * CLI name (e.g. "parent").
+ */
+export function cycleWarning(input: string, shortIds: readonly string[], colour: boolean): string {
+  const loop = [...shortIds, shortIds[0]].join(' -> ');
+  return paint(colour, 'yellow', `warning: ${input} cycle ${loop} (merged from offline edits); break it with: convoy update ${shortIds[0]} --${input} ""`);
+}

@@ -6,6 +6,7 @@
  */
 import type { Replica } from '../db/open.js';
 import { heldFieldsByRecord, updateHeldRemote } from '../db/conflicts.js';
+import { noteCycles } from '../db/cycles.js';
 import { queuedFieldsByRecord } from '../db/outbox.js';
 import { withDefaults, type SyncTableSpec } from '../db/registry.js';
 import { advancePullCursor, mergePulled, upsertPulled } from '../db/remote.js';
@@ -17,7 +18,8 @@ import { mergeRemote } from './conflict.js';
  * transaction. Fields with queued local ops are never overwritten (they win
  * or lose at the next push); nor are fields held by a manual conflict, whose
  * conflict takes the newer server value instead (so `resolve --take remote`
- * takes the latest). Returns how many records it changed locally.
+ * takes the latest). Reference cycles the page closes are noted
+ * (src/db/cycles.ts). Returns how many records it changed locally.
  */
 export function applyPulledPage(replica: Replica, spec: SyncTableSpec, page: PullPage, now: number): number {
   return replica.write((tx) => {
@@ -36,6 +38,8 @@ export function applyPulledPage(replica: Replica, spec: SyncTableSpec, page: Pul
       if (pending) applied += mergePulled(tx, spec, change.recordId, change.version, mergeRemote(fields, pending));
       else applied += upsertPulled(tx, spec, change.recordId, change.version, fields, now);
     }
+    // Two offline edits merged here can close a reference cycle (A.parent = B, B.parent = A): note it for status and show.
+    noteCycles(tx, spec, page.changes.map((change) => change.recordId), now);
     advancePullCursor(tx, spec.name, page.cursor, now, !page.hasMore);
     return applied;
   });
