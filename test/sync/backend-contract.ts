@@ -147,6 +147,16 @@ function pushCases(suite: Suite): void {
     expect((error as Error).message).toMatch(/color/);
     expect(await headOf(suite.alice)).toBe(head + 1);
   });
+
+  it('rejects per op a title with a bidi override or with no visible character, naming the field', async () => {
+    const ops = new OpSeq();
+    const { results } = await suite.alice.push(
+      ops.batch([ops.create(newId(), taskFields('invoice\u202Efdp.exe')), ops.create(newId(), taskFields('\u200b\u2060')), ops.create(newId(), taskFields('fine'))]),
+    );
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'applied']);
+    expect(results[0]).toMatchObject({ reason: expect.stringMatching(/title contains bidirectional control characters/) });
+    expect(results[1]).toMatchObject({ reason: expect.stringMatching(/title has no visible character/) });
+  });
 }
 
 function conflictCases(suite: Suite): void {
