@@ -130,6 +130,17 @@ export function defineTable<Name extends string, F extends Record<string, FieldD
   };
 }
 
+/**
+ * What the replica stores for null in a NOT NULL column: '' for optional
+ * text, the default of a defaulted enum; undefined when null is stored as
+ * null (or the field can never be null). The checksum reads null the same way.
+ */
+export function nullStoredAs(field: FieldDecl): FieldValue | undefined {
+  if (field.type.kind === 'text' && !field.required) return '';
+  if (field.type.kind === 'enum' && typeof field.default === 'string' && !field.nullable) return field.default;
+  return undefined;
+}
+
 /** The field that names a record for people: the first required text (a task's title, a project's name), else `id`. */
 export function titleFieldOf(decl: TableDecl): string {
   return decl.fieldNames.find((n) => decl.fields[n]!.type.kind === 'text' && decl.fields[n]!.required) ?? 'id';

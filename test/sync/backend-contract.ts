@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../../src/sync/backend.js';
 import { BackendError } from '../../src/errors.js';
 import type { Fields, OpResult } from '../../src/schema/protocol.js';
+import { checksumCases } from './backend-contract-checksum.js';
 import { pullAllCases } from './backend-contract-pull-all.js';
 import { byId, headOf, newId, OpSeq, projectFields, pullAll, taskFields, versionOf } from './contract-helpers.js';
 
@@ -55,6 +56,7 @@ export function describeBackendContract(name: string, makeHarness: () => Promise
     describe('field conflicts', () => conflictCases(suite));
     describe('pull', () => pullCases(suite));
     describe('combined pull', () => pullAllCases(suite, ALICE));
+    describe('checksum (convoy verify)', () => checksumCases(suite, ALICE));
     describe('identity', () => identityCases(suite, options));
   });
 }

@@ -9,6 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settleUpdate } from '../../../src/schema/server/settle.js';
 import { checkFields } from '../../../src/schema/rules.js';
 import { tableDecl } from '../../../src/schema/registry.js';
+import { canonicalText } from '../../../src/schema/checksum.js';
+import { columnName } from '../../../src/schema/declare.js';
+import { specFor } from '../../../src/db/registry.js';
+import { recordDigest } from '../../../src/sync/verify.js';
 import { TABLES } from '../../../src/schema/tables.js';
 import { CONFLICT_POLICIES, type Fields, type SyncTableName } from '../../../src/schema/protocol.js';
 import { openPglite, type Database } from './database.js';
@@ -92,6 +96,29 @@ describe('SQL mirrors of the TypeScript rules', () => {
       const [row] = await db.query('select convoy.check_fields($1, $2::json, $3) as problem', [table, JSON.stringify(fields), kind]);
       expect(row?.problem ?? null, `${table} ${kind} ${JSON.stringify(fields).slice(0, 80)}`).toEqual(checkFields(tableDecl(table), fields, kind));
     }
+  });
+
+  it('convoy.checksum_text and convoy.record_digest give canonicalText and the CLI’s digest for every valid record', async () => {
+    const id = '0193ab12-3456-7890-abcd-ef0123456789';
+    const records = TABLES.flatMap((t) => ruleCases(t).filter(([fields, kind]) => kind === 'create' && checkFields(t, fields, 'create') === null).map(([fields]) => [t, fields] as const));
+    records.push([tableDecl('tasks'), task({ title: 'Ünïcode 😀 — ok', description: 'two\nlines', completedAt: 1.5, createdAt: 1e16 })]);
+    expect(records.length).toBeGreaterThan(20);
+    for (const [table, fields] of records) {
+      const row = Object.fromEntries(table.fieldNames.map((f) => [columnName(f), fields[f] ?? null]));
+      const [got] = await db.query('select convoy.checksum_text($1, $2, $3::jsonb) as text, lpad(to_hex(convoy.record_digest($1, $2, $3::jsonb)), 16, \'0\') as digest', [
+        table.name,
+        id,
+        JSON.stringify(row),
+      ]);
+      expect(got?.text, JSON.stringify(fields)).toBe(canonicalText(table, id, fields));
+      expect(got?.digest).toBe(recordDigest(specFor(table.name), id, fields));
+    }
+  });
+
+  it('writes stored times (double precision, through jsonb) as JavaScript writes the numbers', async () => {
+    const times = [0, 1, 1.5, 1_700_000_000_000, 1_700_000_000_123, 4_102_444_800_000, 1e15, 1e16];
+    const [row] = await db.query('select array(select to_jsonb(x) #>> \'{}\' from unnest($1::float8[]) x) as texts', [times]);
+    expect(row?.texts).toEqual(times.map(String));
   });
 
   it('convoy.settle decides like settleUpdate on random updates', async () => {

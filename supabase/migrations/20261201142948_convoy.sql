@@ -1202,12 +1202,76 @@ begin
   return jsonb_build_object('results', v_results);
 end $$;
 
+-- Part 5: the checksum convoy verify compares (src/schema/checksum.ts).
+
+-- canonicalText: the record's id, then each synced field as n (null),
+-- d<number> (times, as JSON writes them) or s<code points>:<text>, with null
+-- optional text read as '' and a null defaulted enum as its default.
+create or replace function convoy.checksum_text(p_table text, p_id text, p_row jsonb) returns text
+language sql immutable as $$
+  select case p_table
+    when 'projects' then p_id || '|' || case when (p_row ->> 'name') is null then 'n' else 's' || char_length((p_row ->> 'name')) || ':' || (p_row ->> 'name') end
+      || '|' || case when coalesce((p_row ->> 'description'), '') is null then 'n' else 's' || char_length(coalesce((p_row ->> 'description'), '')) || ':' || coalesce((p_row ->> 'description'), '') end
+      || '|' || case when (p_row ->> 'created_at') is null then 'n' else 'd' || (p_row ->> 'created_at') end
+    when 'tasks' then p_id || '|' || case when (p_row ->> 'title') is null then 'n' else 's' || char_length((p_row ->> 'title')) || ':' || (p_row ->> 'title') end
+      || '|' || case when coalesce((p_row ->> 'description'), '') is null then 'n' else 's' || char_length(coalesce((p_row ->> 'description'), '')) || ':' || coalesce((p_row ->> 'description'), '') end
+      || '|' || case when coalesce((p_row ->> 'status'), 'todo') is null then 'n' else 's' || char_length(coalesce((p_row ->> 'status'), 'todo')) || ':' || coalesce((p_row ->> 'status'), 'todo') end
+      || '|' || case when coalesce((p_row ->> 'stage'), '') is null then 'n' else 's' || char_length(coalesce((p_row ->> 'stage'), '')) || ':' || coalesce((p_row ->> 'stage'), '') end
+      || '|' || case when (p_row ->> 'project_id') is null then 'n' else 's' || char_length((p_row ->> 'project_id')) || ':' || (p_row ->> 'project_id') end
+      || '|' || case when (p_row ->> 'parent_id') is null then 'n' else 's' || char_length((p_row ->> 'parent_id')) || ':' || (p_row ->> 'parent_id') end
+      || '|' || case when (p_row ->> 'completed_at') is null then 'n' else 'd' || (p_row ->> 'completed_at') end
+      || '|' || case when (p_row ->> 'created_at') is null then 'n' else 'd' || (p_row ->> 'created_at') end
+    end
+$$;
+
+-- A record's digest: the first 64 bits of its canonical text's SHA-256, as a
+-- bigint (bit_xor sums them; to_hex gives the 16 hex digits back).
+create or replace function convoy.record_digest(p_table text, p_id text, p_row jsonb) returns bigint
+language sql immutable as $$
+  select ('x' || substr(encode(sha256(convert_to(convoy.checksum_text(p_table, p_id, p_row), 'UTF8')), 'hex'), 1, 16))::bit(64)::bigint
+$$;
+
+-- The caller's records of p_table whose id ends with p_suffix: {count,
+-- digest (XOR of the records' digests), buckets, records, headVersion}.
+-- Above 64 records, buckets by the id's character before the suffix
+-- (each {count, digest}) and records null; else the records, as convoy_pull
+-- gives them, in id order, and buckets null. Read-only.
+create or replace function public.convoy_checksum(p_table text, p_suffix text) returns jsonb
+language plpgsql stable security invoker set search_path = '' as $$
+declare
+  v_user uuid := convoy.require_user();
+  v_count integer;
+  v_digest bigint;
+  v_buckets jsonb;
+  v_records jsonb;
+  v_from text;
+begin
+  perform convoy.check_table(p_table);
+  if p_suffix is null or p_suffix !~ '^[0-9a-f-]{0,36}$' then
+    raise exception using errcode = '22023', message = 'suffix must be the last characters of a lowercase UUID (0-9, a-f, -)';
+  end if;
+  v_from := format('from public.%I t where t.user_id = $1 and right(t.record_id::text, $2) = $3', p_table);
+  execute format('select count(*)::integer, coalesce(bit_xor(convoy.record_digest(%L, t.record_id::text, to_jsonb(t))), 0) %s', p_table, v_from)
+    into v_count, v_digest using v_user, char_length(p_suffix), p_suffix;
+  if v_count > 64 then
+    execute format('select jsonb_object_agg(b.k, jsonb_build_object(''count'', b.n, ''digest'', lpad(to_hex(b.x), 16, ''0''))) from ('
+      || 'select substr(t.record_id::text, 36 - $2, 1) as k, count(*)::integer as n, bit_xor(convoy.record_digest(%L, t.record_id::text, to_jsonb(t))) as x %s group by 1) b',
+      p_table, v_from) into v_buckets using v_user, char_length(p_suffix), p_suffix;
+  else
+    execute format('select coalesce(jsonb_agg(jsonb_build_object(''recordId'', t.record_id, ''version'', t.version, '
+      || '''fields'', convoy.row_fields(%L, to_jsonb(t))) order by t.record_id::text collate "C"), ''[]'') %s', p_table, v_from)
+      into v_records using v_user, char_length(p_suffix), p_suffix;
+  end if;
+  return jsonb_build_object('count', v_count, 'digest', lpad(to_hex(v_digest), 16, '0'), 'buckets', v_buckets,
+    'records', v_records, 'headVersion', convoy.head(v_user));
+end $$;
+
 -- Only signed-in users (and the service role) may call anything: Supabase
 -- grants execute on new functions in public to anon by default, and
 -- PostgreSQL grants it to PUBLIC.
 revoke execute on all functions in schema convoy from public, anon;
 revoke execute on function public.convoy_push(json), public.convoy_pull(text, bigint, integer), public.convoy_pull_all(jsonb), public.convoy_head(),
-  public.convoy_web_create(text, text, json), public.convoy_web_update(text, text, json) from public, anon;
+  public.convoy_checksum(text, text), public.convoy_web_create(text, text, json), public.convoy_web_update(text, text, json) from public, anon;
 grant execute on all functions in schema convoy to authenticated, service_role;
 grant execute on function public.convoy_push(json), public.convoy_pull(text, bigint, integer), public.convoy_pull_all(jsonb), public.convoy_head(),
-  public.convoy_web_create(text, text, json), public.convoy_web_update(text, text, json) to authenticated, service_role;
+  public.convoy_checksum(text, text), public.convoy_web_create(text, text, json), public.convoy_web_update(text, text, json) to authenticated, service_role;
