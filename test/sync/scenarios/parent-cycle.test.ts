@@ -4,15 +4,9 @@ import { listCommand } from '../../../src/commands/list.js';
 import { showCommand } from '../../../src/commands/show.js';
 import { statusCommand } from '../../../src/commands/status.js';
 import { undoCommand } from '../../../src/commands/undo.js';
-import { createMemoryReporter } from '../../../src/output/reporter.js';
-import { SCENARIO_BACKENDS, useScenario, type TestReplica } from './harness.js';
+import { runCommand, SCENARIO_BACKENDS, useScenario, type TestReplica } from './harness.js';
 
-/** Run a command on `replica` with a fresh reporter; its single output. */
-async function run(replica: TestReplica, json: boolean, command: (ctx: TestReplica['ctx']) => Promise<void>): Promise<string> {
-  const ctx = { ...replica.ctx, reporter: createMemoryReporter(json) };
-  await command(ctx);
-  return ctx.reporter.stdout.join('\n');
-}
+const run = async (replica: TestReplica, json: boolean, command: (ctx: TestReplica['ctx']) => Promise<unknown>) => (await runCommand(replica, json, command)).output;
 
 describe.each(SCENARIO_BACKENDS)('%s', (kind) => {
   const scenario = useScenario(kind);
