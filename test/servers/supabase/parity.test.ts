@@ -10,7 +10,7 @@ import { settleUpdate } from '../../../src/schema/server/settle.js';
 import { checkFields } from '../../../src/schema/rules.js';
 import { tableDecl } from '../../../src/schema/registry.js';
 import { canonicalText } from '../../../src/schema/checksum.js';
-import { columnName } from '../../../src/schema/declare.js';
+import { columnName, type TableDecl } from '../../../src/schema/declare.js';
 import { specFor } from '../../../src/db/registry.js';
 import { recordDigest } from '../../../src/sync/verify.js';
 import { TABLES } from '../../../src/schema/tables.js';
@@ -100,7 +100,7 @@ describe('SQL mirrors of the TypeScript rules', () => {
 
   it('convoy.checksum_text and convoy.record_digest give canonicalText and the CLI’s digest for every valid record', async () => {
     const id = '0193ab12-3456-7890-abcd-ef0123456789';
-    const records = TABLES.flatMap((t) => ruleCases(t).filter(([fields, kind]) => kind === 'create' && checkFields(t, fields, 'create') === null).map(([fields]) => [t, fields] as const));
+    const records: [TableDecl, Fields][] = TABLES.flatMap((t) => ruleCases(t).filter(([fields, kind]) => kind === 'create' && checkFields(t, fields, 'create') === null).map(([fields]): [TableDecl, Fields] => [t, fields]));
     records.push([tableDecl('tasks'), task({ title: 'Ünïcode 😀 — ok', description: 'two\nlines', completedAt: 1.5, createdAt: 1e16 })]);
     expect(records.length).toBeGreaterThan(20);
     for (const [table, fields] of records) {
