@@ -27,9 +27,9 @@ import { createSupabaseBackend } from '../../../src/sync/backends/supabase/index
 import { syncOnce, type SyncOptions } from '../../../src/sync/engine.js';
 import { createMemoryReporter } from '../../../src/output/reporter.js';
 import type { Fields } from '../../../src/schema/protocol.js';
-import { startConvexServer } from '../../servers/convex/server.js';
-import { startSupabaseServer } from '../../servers/supabase/server.js';
-import { supabaseWebClient } from '../../servers/supabase/web-client.js';
+import { startConvexServer } from '../../../src/dev/servers/convex/server.js';
+import { startSupabaseServer } from '../../../src/dev/servers/supabase/server.js';
+import { supabaseWebClient } from '../../dev/servers/supabase/web-client.js';
 import { rows, testContext, type TestContext } from '../../helpers/replica.js';
 
 export const SCENARIO_BACKENDS = ['convex', 'supabase', 'memory'] as const;

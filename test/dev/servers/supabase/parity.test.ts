@@ -6,16 +6,16 @@
  * and derived from every declared table), and on random updates.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { settleUpdate } from '../../../src/schema/server/settle.js';
-import { checkFields } from '../../../src/schema/rules.js';
-import { tableDecl } from '../../../src/schema/registry.js';
-import { canonicalText } from '../../../src/schema/checksum.js';
-import { columnName, type TableDecl } from '../../../src/schema/declare.js';
-import { specFor } from '../../../src/db/registry.js';
-import { recordDigest } from '../../../src/sync/verify.js';
-import { TABLES } from '../../../src/schema/tables.js';
-import { CONFLICT_POLICIES, type Fields, type SyncTableName } from '../../../src/schema/protocol.js';
-import { openPglite, type Database } from './database.js';
+import { settleUpdate } from '../../../../src/schema/server/settle.js';
+import { checkFields } from '../../../../src/schema/rules.js';
+import { tableDecl } from '../../../../src/schema/registry.js';
+import { TABLES } from '../../../../src/schema/tables.js';
+import { CONFLICT_POLICIES, type Fields, type SyncTableName } from '../../../../src/schema/protocol.js';
+import { openPglite, type Database } from '../../../../src/dev/servers/supabase/database.js';
+import { canonicalText } from '../../../../src/schema/checksum.js';
+import { columnName, type TableDecl } from '../../../../src/schema/declare.js';
+import { specFor } from '../../../../src/db/registry.js';
+import { recordDigest } from '../../../../src/sync/verify.js';
 import { ruleCases } from './rule-cases.js';
 
 let db: Database;
