@@ -121,7 +121,7 @@ describe('exit codes and help', () => {
     expect(result.stderr).toMatch(/newer than this convoy/);
   });
 
-  it.each([[[]], [['add']], [['update']], [['list']], [['show']], [['import']], [['status']], [['project', 'add']], [['project', 'list']], [['config']], [['config', 'set']], [['init']], [['sync']], [['conflicts']], [['resolve']], [['retry']], [['dev', 'token']]])(
+  it.each([[[]], [['add']], [['update']], [['list']], [['show']], [['import']], [['status']], [['project', 'add']], [['project', 'list']], [['config']], [['config', 'set']], [['init']], [['sync']], [['conflicts']], [['resolve']], [['retry']], [['verify']], [['dev', 'token']]])(
     'convoy %j --help shows examples',
     (args) => {
       const result = convoy(tempHome(), [...args, '--help']);

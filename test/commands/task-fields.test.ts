@@ -20,8 +20,8 @@ describe('task fields from the declaration', () => {
     const task = addTask(ctx.replica(), { title: 'A', status: 'done' }, T0);
     await showCommand(task.id, {}, ctx);
     const shown = ctx.reporter.parsed<Record<string, unknown>>();
-    expect(Object.keys(shown)).toEqual(['id', 'title', 'description', 'status', 'stage', 'projectId', 'parentId', 'completedAt', 'createdAt', 'updatedAt', 'syncStatus', 'queuedOps']);
-    expect(shown).toMatchObject({ completedAt: '2026-01-02T03:04:05.000Z', createdAt: '2026-01-02T03:04:05.000Z', projectId: null, stage: '' });
+    expect(Object.keys(shown)).toEqual(['id', 'title', 'description', 'status', 'stage', 'projectId', 'parentId', 'completedAt', 'createdAt', 'updatedAt', 'syncStatus', 'queuedOps', 'cycles']);
+    expect(shown).toMatchObject({ completedAt: '2026-01-02T03:04:05.000Z', createdAt: '2026-01-02T03:04:05.000Z', projectId: null, stage: '', cycles: [] });
   });
 
   it('show: the labelled fields in order, then created, updated, completed and sync', async () => {
