@@ -1,5 +1,5 @@
-/** `pull` and `head`: read-only queries over the caller's records, paged by version (convex/model/functions.ts). */
+/** `pull`, `pullAll`, `checksum` and `head`: read-only queries over the caller's records, paged by version (convex/model/functions.ts). */
 import { TABLES } from '../src/schema/tables.js';
 import { syncFunctions } from './model/functions.js';
 
-export const { pull, pullAll, head } = syncFunctions(TABLES);
+export const { pull, pullAll, checksum, head } = syncFunctions(TABLES);

@@ -74,6 +74,19 @@ export function addSyncCommands(program: Command, run: Runner, stdin: ReadStdin)
       }),
     );
 
+  program
+    .command('verify')
+    .description('compare the replica with the server by checksum; list the records that differ')
+    .option('--repair', 're-pull the records that differ (local changes not pushed yet are kept)')
+    .option('--json', 'print {diverged, repaired, tables: [{table, serverCount, replicaCount, diverged, unsynced, behind, ...}]}')
+    .addHelpText(
+      'after',
+      examples(['convoy verify', 'convoy verify --repair', 'convoy verify --json || convoy verify --repair']) +
+        '\nRecords with local changes not pushed yet, or changed on the server since the last pull, are counted, not reported.\n' +
+        'Exit 4: records differ (without --repair). Exit 3: backend unreachable.\n',
+    )
+    .action(run(async (ctx, [opts]) => (await import('./commands/verify.js')).verifyCommand(opts as object, ctx)));
+
 }
 
 export function addConflictCommands(program: Command, run: Runner) {

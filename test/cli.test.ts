@@ -59,6 +59,8 @@ describe('bad input: exit 2, one line naming the field, nothing written', () => 
     ['whitespace title', ['add', '   '], /title must not be empty/],
     ['title over 500 characters', ['add', 'x'.repeat(501)], /title is 501 characters; shorten it to at most 500/],
     ['control characters in title', ['add', 'ring\u0007bell'], /title contains control characters/],
+    ['bidi override in title', ['add', 'invoice\u202Efdp.exe'], /title contains bidirectional control characters .*; remove them/],
+    ['only zero-width characters in title', ['add', '\u200b\u200d\u2060'], /title has no visible character; give some text/],
     ['unknown status', ['add', 'x', '--status', 'doing'], /--status.*doing.*Allowed choices are todo, in_progress, done, canceled/],
     ['unknown project', ['add', 'x', '--project', 'Nowhere'], /project: no project named or with id "Nowhere"/],
     ['unknown parent', ['add', 'x', '--parent', 'abcdef12'], /parent: no task with id "abcdef12"/],
@@ -119,7 +121,7 @@ describe('exit codes and help', () => {
     expect(result.stderr).toMatch(/newer than this convoy/);
   });
 
-  it.each([[[]], [['add']], [['update']], [['list']], [['show']], [['note']], [['import']], [['status']], [['project', 'add']], [['project', 'list']], [['config']], [['config', 'set']], [['init']], [['sync']], [['conflicts']], [['resolve']], [['retry']], [['dev', 'token']]])(
+  it.each([[[]], [['add']], [['update']], [['list']], [['show']], [['note']], [['import']], [['status']], [['project', 'add']], [['project', 'list']], [['config']], [['config', 'set']], [['init']], [['sync']], [['conflicts']], [['resolve']], [['retry']], [['verify']], [['dev', 'token']]])(
     'convoy %j --help shows examples',
     (args) => {
       const result = convoy(tempHome(), [...args, '--help']);

@@ -51,7 +51,14 @@ export interface Metered {
   calls: number;
 }
 
-const noLiveFeed = { ping: async () => {}, close: async () => {} };
+// Benchmarks never verify: a checksum call is a bug in the bench.
+const noLiveFeed = {
+  ping: async () => {},
+  close: async () => {},
+  checksum: async (): Promise<never> => {
+    throw new Error('the bench doubles serve no checksums');
+  },
+};
 
 /**
  * A server that accepts every op: `applied`, the next version, and the op's

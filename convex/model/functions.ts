@@ -8,19 +8,20 @@
  */
 import { mutationGeneric, queryGeneric, type GenericDatabaseWriter, type GenericDataModel } from 'convex/server';
 import { ConvexError, v, type Validator } from 'convex/values';
-import type { Fields, PullAllRequest, PushOp } from '../../src/schema/protocol.js';
+import type { ChecksumRequest, Fields, PullAllRequest, PushOp } from '../../src/schema/protocol.js';
 import type { Registry } from '../../src/schema/registry.js';
+import { checksum } from '../../src/schema/server/checksum.js';
 import { applyPush } from '../../src/schema/server/push.js';
 import { pullAll } from '../../src/schema/server/pull-all.js';
 import { headVersion, pullPage } from '../../src/schema/server/read.js';
 import { ServerError } from '../../src/schema/server/store.js';
 import { applyWebWrite } from '../../src/schema/server/web.js';
 import { requireUser } from './identity.js';
-import { fieldsRecord, opResultValidator, policyValidator, pullAllArgs, pullAllPageValidator, pullPageValidator, recordStateValidator } from './results.js';
+import { checksumAnswerValidator, fieldsRecord, opResultValidator, policyValidator, pullAllArgs, pullAllPageValidator, pullPageValidator, recordStateValidator } from './results.js';
 import { ConvexStore } from './store.js';
 
 /** Where each function lives in convex/ ("module:export"), as `api` names them. */
-export const FUNCTION_MODULES = { push: ['push'], pull: ['pull', 'pullAll', 'head'], web: ['create', 'update'] } as const;
+export const FUNCTION_MODULES = { push: ['push'], pull: ['pull', 'pullAll', 'checksum', 'head'], web: ['create', 'update'] } as const;
 
 /** One of `names` (at least one). */
 function literals(names: readonly string[]): Validator<string, 'required', string> {
@@ -112,6 +113,15 @@ function buildFunctions(registry: Registry) {
       handler: async (ctx, request) => {
         const store = new ConvexStore(registry, await requireUser(ctx), ctx.db);
         return await refusing(() => pullAll(store, registry, request as PullAllRequest));
+      },
+    }),
+    /** `checksum`: what `convoy verify` compares, over the caller's records of `table` ending in `suffix` (src/schema/server/checksum.ts). */
+    checksum: queryGeneric({
+      args: { table, suffix: v.string() },
+      returns: checksumAnswerValidator,
+      handler: async (ctx, request) => {
+        const store = new ConvexStore(registry, await requireUser(ctx), ctx.db);
+        return await refusing(() => checksum(store, registry, request as ChecksumRequest));
       },
     }),
     /** `head`: the caller's current change counter (0 before the first write). Cheap: one index read. */

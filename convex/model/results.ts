@@ -45,6 +45,17 @@ export const pullAllPageValidator = v.object({
   headVersion: v.number(),
 });
 
+const checksumSum = v.object({ count: v.number(), digest: v.string() });
+
+/** A checksum answer (src/schema/protocol.ts `ChecksumAnswer`). */
+export const checksumAnswerValidator = v.object({
+  count: v.number(),
+  digest: v.string(),
+  buckets: v.union(v.null(), v.record(v.string(), checksumSum)),
+  records: v.union(v.null(), v.array(changeValidator)),
+  headVersion: v.number(),
+});
+
 /** A combined pull's request (`PullAllRequest`). */
 export const pullAllArgs = {
   cursors: v.record(v.string(), v.number()),

@@ -1,15 +1,15 @@
 import { recordTitle, shortId } from '../db/lookup.js';
 import type { Store } from '../db/open.js';
+import { cycleInput, cyclesThrough } from '../db/cycles.js';
 import { specFor } from '../db/registry.js';
 import { findTask, queuedOps } from '../db/tasks.js';
 import type { TaskView } from '../db/views.js';
 import type { Context } from '../context.js';
 import { labelledFields } from '../output/fields.js';
-import { cyclesThrough } from '../db/task-cycles.js';
 import { notesOf } from '../db/notes.js';
 import { setsOf } from '../db/sets.js';
 import { iso, localTime, opJson, paint, table, taskJson } from '../output/format.js';
-import { statusText, syncGlyph } from '../output/task-text.js';
+import { cycleWarning, statusText, syncGlyph } from '../output/task-text.js';
 import { tasks } from '../schema/tables.js';
 
 export interface ShowOptions {
@@ -66,17 +66,18 @@ export async function showCommand(id: string, options: ShowOptions, ctx: Context
   const task = findTask(replica, id);
   const ops = queuedOps(replica, tasks.name, task.id).map(opJson);
   const json = taskJson(task);
+  const spec = specFor(tasks.name);
   const notes = notesOf(replica, task.id);
-  const cycles = cyclesThrough(replica, task.id);
-  const warnings = cycles.map((cycle) => `${cycle.kind} cycle (merged from two replicas): ${cycle.ids.map((id) => shortId(replica, specFor(tasks.name), id)).join(' → ')}`);
   const notesJson = notes.map((n) => ({ id: n.id, text: n.text, createdAt: iso(n.createdAt) }));
-  ctx.reporter.result({ ...json, notes: notesJson, queuedOps: ops, warnings }, () => {
+  // A cycle merged from offline edits (A's parent B, B's parent A; A blocked by B, B by A): shown, never followed.
+  const cycles = cyclesThrough(replica, spec, task.id);
+  ctx.reporter.result({ ...json, notes: notesJson, queuedOps: ops, cycles }, () => {
     const { color } = ctx.reporter;
     const lines = [table(fieldRows(replica, task, color).map(([k, v]) => [`${k}:`, v!]))];
+    for (const c of cycles) lines.push(cycleWarning(cycleInput(c), c.ids.map((id) => shortId(replica, spec, id)), color));
     if (task.description) lines.push('', task.description);
     if (notes.length) lines.push('', paint(color, 'bold', `Notes (${notes.length}):`));
     for (const note of notes) lines.push(`  ${paint(color, 'dim', localTime(note.createdAt))}  ${note.text.replace(/\n/g, '\n    ')}`);
-    for (const warning of warnings) lines.push('', paint(color, 'yellow', `warning: ${warning}; break it with convoy update --unblock or --parent ""`));
     lines.push('', ops.length ? paint(color, 'bold', `Queued ops (${ops.length}):`) : 'No queued ops: in step with the last sync.');
     for (const op of ops) {
       const error = op.lastError ? `  last error: ${op.lastError}` : '';

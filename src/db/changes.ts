@@ -94,3 +94,16 @@ export function updateRecord(tx: WriteTx, spec: SyncTableSpec, current: object, 
 export function getRecord(store: Store, spec: SyncTableSpec, id: string): Row | undefined {
   return store.db.select().from(spec.table).where(eq(spec.table.id, id)).get() as Row | undefined;
 }
+
+/**
+ * Queue a create op again for a record the replica holds as synced but the
+ * server does not have (found by `convoy verify`): its synced fields as they
+ * are, so the next push puts it back. The row becomes pending. Not undoable
+ * (it restores, it does not change). Returns the op's seq.
+ */
+export function requeueCreate(tx: WriteTx, spec: SyncTableSpec, recordId: string, now: number): number {
+  const row = getRecord(tx, spec, recordId);
+  if (!row) throw new Error(`requeueCreate: no ${spec.noun} ${recordId}`);
+  tx.db.update(spec.table).set({ serverVersion: null, syncStatus: 'pending' }).where(eq(spec.table.id, recordId)).run();
+  return enqueueOp(tx, { op: 'create', tableName: spec.name, recordId, fields: pickSynced(spec, row), baseVersion: null, createdAt: now });
+}

@@ -2,9 +2,9 @@
  * How a declared field is stored in the replica (SQLite). Shared by the
  * drizzle generator (src/gen/drizzle.ts) and the registry, so the generated
  * tables and the defaults applied to pulled values cannot disagree.
- * Pure: imports only the declarations' types.
+ * Pure: imports only the declarations.
  */
-import type { FieldDecl } from '../schema/declare.js';
+import { nullStoredAs, type FieldDecl } from '../schema/declare.js';
 import type { FieldValue } from '../schema/protocol.js';
 
 /**
@@ -13,9 +13,7 @@ import type { FieldValue } from '../schema/protocol.js';
  * Undefined when null is stored as null (or the field can never be null).
  */
 export function localDefault(field: FieldDecl): FieldValue | undefined {
-  if (field.type.kind === 'text' && !field.required) return '';
-  if (field.type.kind === 'enum' && typeof field.default === 'string' && !field.nullable) return field.default;
-  return undefined;
+  return nullStoredAs(field);
 }
 
 /** Whether the local column is NOT NULL. */

@@ -3,7 +3,7 @@
  * per-table pull cursor and sync-step bookkeeping. The pull phase
  * (src/sync/apply-page.ts) decides what to write; these statements write it.
  */
-import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Fields } from '../schema/protocol.js';
 import type { Replica, Store, WriteTx } from './open.js';
 import type { SyncTableSpec } from './registry.js';
@@ -59,6 +59,12 @@ export function mergePulled(tx: WriteTx, spec: SyncTableSpec, recordId: string, 
     .set({ ...fields, serverVersion: version })
     .where(and(eq(spec.table.id, recordId), sql`(${serverVersion} IS NULL OR ${serverVersion} < ${version})`))
     .run().changes;
+}
+
+/** Forget the server version the replica holds for `recordIds` (the next pulled state of each applies whatever its version). */
+export function forgetServerVersions(tx: WriteTx, spec: SyncTableSpec, recordIds: readonly string[]): void {
+  if (recordIds.length === 0) return;
+  tx.db.update(spec.table).set({ serverVersion: null }).where(inArray(spec.table.id, [...recordIds])).run();
 }
 
 /** Move the table's pull cursor to `cursor` (a pulled page's end); `done` records the initial pull as finished. */

@@ -45,10 +45,11 @@ const SETS: readonly SetSpec[] = SYNC_TABLES.filter((s) => s.decl.set !== null).
 /** The set-valued fields of table `owner`, in declaration order. */
 export const setsOf = (owner: string): readonly SetSpec[] => SETS.filter((s) => s.set.owner === owner);
 
-/** The set of `owner` whose members reference `owner`'s own records (a task's blockers), if any. */
-export function selfSetOf(owner: string): SetSpec | undefined {
-  return setsOf(owner).find((s) => s.member.type.kind === 'ref' && s.member.type.table === owner);
-}
+/** The sets of `owner` whose members reference `owner`'s own records (a task's blockers). */
+export const selfSetsOf = (owner: string): SetSpec[] => setsOf(owner).filter((s) => s.member.type.kind === 'ref' && s.member.type.table === owner);
+
+/** The first set of `owner` whose members reference `owner`'s own records, if any. */
+export const selfSetOf = (owner: string): SetSpec | undefined => selfSetsOf(owner)[0];
 
 /** Present members of each of `ownerIds` (sorted, without repeats; owners without members are absent). Read-only. */
 export function readMembers(store: Store, s: SetSpec, ownerIds: readonly string[]): Map<string, string[]> {
@@ -93,7 +94,7 @@ export function memberValues(store: Store, s: SetSpec, option: string, raw: read
     if (value === '' || NOT_A_WORD.test(value)) {
       throw new UsageError(`--${flagOf(option)} ${JSON.stringify(typed)} must be one word without spaces or control characters, e.g. --${flagOf(option)} urgent`);
     }
-    const problem = type.kind === 'text' ? checkText(`--${flagOf(option)}`, value, { required: true, max: type.max, multiline: false }) : null;
+    const problem = type.kind === 'text' ? checkText(`--${flagOf(option)}`, value, { required: true, max: type.max, multiline: false, visible: type.visible }) : null;
     if (problem) throw new UsageError(problem.message);
     return value;
   });
@@ -138,6 +139,19 @@ export function revertMember(tx: WriteTx, spec: SyncTableSpec, row: Record<strin
   // Undoing an add: the member goes (unless something removed it since).
   if (op === 'create') updateRecord(tx, spec, row, { state: REMOVED }, now);
   else insertRecord(tx, spec, newRow(spec, uuidv7(), { ownerId: row.ownerId as string, member: row.member as string, state: PRESENT }, now));
+}
+
+/**
+ * Refuse to bring back a removed member of a self-referencing set (undoing
+ * its removal) when that would close a cycle, e.g. one a pull brought in
+ * since. `row` is the member record as it is now. Read-only.
+ */
+export function assertMemberMayReturn(store: Store, spec: SyncTableSpec, row: Record<string, unknown>): void {
+  const s = spec.decl.set ? selfSetsOf(spec.decl.set.owner).find((x) => x.spec.name === spec.name) : undefined;
+  if (!s || row.state === PRESENT) return;
+  const ownerId = row.ownerId as string;
+  if (wouldCycle(store, s, ownerId, [row.member as string]) === undefined) return;
+  throw new UsageError(`undo: --${flagOf(s.set.add)} ${row.member as string} on ${ownerId} would make a cycle again; break the cycle first (convoy status names it); nothing was undone`);
 }
 
 /**

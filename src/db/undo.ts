@@ -10,9 +10,10 @@ import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { UsageError } from '../errors.js';
 import { tasks as tasksDecl } from '../schema/tables.js';
 import { getRecord, updateRecord } from './changes.js';
+import { assertNoCycles } from './inputs.js';
 import type { Replica, Store, WriteTx } from './open.js';
 import { specFor } from './registry.js';
-import { revertMember } from './sets.js';
+import { assertMemberMayReturn, revertMember } from './sets.js';
 import { outbox, undoLog, type UndoRow } from './schema.js';
 import { applyTaskUpdate } from './tasks.js';
 import { skipUndo, type UndoPrevious } from './undo-log.js';
@@ -66,6 +67,9 @@ function revert(tx: WriteTx, entry: UndoRow, now: number): UndoneRecord['action'
     tx.db.delete(spec.table).where(eq(spec.table.id, entry.recordId)).run();
     return 'removed';
   }
+  // A pull since may have made the old value close a cycle (A.parent = B back while B.parent = A came in).
+  if (previous) assertNoCycles(tx, spec, entry.recordId, previous.fields);
+  if (entry.op === 'update') assertMemberMayReturn(tx, spec, current);
   if (queued && previous) {
     const syncStatus = stillQueued(tx, entry) ? 'pending' : previous.syncStatus;
     tx.db.update(spec.table).set({ ...previous.fields, updatedAt: previous.updatedAt, syncStatus }).where(eq(spec.table.id, entry.recordId)).run();

@@ -24,3 +24,16 @@ export function syncGlyph(status: TaskView['syncStatus'], colour: boolean): stri
 export function describeTask(task: TaskView, colour: boolean): string {
   return `${paint(colour, 'bold', task.id)}  ${task.title}  [${statusText(task.status, colour)}, ${syncGlyph(task.syncStatus, colour)}]`;
 }
+
+/**
+ * The warning for a reference cycle merged from offline edits: the records'
+ * short ids around the loop, and how to break it. `link.name` is the link's
+ * CLI name ("parent", "blocked-by"); `link.flag` the option that removes it,
+ * which either clears the field (`--parent ""`) or names the next record
+ * (`--unblock <id>`).
+ */
+export function cycleWarning(link: { name: string; flag: string; clears: boolean }, shortIds: readonly string[], colour: boolean): string {
+  const loop = [...shortIds, shortIds[0]].join(' -> ');
+  const fix = `convoy update ${shortIds[0]} --${link.flag} ${link.clears ? '""' : (shortIds[1] ?? shortIds[0])}`;
+  return paint(colour, 'yellow', `warning: ${link.name} cycle ${loop} (merged from offline edits); break it with: ${fix}`);
+}

@@ -11,8 +11,12 @@ import type { ConflictPolicy, FieldValue } from './protocol.js';
 
 /** What a field holds; each kind has one rule set, applied on the client, in Convex and in SQL. */
 export type FieldType =
-  /** A string of at most `max` UTF-16 code units, without control characters (tab/newline allowed when multiline). */
-  | { kind: 'text'; max: number; multiline: boolean }
+  /**
+   * A string of at most `max` UTF-16 code units, without control characters
+   * (tab/newline allowed when multiline). `visible`: also without
+   * bidirectional controls, and (unless empty) holding a visible character.
+   */
+  | { kind: 'text'; max: number; multiline: boolean; visible: boolean }
   /** One of `values`. */
   | { kind: 'enum'; values: readonly string[] }
   /** The full lowercase UUID of a record of `table`, not enforced as a foreign key (it may arrive before its target). */
@@ -61,9 +65,18 @@ const field = (type: FieldType, over: Partial<FieldDecl>, common: Common, inputB
 
 /** Field builders; an input name or label of '' means "the field's own name" (filled by `defineTable`). */
 export const f = {
-  /** Text. Required text is non-blank and not nullable; optional text is nullable and stored locally as ''. */
-  text: (o: { max: number; multiline?: boolean; required?: boolean } & Common): FieldDecl =>
-    field({ kind: 'text', max: o.max, multiline: o.multiline ?? false }, { required: o.required ?? false, nullable: !o.required }, o, true),
+  /**
+   * Text. Required text is non-blank and not nullable; optional text is
+   * nullable and stored locally as ''. `visible: true` for what names a
+   * record in lists (a title): no bidi controls, not only invisible characters.
+   */
+  text: (o: { max: number; multiline?: boolean; required?: boolean; visible?: boolean } & Common): FieldDecl =>
+    field(
+      { kind: 'text', max: o.max, multiline: o.multiline ?? false, visible: o.visible ?? false },
+      { required: o.required ?? false, nullable: !o.required },
+      o,
+      true,
+    ),
   /** One of `values`; with a default it may be left out of a create but never set to null. */
   enum: (values: readonly string[], o: { default?: string; nullable?: boolean } & Common = {}): FieldDecl =>
     field({ kind: 'enum', values }, { nullable: o.nullable ?? false, required: false, default: o.default }, o, true),
@@ -178,6 +191,17 @@ export function defineSet<Name extends string>(decl: { name: Name; noun: string;
 /** The set-valued fields of `owner` in `registry`: their member tables, in registry order. */
 export function setsOf(owner: string, registry: readonly TableDecl[]): TableDecl[] {
   return registry.filter((t) => t.set?.owner === owner);
+}
+
+/**
+ * What the replica stores for null in a NOT NULL column: '' for optional
+ * text, the default of a defaulted enum; undefined when null is stored as
+ * null (or the field can never be null). The checksum reads null the same way.
+ */
+export function nullStoredAs(field: FieldDecl): FieldValue | undefined {
+  if (field.type.kind === 'text' && !field.required) return '';
+  if (field.type.kind === 'enum' && typeof field.default === 'string' && !field.nullable) return field.default;
+  return undefined;
 }
 
 /** The field that names a record for people: the first required text (a task's title, a project's name), else `id`. */

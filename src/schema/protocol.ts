@@ -131,3 +131,35 @@ export interface PullAllPage {
   /** The user's current change counter (see `PullPage.headVersion`). */
   headVersion: number;
 }
+
+/**
+ * Most records a checksum answer lists; above it, the answer splits the
+ * records into buckets by one more character of their id instead.
+ */
+export const CHECKSUM_LEAF = 64;
+
+/** Ask for the checksum of one table's records whose id ends with `suffix` ('' for all). */
+export interface ChecksumRequest {
+  table: SyncTableName;
+  /** Lowercase hex digits and '-' only, at most 36 characters (a whole id). */
+  suffix: string;
+}
+
+/** How many records a set holds and the XOR of their digests (src/schema/checksum.ts). */
+export interface ChecksumSum {
+  count: number;
+  /** 16 lowercase hex digits; all zeros for no records. */
+  digest: string;
+}
+
+export interface ChecksumAnswer extends ChecksumSum {
+  /**
+   * When `count` > CHECKSUM_LEAF: the non-empty buckets by the id character
+   * just before `suffix` (so the next request asks for `key + suffix`); else null.
+   */
+  buckets: Record<string, ChecksumSum> | null;
+  /** When `count` <= CHECKSUM_LEAF: the records themselves, as a pull gives them, in id order; else null. */
+  records: RemoteRecord[] | null;
+  /** The user's current change counter. */
+  headVersion: number;
+}

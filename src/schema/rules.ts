@@ -17,6 +17,38 @@ export interface FieldProblem {
 const CONTROL_MULTILINE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 const CONTROL_SINGLE_LINE = /[\u0000-\u001f\u007f-\u009f]/;
 /* eslint-enable no-control-regex */
+
+/** Code point ranges [from, to]. Shared with the SQL generator, so both sides test the same characters. */
+export type CodeRanges = readonly (readonly [number, number])[];
+
+/** Bidirectional controls: they reorder how the text around them displays (U+202E shows it reversed). */
+export const BIDI_CONTROLS: CodeRanges = [
+  [0x061c, 0x061c],
+  [0x200e, 0x200f],
+  [0x202a, 0x202e],
+  [0x2066, 0x2069],
+];
+
+/**
+ * Characters that show nothing on their own: String.prototype.trim's
+ * whitespace, format characters (soft hyphen, zero-width spaces and joiners,
+ * word joiner, invisible operators, BOM, tags), variation selectors and the
+ * Hangul and braille blanks. Listed rather than \p{Cf} so the SQL twin
+ * decides the same whatever Unicode version either engine knows.
+ */
+export const INVISIBLE: CodeRanges = [
+  [0x09, 0x0d], [0x20, 0x20], [0xa0, 0xa0], [0xad, 0xad], [0x034f, 0x034f], [0x061c, 0x061c], [0x115f, 0x1160],
+  [0x1680, 0x1680], [0x17b4, 0x17b5], [0x180b, 0x180f], [0x2000, 0x200f], [0x2028, 0x202f], [0x205f, 0x206f],
+  [0x2800, 0x2800], [0x3000, 0x3000], [0x3164, 0x3164], [0xfe00, 0xfe0f], [0xfeff, 0xfeff], [0xffa0, 0xffa0],
+  [0xfff0, 0xfff8], [0x1bca0, 0x1bca3], [0x1d173, 0x1d17a], [0xe0000, 0xe0fff],
+];
+
+const hex = (c: number): string => `\\u{${c.toString(16)}}`;
+/** A regular-expression class (u flag) of `ranges`. */
+const classOf = (ranges: CodeRanges): string => `[${ranges.map(([a, b]) => (a === b ? hex(a) : `${hex(a)}-${hex(b)}`)).join('')}]`;
+const BIDI = new RegExp(classOf(BIDI_CONTROLS), 'u');
+const ONLY_INVISIBLE = new RegExp(`^${classOf(INVISIBLE)}*$`, 'u');
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function isUuid(value: string): boolean {
@@ -27,6 +59,8 @@ interface TextRule {
   required: boolean;
   max: number;
   multiline: boolean;
+  /** No bidi controls, and some visible character unless empty. */
+  visible: boolean;
 }
 
 export function checkText(field: string, value: FieldValue | undefined, rule: TextRule): FieldProblem | null {
@@ -41,6 +75,12 @@ export function checkText(field: string, value: FieldValue | undefined, rule: Te
   const control = rule.multiline ? CONTROL_MULTILINE : CONTROL_SINGLE_LINE;
   if (control.test(value)) {
     return { field, message: `${field} contains control characters; remove them${rule.multiline ? '' : ' (it must be one line)'}` };
+  }
+  if (rule.visible && BIDI.test(value)) {
+    return { field, message: `${field} contains bidirectional control characters (they reorder how it displays); remove them` };
+  }
+  if (rule.visible && value !== '' && ONLY_INVISIBLE.test(value)) {
+    return { field, message: `${field} has no visible character; give some text` };
   }
   return null;
 }
@@ -76,7 +116,7 @@ export function checkField(name: string, decl: FieldDecl, value: FieldValue | un
   const t = decl.type;
   if (t.kind === 'text') {
     if (value === undefined && !(decl.required && kind === 'create')) return null;
-    return checkText(name, value, { required: decl.required, max: t.max, multiline: t.multiline });
+    return checkText(name, value, { required: decl.required, max: t.max, multiline: t.multiline, visible: t.visible });
   }
   if (value === undefined) {
     if (kind === 'update' || decl.default !== undefined) {

@@ -15,7 +15,7 @@ export const projects = defineTable({
   noun: 'project',
   policy: 'remote-wins',
   fields: {
-    name: f.text({ max: 200, required: true }),
+    name: f.text({ max: 200, required: true, visible: true }),
     description: f.text({ max: 10_000, multiline: true, label: null }),
   },
   // Not unique: two replicas may name projects alike; lookups by name report ambiguity.
@@ -28,7 +28,7 @@ export const tasks = defineTable({
   noun: 'task',
   policy: 'local-wins',
   fields: {
-    title: f.text({ max: 500, required: true }),
+    title: f.text({ max: 500, required: true, visible: true }),
     // Shown under the field list, not as a labelled field.
     description: f.text({ max: 10_000, multiline: true, label: null }),
     status: f.enum(TASK_STATUSES, { default: 'todo' }),

@@ -1,4 +1,4 @@
-import type { PullAllPage, PullAllRequest, PullPage, PullRequest, PushBatch, PushResult } from '../schema/protocol.js';
+import type { ChecksumAnswer, ChecksumRequest, PullAllPage, PullAllRequest, PullPage, PullRequest, PushBatch, PushResult } from '../schema/protocol.js';
 
 /**
  * A sync backend: the one interface the engine talks to. Implementations live
@@ -39,6 +39,16 @@ export interface Backend {
    * caller's own writes it says it holds. Read-only and safe to repeat.
    */
   pullAll(request: PullAllRequest): Promise<PullAllPage>;
+
+  /**
+   * The checksum of the user's records of `request.table` whose id ends with
+   * `request.suffix` (src/schema/server/checksum.ts has the contract): their
+   * count and digest (src/schema/checksum.ts), and either their buckets by
+   * the id's next character or, for at most CHECKSUM_LEAF records, the
+   * records themselves. What `convoy verify` compares its replica with.
+   * Read-only and safe to repeat; reads the whole table on the server.
+   */
+  checksum(request: ChecksumRequest): Promise<ChecksumAnswer>;
 
   /** Cheap reachability and credential check; resolves or throws BackendError. */
   ping(): Promise<void>;

@@ -34,13 +34,14 @@ export async function retryOnceIfDropped<T>(call: () => Promise<T>): Promise<T> 
   }
 }
 
-/** `backend`, with push, pull and pullAll retried once on a dropped connection; everything else as it is. */
+/** `backend`, with push, pull, pullAll and checksum retried once on a dropped connection; everything else as it is. */
 export function retryingDroppedCalls(backend: Backend): Backend {
   return new Proxy(backend, {
     get(target, prop) {
       if (prop === 'push') return (batch: Parameters<Backend['push']>[0]) => retryOnceIfDropped(() => target.push(batch));
       if (prop === 'pull') return (request: Parameters<Backend['pull']>[0]) => retryOnceIfDropped(() => target.pull(request));
       if (prop === 'pullAll') return (request: Parameters<Backend['pullAll']>[0]) => retryOnceIfDropped(() => target.pullAll(request));
+      if (prop === 'checksum') return (request: Parameters<Backend['checksum']>[0]) => retryOnceIfDropped(() => target.checksum(request));
       const value = Reflect.get(target, prop, target) as unknown;
       return typeof value === 'function' ? value.bind(target) : value;
     },

@@ -308,8 +308,10 @@ language sql immutable as $$
 $$;
 
 -- checkText: required, at most p_max UTF-16 code units, no control
--- characters (tab and newline allowed when multiline). p_value null: absent.
-create or replace function convoy.check_text(p_field text, p_value jsonb, p_required boolean, p_max integer, p_multiline boolean)
+-- characters (tab and newline allowed when multiline); p_visible: no
+-- bidirectional controls and, unless empty, a visible character (the
+-- classes are generated from rules.ts's lists). p_value null: absent.
+create or replace function convoy.check_text(p_field text, p_value jsonb, p_required boolean, p_max integer, p_multiline boolean, p_visible boolean)
 returns jsonb language sql immutable as $$
   select case
     when p_value is null or jsonb_typeof(p_value) = 'null' then
@@ -323,6 +325,10 @@ returns jsonb language sql immutable as $$
     when (p_value #>> '{}') ~ case when p_multiline then '[\u0001-\u0008\u000b-\u001f\u007f-\u009f]' else '[\u0001-\u001f\u007f-\u009f]' end then
       convoy.problem(p_field, p_field || ' contains control characters; remove them'
         || case when p_multiline then '' else ' (it must be one line)' end)
+    when p_visible and (p_value #>> '{}') ~ '[\u061c\u200e-\u200f\u202a-\u202e\u2066-\u2069]' then
+      convoy.problem(p_field, p_field || ' contains bidirectional control characters (they reorder how it displays); remove them')
+    when p_visible and (p_value #>> '{}') <> '' and (p_value #>> '{}') ~ '^[\u0009-\u000d\u0020\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u2800\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]*$' then
+      convoy.problem(p_field, p_field || ' has no visible character; give some text')
   end
 $$;
 
@@ -362,8 +368,8 @@ $$;
 create or replace function convoy.check_projects(p jsonb, p_create boolean) returns jsonb
 language sql immutable as $$
   select coalesce(
-    case when p_create or p ? 'name' then convoy.check_text('name', p -> 'name', true, 200, false) end,
-    convoy.check_text('description', p -> 'description', false, 10000, true),
+    case when p_create or p ? 'name' then convoy.check_text('name', p -> 'name', true, 200, false, true) end,
+    convoy.check_text('description', p -> 'description', false, 10000, true, false),
     case when p ? 'createdAt' then convoy.check_time('createdAt', p -> 'createdAt', false) end)
 $$;
 
@@ -372,10 +378,10 @@ $$;
 create or replace function convoy.check_tasks(p jsonb, p_create boolean) returns jsonb
 language sql immutable as $$
   select coalesce(
-    case when p_create or p ? 'title' then convoy.check_text('title', p -> 'title', true, 500, false) end,
-    convoy.check_text('description', p -> 'description', false, 10000, true),
+    case when p_create or p ? 'title' then convoy.check_text('title', p -> 'title', true, 500, false, true) end,
+    convoy.check_text('description', p -> 'description', false, 10000, true, false),
     case when p ? 'status' then convoy.check_enum('status', case when p_create and jsonb_typeof(p -> 'status') = 'null' then '"todo"'::jsonb else p -> 'status' end, array['todo', 'in_progress', 'done', 'canceled'], 'todo, in_progress, done, canceled', false) end,
-    convoy.check_text('stage', p -> 'stage', false, 100, false),
+    convoy.check_text('stage', p -> 'stage', false, 100, false, false),
     convoy.check_ref('projectId', p -> 'projectId'),
     convoy.check_ref('parentId', p -> 'parentId'),
     case when p ? 'completedAt' then convoy.check_time('completedAt', p -> 'completedAt', true) end,
@@ -390,7 +396,7 @@ create or replace function convoy.check_task_tags(p jsonb, p_create boolean) ret
 language sql immutable as $$
   select coalesce(
     convoy.check_ref('ownerId', p -> 'ownerId'),
-    case when p_create or p ? 'member' then convoy.check_text('member', p -> 'member', true, 40, false) end,
+    case when p_create or p ? 'member' then convoy.check_text('member', p -> 'member', true, 40, false, false) end,
     case when p ? 'state' then convoy.check_enum('state', case when p_create and jsonb_typeof(p -> 'state') = 'null' then '"present"'::jsonb else p -> 'state' end, array['present', 'removed'], 'present, removed', false) end,
     case when p ? 'createdAt' then convoy.check_time('createdAt', p -> 'createdAt', false) end)
 $$;
@@ -413,7 +419,7 @@ language sql immutable as $$
   select coalesce(
     case when not p_create then convoy.problem('kind', 'notes are never changed; add a new note') end,
     convoy.check_ref('taskId', p -> 'taskId'),
-    case when p_create or p ? 'text' then convoy.check_text('text', p -> 'text', true, 10000, true) end,
+    case when p_create or p ? 'text' then convoy.check_text('text', p -> 'text', true, 10000, true, false) end,
     case when p ? 'createdAt' then convoy.check_time('createdAt', p -> 'createdAt', false) end)
 $$;
 
@@ -1743,12 +1749,89 @@ begin
   return jsonb_build_object('results', v_results);
 end $$;
 
+-- Part 5: the checksum convoy verify compares (src/schema/checksum.ts).
+
+-- canonicalText: the record's id, then each synced field as n (null),
+-- d<number> (times, as JSON writes them) or s<code points>:<text>, with null
+-- optional text read as '' and a null defaulted enum as its default.
+create or replace function convoy.checksum_text(p_table text, p_id text, p_row jsonb) returns text
+language sql immutable as $$
+  select case p_table
+    when 'projects' then p_id || '|' || case when (p_row ->> 'name') is null then 'n' else 's' || char_length((p_row ->> 'name')) || ':' || (p_row ->> 'name') end
+      || '|' || case when coalesce((p_row ->> 'description'), '') is null then 'n' else 's' || char_length(coalesce((p_row ->> 'description'), '')) || ':' || coalesce((p_row ->> 'description'), '') end
+      || '|' || case when (p_row ->> 'created_at') is null then 'n' else 'd' || (p_row ->> 'created_at') end
+    when 'tasks' then p_id || '|' || case when (p_row ->> 'title') is null then 'n' else 's' || char_length((p_row ->> 'title')) || ':' || (p_row ->> 'title') end
+      || '|' || case when coalesce((p_row ->> 'description'), '') is null then 'n' else 's' || char_length(coalesce((p_row ->> 'description'), '')) || ':' || coalesce((p_row ->> 'description'), '') end
+      || '|' || case when coalesce((p_row ->> 'status'), 'todo') is null then 'n' else 's' || char_length(coalesce((p_row ->> 'status'), 'todo')) || ':' || coalesce((p_row ->> 'status'), 'todo') end
+      || '|' || case when coalesce((p_row ->> 'stage'), '') is null then 'n' else 's' || char_length(coalesce((p_row ->> 'stage'), '')) || ':' || coalesce((p_row ->> 'stage'), '') end
+      || '|' || case when (p_row ->> 'project_id') is null then 'n' else 's' || char_length((p_row ->> 'project_id')) || ':' || (p_row ->> 'project_id') end
+      || '|' || case when (p_row ->> 'parent_id') is null then 'n' else 's' || char_length((p_row ->> 'parent_id')) || ':' || (p_row ->> 'parent_id') end
+      || '|' || case when (p_row ->> 'completed_at') is null then 'n' else 'd' || (p_row ->> 'completed_at') end
+      || '|' || case when (p_row ->> 'due') is null then 'n' else 'd' || (p_row ->> 'due') end
+      || '|' || case when (p_row ->> 'priority') is null then 'n' else 's' || char_length((p_row ->> 'priority')) || ':' || (p_row ->> 'priority') end
+      || '|' || case when (p_row ->> 'created_at') is null then 'n' else 'd' || (p_row ->> 'created_at') end
+    when 'task_tags' then p_id || '|' || case when (p_row ->> 'owner_id') is null then 'n' else 's' || char_length((p_row ->> 'owner_id')) || ':' || (p_row ->> 'owner_id') end
+      || '|' || case when (p_row ->> 'member') is null then 'n' else 's' || char_length((p_row ->> 'member')) || ':' || (p_row ->> 'member') end
+      || '|' || case when coalesce((p_row ->> 'state'), 'present') is null then 'n' else 's' || char_length(coalesce((p_row ->> 'state'), 'present')) || ':' || coalesce((p_row ->> 'state'), 'present') end
+      || '|' || case when (p_row ->> 'created_at') is null then 'n' else 'd' || (p_row ->> 'created_at') end
+    when 'task_blockers' then p_id || '|' || case when (p_row ->> 'owner_id') is null then 'n' else 's' || char_length((p_row ->> 'owner_id')) || ':' || (p_row ->> 'owner_id') end
+      || '|' || case when (p_row ->> 'member') is null then 'n' else 's' || char_length((p_row ->> 'member')) || ':' || (p_row ->> 'member') end
+      || '|' || case when coalesce((p_row ->> 'state'), 'present') is null then 'n' else 's' || char_length(coalesce((p_row ->> 'state'), 'present')) || ':' || coalesce((p_row ->> 'state'), 'present') end
+      || '|' || case when (p_row ->> 'created_at') is null then 'n' else 'd' || (p_row ->> 'created_at') end
+    when 'task_notes' then p_id || '|' || case when (p_row ->> 'task_id') is null then 'n' else 's' || char_length((p_row ->> 'task_id')) || ':' || (p_row ->> 'task_id') end
+      || '|' || case when (p_row ->> 'text') is null then 'n' else 's' || char_length((p_row ->> 'text')) || ':' || (p_row ->> 'text') end
+      || '|' || case when (p_row ->> 'created_at') is null then 'n' else 'd' || (p_row ->> 'created_at') end
+    end
+$$;
+
+-- A record's digest: the first 64 bits of its canonical text's SHA-256, as a
+-- bigint (bit_xor sums them; to_hex gives the 16 hex digits back).
+create or replace function convoy.record_digest(p_table text, p_id text, p_row jsonb) returns bigint
+language sql immutable as $$
+  select ('x' || substr(encode(sha256(convert_to(convoy.checksum_text(p_table, p_id, p_row), 'UTF8')), 'hex'), 1, 16))::bit(64)::bigint
+$$;
+
+-- The caller's records of p_table whose id ends with p_suffix: {count,
+-- digest (XOR of the records' digests), buckets, records, headVersion}.
+-- Above 64 records, buckets by the id's character before the suffix
+-- (each {count, digest}) and records null; else the records, as convoy_pull
+-- gives them, in id order, and buckets null. Read-only.
+create or replace function public.convoy_checksum(p_table text, p_suffix text) returns jsonb
+language plpgsql stable security invoker set search_path = '' as $$
+declare
+  v_user uuid := convoy.require_user();
+  v_count integer;
+  v_digest bigint;
+  v_buckets jsonb;
+  v_records jsonb;
+  v_from text;
+begin
+  perform convoy.check_table(p_table);
+  if p_suffix is null or p_suffix !~ '^[0-9a-f-]{0,36}$' then
+    raise exception using errcode = '22023', message = 'suffix must be the last characters of a lowercase UUID (0-9, a-f, -)';
+  end if;
+  v_from := format('from public.%I t where t.user_id = $1 and right(t.record_id::text, $2) = $3', p_table);
+  execute format('select count(*)::integer, coalesce(bit_xor(convoy.record_digest(%L, t.record_id::text, to_jsonb(t))), 0) %s', p_table, v_from)
+    into v_count, v_digest using v_user, char_length(p_suffix), p_suffix;
+  if v_count > 64 then
+    execute format('select jsonb_object_agg(b.k, jsonb_build_object(''count'', b.n, ''digest'', lpad(to_hex(b.x), 16, ''0''))) from ('
+      || 'select substr(t.record_id::text, 36 - $2, 1) as k, count(*)::integer as n, bit_xor(convoy.record_digest(%L, t.record_id::text, to_jsonb(t))) as x %s group by 1) b',
+      p_table, v_from) into v_buckets using v_user, char_length(p_suffix), p_suffix;
+  else
+    execute format('select coalesce(jsonb_agg(jsonb_build_object(''recordId'', t.record_id, ''version'', t.version, '
+      || '''fields'', convoy.row_fields(%L, to_jsonb(t))) order by t.record_id::text collate "C"), ''[]'') %s', p_table, v_from)
+      into v_records using v_user, char_length(p_suffix), p_suffix;
+  end if;
+  return jsonb_build_object('count', v_count, 'digest', lpad(to_hex(v_digest), 16, '0'), 'buckets', v_buckets,
+    'records', v_records, 'headVersion', convoy.head(v_user));
+end $$;
+
 -- Only signed-in users (and the service role) may call anything: Supabase
 -- grants execute on new functions in public to anon by default, and
 -- PostgreSQL grants it to PUBLIC.
 revoke execute on all functions in schema convoy from public, anon;
 revoke execute on function public.convoy_push(json), public.convoy_pull(text, bigint, integer), public.convoy_pull_all(jsonb), public.convoy_head(),
-  public.convoy_web_create(text, text, json), public.convoy_web_update(text, text, json) from public, anon;
+  public.convoy_checksum(text, text), public.convoy_web_create(text, text, json), public.convoy_web_update(text, text, json) from public, anon;
 grant execute on all functions in schema convoy to authenticated, service_role;
 grant execute on function public.convoy_push(json), public.convoy_pull(text, bigint, integer), public.convoy_pull_all(jsonb), public.convoy_head(),
-  public.convoy_web_create(text, text, json), public.convoy_web_update(text, text, json) to authenticated, service_role;
+  public.convoy_checksum(text, text), public.convoy_web_create(text, text, json), public.convoy_web_update(text, text, json) to authenticated, service_role;

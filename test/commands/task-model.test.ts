@@ -106,11 +106,11 @@ describe('the task model in the CLI', () => {
     await noteCommand(task.id, ['-'], {}, ctx, async () => 'line one\nline two\n');
     await expect(noteCommand(task.id, [], {}, ctx, null)).rejects.toThrow(/^text: give the note/);
     await showCommand(task.id, {}, ctx);
-    const shown = last<{ notes: Json[]; warnings: string[] }>(ctx);
+    const shown = last<{ notes: Json[]; cycles: Json[] }>(ctx);
     expect(shown.notes).toEqual([
       { id: expect.any(String), text: 'Called the bank', createdAt: new Date(NOW).toISOString() },
       { id: expect.any(String), text: 'line one\nline two', createdAt: new Date(NOW).toISOString() },
     ]);
-    expect(shown.warnings).toEqual([]);
+    expect(shown.cycles).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../../src/sync/backend.js';
 import { BackendError } from '../../src/errors.js';
 import type { Fields, OpResult } from '../../src/schema/protocol.js';
+import { checksumCases } from './backend-contract-checksum.js';
 import { pullAllCases } from './backend-contract-pull-all.js';
 import { byId, headOf, newId, OpSeq, projectFields, pullAll, taskFields, versionOf } from './contract-helpers.js';
 
@@ -55,6 +56,7 @@ export function describeBackendContract(name: string, makeHarness: () => Promise
     describe('field conflicts', () => conflictCases(suite));
     describe('pull', () => pullCases(suite));
     describe('combined pull', () => pullAllCases(suite, ALICE));
+    describe('checksum (convoy verify)', () => checksumCases(suite, ALICE));
     describe('identity', () => identityCases(suite, options));
   });
 }
@@ -146,6 +148,16 @@ function pushCases(suite: Suite): void {
     expect(error).toMatchObject({ retryable: false, offline: false, auth: false });
     expect((error as Error).message).toMatch(/color/);
     expect(await headOf(suite.alice)).toBe(head + 1);
+  });
+
+  it('rejects per op a title with a bidi override or with no visible character, naming the field', async () => {
+    const ops = new OpSeq();
+    const { results } = await suite.alice.push(
+      ops.batch([ops.create(newId(), taskFields('invoice\u202Efdp.exe')), ops.create(newId(), taskFields('\u200b\u2060')), ops.create(newId(), taskFields('fine'))]),
+    );
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'applied']);
+    expect(results[0]).toMatchObject({ reason: expect.stringMatching(/title contains bidirectional control characters/) });
+    expect(results[1]).toMatchObject({ reason: expect.stringMatching(/title has no visible character/) });
   });
 }
 

@@ -4,7 +4,8 @@
  * directly, synced in any order, under every conflict policy. After the
  * replicas settle (held conflicts resolved either way, then everyone syncs
  * twice) every replica must equal the server field by field, with no queued
- * op, no open conflict, and every task ever created present.
+ * op, no open conflict, and every task ever created present; and
+ * `convoy verify`'s checksums must find every replica in step.
  */
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +18,7 @@ import type { Backend } from '../../src/sync/backend.js';
 import { syncOnce } from '../../src/sync/engine.js';
 import { testContext } from '../helpers/replica.js';
 import { startScenarioServer, type ScenarioServer, type WebClient } from '../sync/scenarios/harness.js';
-import { compare, count, prng, replicaState, report, SEED, serverState, type Prng, type ServerKind } from './support.js';
+import { compare, count, prng, replicaState, report, SEED, serverState, verifyInProcess, type Prng, type ServerKind } from './support.js';
 
 const HISTORIES: Record<ServerKind, number> = {
   convex: count('TORTURE_HISTORIES', 500, 40),
@@ -136,10 +137,11 @@ describe.each(['convex', 'supabase'] as ServerKind[])('random histories (%s)', (
         const mine = replicaState(member.replica.path);
         const result = compare(onServer, mine.state, h.created);
         const open = listConflicts(member.replica).length;
+        const verified = await verifyInProcess(member.replica, member.backend);
         totals.lost += result.lost;
-        totals.diverged += result.diverged + mine.queued + open;
-        if (result.details.length || mine.queued || open) {
-          failures.push(`history ${n} (${h.policy}) replica ${i}: ${[...result.details, `queued ${mine.queued}`, `open conflicts ${open}`].join('; ')}`);
+        totals.diverged += result.diverged + mine.queued + open + verified.diverged;
+        if (result.details.length || mine.queued || open || verified.diverged) {
+          failures.push(`history ${n} (${h.policy}) replica ${i}: ${[...result.details, ...verified.details, `queued ${mine.queued}`, `open conflicts ${open}`].join('; ')}`);
         }
       }
       for (const member of members) {

@@ -3,7 +3,8 @@
  * it starts, mid-push, mid-pull, after — against each local server, with
  * local writes between the kills. Then a clean sync must leave the replica
  * and the server equal field by field, with nothing lost or duplicated, and
- * a fresh replica must pull exactly the same.
+ * a fresh replica must pull exactly the same; `convoy verify` must find
+ * both in step with the server.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import { addTask, changeTask } from '../../src/db/tasks.js';
 import { TASK_STATUSES } from '../../src/schema/tables.js';
 import { BIN, convoyAsync, ensureBuilt } from '../helpers/cli.js';
 import { tempHome } from '../helpers/replica.js';
-import { compare, count, duplicatedTitles, prng, replicaState, report, SEED, serverState, startTortureServer, type ServerKind, type TortureServer } from './support.js';
+import { cliVerify, compare, count, duplicatedTitles, prng, replicaState, report, SEED, serverState, startTortureServer, type ServerKind, type TortureServer } from './support.js';
 
 const TRIALS = count('TORTURE_KILL_TRIALS', 200, 10);
 
@@ -71,6 +72,8 @@ describe.each(['convex', 'supabase'] as ServerKind[])('kill -9 during convoy syn
     const fresh = tempHome();
     expect((await convoyAsync(fresh, ['sync'], { env })).code).toBe(0);
     const theirs = compare(onServer, replicaState(join(fresh, 'replica.db')).state, created);
+    // convoy verify's checksums must agree too, on both replicas.
+    const verified = [await cliVerify(home, env), await cliVerify(fresh, env)];
     const tally = {
       suite: 'kill -9 sync',
       server: kind,
@@ -78,10 +81,10 @@ describe.each(['convex', 'supabase'] as ServerKind[])('kill -9 during convoy syn
       faults: outcomes.killed,
       lost: result.lost,
       duplicated: duplicatedTitles(onServer) + repeated,
-      diverged: result.diverged + theirs.diverged + mine.queued,
+      diverged: result.diverged + theirs.diverged + mine.queued + verified[0]!.diverged + verified[1]!.diverged,
     };
     report(tally);
-    expect({ ...tally, details: [...result.details, ...theirs.details].slice(0, 10) }).toMatchObject({ lost: 0, duplicated: 0, diverged: 0 });
+    expect({ ...tally, details: [...result.details, ...theirs.details, ...verified.flatMap((v) => v.details)].slice(0, 10) }).toMatchObject({ lost: 0, duplicated: 0, diverged: 0 });
     expect(onServer.get('tasks')!.size).toBe(created.length);
   });
 });

@@ -13,7 +13,7 @@ import { TASK_STATUSES } from '../../src/schema/tables.js';
 import { convoyAsync, ensureBuilt } from '../helpers/cli.js';
 import { tempHome } from '../helpers/replica.js';
 import { startFaultProxy, type Fault, type FaultProxy } from './fault-proxy.js';
-import { compare, count, duplicatedTitles, prng, replicaState, report, SEED, serverState, startTortureServer, type Prng, type ServerKind, type TortureServer } from './support.js';
+import { cliVerify, compare, count, duplicatedTitles, prng, replicaState, report, SEED, serverState, startTortureServer, type Prng, type ServerKind, type TortureServer } from './support.js';
 
 const FAULTS = count('TORTURE_PROXY_FAULTS', 60, 5);
 
@@ -75,8 +75,9 @@ describe.each(['convex', 'supabase'] as ServerKind[])('a faulty network (%s)', (
       const result = compare(onServer, mine.state, created);
       totals.lost += result.lost;
       totals.duplicated += duplicatedTitles(onServer) + repeated;
-      totals.diverged += result.diverged + mine.queued;
-      details.push(...result.details.map((d) => `after ${fault.kind}: ${d}`));
+      const verified = await cliVerify(home, env);
+      totals.diverged += result.diverged + mine.queued + verified.diverged;
+      details.push(...[...result.details, ...verified.details].map((d) => `after ${fault.kind}: ${d}`));
     }
     report({ suite: 'faulty TCP proxy', server: kind, trials: FAULTS, faults: FAULTS, ...totals });
     expect({ ...totals, details: details.slice(0, 10) }).toEqual({ lost: 0, duplicated: 0, diverged: 0, details: [] });

@@ -1,7 +1,8 @@
 /**
  * Shared by the torture suites: counts (short in `npm test`, full under
  * `npm run torture`), a seeded PRNG, the local servers with what a CLI child
- * needs to reach them, and the tally each suite reports.
+ * needs to reach them, the convergence checks (field by field, and
+ * `convoy verify`'s checksums) and the tally each suite reports.
  */
 import { appendFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
@@ -13,6 +14,10 @@ import { createConvexBackend } from '../../src/sync/backends/convex/index.js';
 import { createSupabaseBackend } from '../../src/sync/backends/supabase/index.js';
 import { startConvexServer } from '../../src/dev/servers/convex/server.js';
 import { startSupabaseServer } from '../../src/dev/servers/supabase/server.js';
+import type { Replica } from '../../src/db/open.js';
+import { SYNC_TABLES } from '../../src/db/registry.js';
+import { verifyReplica, type TableVerdict } from '../../src/sync/verify.js';
+import { convoyAsync } from '../helpers/cli.js';
 
 export const FULL = process.env.TORTURE === 'full';
 
@@ -180,4 +185,30 @@ export function duplicatedTitles(server: State): number {
   const seen = new Map<string, number>();
   for (const fields of server.get('tasks')!.values()) seen.set(String(fields.title), (seen.get(String(fields.title)) ?? 0) + 1);
   return [...seen.values()].filter((n) => n > 1).length;
+}
+
+/** What `convoy verify` found: records that differ, plus those still unsynced or unpulled (none after a settled sync). */
+export interface Verified {
+  diverged: number;
+  details: string[];
+}
+
+function verifiedOf(tables: TableVerdict[]): Verified {
+  const details = tables.flatMap((t) => [
+    ...t.diverged.map((d) => `verify: ${t.table} ${d.recordId} ${d.kind} ${d.fields.join(',')}`),
+    ...(t.unsynced || t.behind ? [`verify: ${t.table} ${t.unsynced} unsynced, ${t.behind} behind`] : []),
+  ]);
+  return { diverged: tables.reduce((n, t) => n + t.diverged.length + t.unsynced + t.behind, 0), details };
+}
+
+/** `convoy verify --json` as a user runs it, on the replica in `home`. */
+export async function cliVerify(home: string, env: NodeJS.ProcessEnv): Promise<Verified> {
+  const run = await convoyAsync(home, ['verify', '--json'], { env });
+  if (run.code !== 0 && run.code !== 4) throw new Error(`convoy verify exited ${run.code}: ${run.stderr}`);
+  return verifiedOf((JSON.parse(run.stdout) as { tables: TableVerdict[] }).tables);
+}
+
+/** `convoy verify`'s comparison, in process. */
+export async function verifyInProcess(replica: Replica, backend: Backend): Promise<Verified> {
+  return verifiedOf(await verifyReplica(replica, backend, SYNC_TABLES));
 }

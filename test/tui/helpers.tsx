@@ -33,6 +33,9 @@ export function fakeBackend(overrides: Partial<Backend> = {}): Backend {
     async pullAll(request) {
       return pullAllByPages((r) => this.pull(r), request);
     },
+    async checksum() {
+      throw new Error('the board never verifies');
+    },
     async ping() {},
     async close() {},
     ...overrides,

@@ -251,10 +251,10 @@ export const GRANTS = `-- Only signed-in users (and the service role) may call a
 -- PostgreSQL grants it to PUBLIC.
 revoke execute on all functions in schema convoy from public, anon;
 revoke execute on function public.convoy_push(json), public.convoy_pull(text, bigint, integer), public.convoy_pull_all(jsonb), public.convoy_head(),
-  public.convoy_web_create(text, text, json), public.convoy_web_update(text, text, json) from public, anon;
+  public.convoy_checksum(text, text), public.convoy_web_create(text, text, json), public.convoy_web_update(text, text, json) from public, anon;
 grant execute on all functions in schema convoy to authenticated, service_role;
 grant execute on function public.convoy_push(json), public.convoy_pull(text, bigint, integer), public.convoy_pull_all(jsonb), public.convoy_head(),
-  public.convoy_web_create(text, text, json), public.convoy_web_update(text, text, json) to authenticated, service_role;`;
+  public.convoy_checksum(text, text), public.convoy_web_create(text, text, json), public.convoy_web_update(text, text, json) to authenticated, service_role;`;
 
 export function apiSql(registry: Registry): string {
   return [`-- Part 4: checks, pull, head and the web-side writes.`, checks(registry), api(registry)].join('\n\n');

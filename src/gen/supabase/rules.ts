@@ -12,7 +12,14 @@
  */
 import type { FieldDecl, TableDecl } from '../../schema/declare.js';
 import type { Registry } from '../../schema/registry.js';
+import { BIDI_CONTROLS, INVISIBLE, type CodeRanges } from '../../schema/rules.js';
 import { fieldsOf, ident, lit, perTable } from './sql.js';
+
+/** A PostgreSQL regular-expression class of `ranges` (\\uXXXX, \\UXXXXXXXX escapes). */
+function sqlClass(ranges: CodeRanges): string {
+  const esc = (c: number) => (c > 0xffff ? `\\U${c.toString(16).padStart(8, '0')}` : `\\u${c.toString(16).padStart(4, '0')}`);
+  return `[${ranges.map(([a, b]) => (a === b ? esc(a) : `${esc(a)}-${esc(b)}`)).join('')}]`;
+}
 
 const HELPERS = `-- JSON with every \\u0000 escape turned into \\u0001. PostgreSQL text cannot
 -- hold a NUL, and its json operators refuse a document holding one; both are
@@ -41,8 +48,10 @@ language sql immutable as $$
 $$;
 
 -- checkText: required, at most p_max UTF-16 code units, no control
--- characters (tab and newline allowed when multiline). p_value null: absent.
-create or replace function convoy.check_text(p_field text, p_value jsonb, p_required boolean, p_max integer, p_multiline boolean)
+-- characters (tab and newline allowed when multiline); p_visible: no
+-- bidirectional controls and, unless empty, a visible character (the
+-- classes are generated from rules.ts's lists). p_value null: absent.
+create or replace function convoy.check_text(p_field text, p_value jsonb, p_required boolean, p_max integer, p_multiline boolean, p_visible boolean)
 returns jsonb language sql immutable as $$
   select case
     when p_value is null or jsonb_typeof(p_value) = 'null' then
@@ -56,6 +65,10 @@ returns jsonb language sql immutable as $$
     when (p_value #>> '{}') ~ case when p_multiline then '[\\u0001-\\u0008\\u000b-\\u001f\\u007f-\\u009f]' else '[\\u0001-\\u001f\\u007f-\\u009f]' end then
       convoy.problem(p_field, p_field || ' contains control characters; remove them'
         || case when p_multiline then '' else ' (it must be one line)' end)
+    when p_visible and (p_value #>> '{}') ~ '${sqlClass(BIDI_CONTROLS)}' then
+      convoy.problem(p_field, p_field || ' contains bidirectional control characters (they reorder how it displays); remove them')
+    when p_visible and (p_value #>> '{}') <> '' and (p_value #>> '{}') ~ '^${sqlClass(INVISIBLE)}*$' then
+      convoy.problem(p_field, p_field || ' has no visible character; give some text')
   end
 $$;
 
@@ -99,7 +112,7 @@ function fieldCheck(name: string, decl: FieldDecl): string {
   const t = decl.type;
   switch (t.kind) {
     case 'text': {
-      const check = `convoy.check_text(${lit(name)}, ${value}, ${decl.required}, ${t.max}, ${t.multiline})`;
+      const check = `convoy.check_text(${lit(name)}, ${value}, ${decl.required}, ${t.max}, ${t.multiline}, ${t.visible})`;
       return decl.required ? `case when p_create or ${present} then ${check} end` : check;
     }
     case 'enum': {

@@ -25,6 +25,7 @@ import { createConvexBackend } from '../../../src/sync/backends/convex/index.js'
 import { createMemoryBackend, MemoryServer } from '../../../src/sync/backends/memory/index.js';
 import { createSupabaseBackend } from '../../../src/sync/backends/supabase/index.js';
 import { syncOnce, type SyncOptions } from '../../../src/sync/engine.js';
+import { createMemoryReporter } from '../../../src/output/reporter.js';
 import type { Fields } from '../../../src/schema/protocol.js';
 import { startConvexServer } from '../../../src/dev/servers/convex/server.js';
 import { startSupabaseServer } from '../../../src/dev/servers/supabase/server.js';
@@ -142,6 +143,17 @@ export async function twoReplicas(scenario: Scenario, user: string, tags: string
   await a.sync();
   await b.sync();
   return { a, b, id };
+}
+
+/** Run a command on `replica` with a fresh recording reporter: its output, and what the command returned (an exit code, for some). */
+export async function runCommand(
+  replica: TestReplica,
+  json: boolean,
+  command: (ctx: TestReplica['ctx']) => Promise<unknown>,
+): Promise<{ output: string; returned: unknown }> {
+  const ctx = { ...replica.ctx, reporter: createMemoryReporter(json) };
+  const returned = await command(ctx);
+  return { output: ctx.reporter.stdout.join('\n'), returned };
 }
 
 /** Start one server of `kind` for the enclosing describe block; stopped after its tests. */

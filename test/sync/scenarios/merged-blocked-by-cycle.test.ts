@@ -3,8 +3,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { showCommand } from '../../../src/commands/show.js';
-import { setCycles } from '../../../src/db/task-cycles.js';
-import { SCENARIO_BACKENDS, useScenario } from './harness.js';
+import { statusCommand } from '../../../src/commands/status.js';
+import { runCommand, SCENARIO_BACKENDS, useScenario, type TestReplica } from './harness.js';
+
+const run = async (replica: TestReplica, json: boolean, command: (ctx: TestReplica['ctx']) => Promise<unknown>) => (await runCommand(replica, json, command)).output;
 
 describe.each(SCENARIO_BACKENDS)('%s', (kind) => {
   const scenario = useScenario(kind);
@@ -21,17 +23,26 @@ describe.each(SCENARIO_BACKENDS)('%s', (kind) => {
     await a.sync();
     await b.sync();
     await a.sync();
+    const ring = [one, two].sort();
     for (const r of [a, b]) {
       expect(r.task(one)).toMatchObject({ blockedBy: [two], blocked: true });
       expect(r.task(two)).toMatchObject({ blockedBy: [one], blocked: true });
-      expect(setCycles(r.ctx.replica()).map((c) => c.ids.length)).toEqual([3]);
+      expect(JSON.parse(await run(r, true, (ctx) => statusCommand({}, ctx))).cycles).toEqual([{ table: 'tasks', field: 'blockedBy', ids: ring }]);
+      expect(JSON.parse(await run(r, true, (ctx) => showCommand(one, {}, ctx))).cycles).toEqual([{ table: 'tasks', field: 'blockedBy', ids: ring }]);
     }
-    await showCommand(one, {}, a.ctx);
-    expect(a.ctx.reporter.parsed<{ warnings: string[] }>().warnings).toEqual([expect.stringMatching(/^blockedBy cycle \(merged from two replicas\): \w+ → \w+ → \w+$/)]);
+    // The warning names the loop and the option that breaks it (the first task's link to the next).
+    expect(await run(a, false, (ctx) => statusCommand({}, ctx))).toMatch(/warning: blocked-by cycle (\w+) -> (\w+) -> \1 \(merged from offline edits\); break it with: convoy update \1 --unblock \2/);
+    expect(await run(a, false, (ctx) => showCommand(two, {}, ctx))).toMatch(/warning: blocked-by cycle .*--unblock \w+/);
     // Finishing one task unblocks the other; the cycle stays reported until a link is removed.
     a.update(two, { status: 'done' });
     expect(a.task(one).blocked).toBe(false);
+    expect(JSON.parse(await run(a, true, (ctx) => statusCommand({}, ctx))).cycles).toHaveLength(1);
     a.update(one, { unblock: [two] });
-    expect(setCycles(a.ctx.replica())).toEqual([]);
+    expect(JSON.parse(await run(a, true, (ctx) => statusCommand({}, ctx))).cycles).toEqual([]);
+    expect(JSON.parse(await run(a, true, (ctx) => showCommand(one, {}, ctx))).cycles).toEqual([]);
+    // Synced, the other replica stops reporting it too.
+    await a.sync();
+    await b.sync();
+    expect(JSON.parse(await run(b, true, (ctx) => statusCommand({}, ctx))).cycles).toEqual([]);
   });
 });

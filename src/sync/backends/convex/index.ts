@@ -14,7 +14,7 @@ import WebSocket from 'ws';
 import { api } from '../../../../convex/_generated/api.js';
 import { BackendError, ConfigError } from '../../../errors.js';
 import type { Backend } from '../../backend.js';
-import type { PullAllPage, PullAllRequest, PullPage, PullRequest, PushBatch, PushResult } from '../../../schema/protocol.js';
+import type { ChecksumAnswer, ChecksumRequest, PullAllPage, PullAllRequest, PullPage, PullRequest, PushBatch, PushResult } from '../../../schema/protocol.js';
 import { createHttpFetch } from '../http-fetch.js';
 import { safeUrl } from '../safe-url.js';
 
@@ -61,6 +61,7 @@ export function createConvexBackend(options: ConvexBackendOptions): Backend {
     push: (batch: PushBatch): Promise<PushResult> => call(() => client.mutation(api.push.push, batch)),
     pull: (request: PullRequest): Promise<PullPage> => call(() => client.query(api.pull.pull, request)),
     pullAll: (request: PullAllRequest): Promise<PullAllPage> => call(() => client.query(api.pull.pullAll, request)),
+    checksum: (request: ChecksumRequest): Promise<ChecksumAnswer> => call(() => client.query(api.pull.checksum, request)),
     ping: async () => {
       await call(() => client.query(api.pull.head, {}));
     },

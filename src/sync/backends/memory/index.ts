@@ -5,7 +5,7 @@
  * sync scenario); not offered by `convoy init`.
  */
 import { BackendError } from '../../../errors.js';
-import type { PullAllPage, PullAllRequest, PullPage, PullRequest, PushBatch, PushResult } from '../../../schema/protocol.js';
+import type { ChecksumAnswer, ChecksumRequest, PullAllPage, PullAllRequest, PullPage, PullRequest, PushBatch, PushResult } from '../../../schema/protocol.js';
 import { ServerError } from '../../../schema/server/store.js';
 import type { Backend } from '../../backend.js';
 import { MemoryServer, MemoryServerUnavailable } from './server.js';
@@ -39,6 +39,7 @@ export function createMemoryBackend(options: MemoryBackendOptions): Backend {
     push: (batch: PushBatch): Promise<PushResult> => call(() => server.push(token, structuredClone(batch))),
     pull: (request: PullRequest): Promise<PullPage> => call(() => server.pull(token, { ...request })),
     pullAll: (request: PullAllRequest): Promise<PullAllPage> => call(() => server.pullAll(token, structuredClone(request))),
+    checksum: (request: ChecksumRequest): Promise<ChecksumAnswer> => call(() => server.checksum(token, { ...request })),
     ping: async () => {
       await call(() => server.head(token));
     },

@@ -8,8 +8,9 @@
  * concurrency never interleaves two writes; `stop()` makes every call fail
  * as unreachable until `start()`, with the data kept.
  */
-import type { Fields, PullAllPage, PullAllRequest, PullPage, PullRequest, PushBatch, PushResult } from '../../../schema/protocol.js';
+import type { ChecksumAnswer, ChecksumRequest, Fields, PullAllPage, PullAllRequest, PullPage, PullRequest, PushBatch, PushResult } from '../../../schema/protocol.js';
 import type { Registry } from '../../../schema/registry.js';
+import { checksum } from '../../../schema/server/checksum.js';
 import { applyPush } from '../../../schema/server/push.js';
 import { pullAll } from '../../../schema/server/pull-all.js';
 import { headVersion, pullPage } from '../../../schema/server/read.js';
@@ -75,6 +76,11 @@ export class MemoryServer {
   /** A combined pull (src/schema/server/pull-all.ts `pullAll`). */
   pullAll(token: string, request: PullAllRequest): Promise<PullAllPage> {
     return this.transaction(token, (store) => pullAll(store, this.registry, request));
+  }
+
+  /** The checksum `convoy verify` compares (src/schema/server/checksum.ts). */
+  checksum(token: string, request: ChecksumRequest): Promise<ChecksumAnswer> {
+    return this.transaction(token, (store) => checksum(store, this.registry, request));
   }
 
   head(token: string): Promise<{ headVersion: number }> {

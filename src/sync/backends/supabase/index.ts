@@ -20,7 +20,7 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import ws from 'ws';
 import { BackendError, ConfigError } from '../../../errors.js';
 import type { Backend } from '../../backend.js';
-import type { PullAllPage, PullAllRequest, PullPage, PullRequest, PushBatch, PushResult } from '../../../schema/protocol.js';
+import type { ChecksumAnswer, ChecksumRequest, PullAllPage, PullAllRequest, PullPage, PullRequest, PushBatch, PushResult } from '../../../schema/protocol.js';
 import { describeCause, SupabaseSession, type SessionTokens } from './session.js';
 import { createHttpFetch } from '../http-fetch.js';
 import { safeUrl } from '../safe-url.js';
@@ -76,6 +76,8 @@ export function createSupabaseBackend(options: SupabaseBackendOptions): Backend 
     pull: async (request: PullRequest) =>
       expectShape<PullPage>(await rpc.call('convoy_pull', { p_table: request.table, p_cursor: request.cursor, p_limit: request.limit }), 'changes', rpc.url),
     pullAll: async (request: PullAllRequest) => expectShape<PullAllPage>(await rpc.call('convoy_pull_all', { request }), 'tables', rpc.url),
+    checksum: async (request: ChecksumRequest) =>
+      expectShape<ChecksumAnswer>(await rpc.call('convoy_checksum', { p_table: request.table, p_suffix: request.suffix }), 'digest', rpc.url),
     ping: async () => {
       expectShape(await rpc.call('convoy_head', {}), 'headVersion', rpc.url);
     },

@@ -12,6 +12,10 @@ import { tableDecl } from '../../../../src/schema/registry.js';
 import { TABLES } from '../../../../src/schema/tables.js';
 import { CONFLICT_POLICIES, type Fields, type SyncTableName } from '../../../../src/schema/protocol.js';
 import { openPglite, type Database } from '../../../../src/dev/servers/supabase/database.js';
+import { canonicalText } from '../../../../src/schema/checksum.js';
+import { columnName, type TableDecl } from '../../../../src/schema/declare.js';
+import { specFor } from '../../../../src/db/registry.js';
+import { recordDigest } from '../../../../src/sync/verify.js';
 import { ruleCases } from './rule-cases.js';
 
 let db: Database;
@@ -37,6 +41,19 @@ const RULE_CASES: [SyncTableName, Fields, 'create' | 'update'][] = [
   ['tasks', task({ title: 'two\nlines' }), 'create'],
   ['tasks', task({ title: 'nul\u0000inside' }), 'create'],
   ['tasks', task({ title: 'c1\u0085' }), 'create'],
+  ['tasks', task({ title: 'gnp.exe\u202Etxt' }), 'create'],
+  ['tasks', task({ title: 'isolate \u2066x\u2069' }), 'create'],
+  ['tasks', task({ title: 'mark\u200f' }), 'create'],
+  ['tasks', task({ title: 'arabic mark\u061c' }), 'create'],
+  ['tasks', task({ title: '\u200b\u200c\u200d' }), 'create'],
+  ['tasks', task({ title: '\u2060\u00ad \u3164\u{e0041}' }), 'create'],
+  ['tasks', task({ title: '\ufe0f\u2800' }), 'create'],
+  ['tasks', task({ title: '\u200bx\u200b' }), 'create'],
+  ['tasks', task({ title: '😀\u{e0041}' }), 'create'],
+  ['tasks', { title: '\u200b' }, 'update'],
+  ['tasks', task({ stage: '\u200b' }), 'create'],
+  ['tasks', task({ description: 'rtl \u202e allowed here' }), 'create'],
+  ['projects', { name: '\u202eeman' }, 'update'],
   ['tasks', task({ title: 42 }), 'create'],
   ['tasks', task({ title: null }), 'create'],
   ['tasks', { stage: 'only stage' }, 'update'],
@@ -79,6 +96,29 @@ describe('SQL mirrors of the TypeScript rules', () => {
       const [row] = await db.query('select convoy.check_fields($1, $2::json, $3) as problem', [table, JSON.stringify(fields), kind]);
       expect(row?.problem ?? null, `${table} ${kind} ${JSON.stringify(fields).slice(0, 80)}`).toEqual(checkFields(tableDecl(table), fields, kind));
     }
+  });
+
+  it('convoy.checksum_text and convoy.record_digest give canonicalText and the CLI’s digest for every valid record', async () => {
+    const id = '0193ab12-3456-7890-abcd-ef0123456789';
+    const records: [TableDecl, Fields][] = TABLES.flatMap((t) => ruleCases(t).filter(([fields, kind]) => kind === 'create' && checkFields(t, fields, 'create') === null).map(([fields]): [TableDecl, Fields] => [t, fields]));
+    records.push([tableDecl('tasks'), task({ title: 'Ünïcode 😀 — ok', description: 'two\nlines', completedAt: 1.5, createdAt: 1e16 })]);
+    expect(records.length).toBeGreaterThan(20);
+    for (const [table, fields] of records) {
+      const row = Object.fromEntries(table.fieldNames.map((f) => [columnName(f), fields[f] ?? null]));
+      const [got] = await db.query('select convoy.checksum_text($1, $2, $3::jsonb) as text, lpad(to_hex(convoy.record_digest($1, $2, $3::jsonb)), 16, \'0\') as digest', [
+        table.name,
+        id,
+        JSON.stringify(row),
+      ]);
+      expect(got?.text, JSON.stringify(fields)).toBe(canonicalText(table, id, fields));
+      expect(got?.digest).toBe(recordDigest(specFor(table.name), id, fields));
+    }
+  });
+
+  it('writes stored times (double precision, through jsonb) as JavaScript writes the numbers', async () => {
+    const times = [0, 1, 1.5, 1_700_000_000_000, 1_700_000_000_123, 4_102_444_800_000, 1e15, 1e16];
+    const [row] = await db.query('select array(select to_jsonb(x) #>> \'{}\' from unnest($1::float8[]) x) as texts', [times]);
+    expect(row?.texts).toEqual(times.map(String));
   });
 
   it('convoy.settle decides like settleUpdate on random updates', async () => {

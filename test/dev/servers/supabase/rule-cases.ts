@@ -12,7 +12,10 @@ function valuesFor(decl: FieldDecl): FieldValue[] {
   const t = decl.type;
   switch (t.kind) {
     case 'text':
-      return ['ok', '', ' \t ', 'x'.repeat(t.max), 'x'.repeat(t.max + 1), '😀'.repeat(Math.ceil(t.max / 2) + 1), 'two\nlines', 'bell\u0007', 'nul\u0000', 42, null];
+      return [
+        'ok', '', ' \t ', 'x'.repeat(t.max), 'x'.repeat(t.max + 1), '😀'.repeat(Math.ceil(t.max / 2) + 1), 'two\nlines', 'bell\u0007', 'nul\u0000', 42, null,
+        'bidi\u202e', '\u200b\u2060', '\u00a0x\u200d',
+      ];
     case 'enum':
       return [t.values[0]!, 'nope', 5, null];
     case 'ref':
