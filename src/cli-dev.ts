@@ -39,7 +39,7 @@ export function addDevCommands(program: Command, run: Runner) {
     .option('--port <n>', 'port on 127.0.0.1 (default 3210 for Convex, 54321 for Supabase; 0: any free one)')
     .option('--data <dir>', 'with --supabase: keep the database in <dir> between runs')
     .option('--user <id>', 'user of the printed token (default dev)')
-    .option('--json', 'print {backend, url, user, token, init, ...} as one JSON line once listening')
+    .option('--json', 'print {backend, url, user, token, init, ...} as JSON once listening (one line when piped)')
     .addHelpText(
       'after',
       examples([

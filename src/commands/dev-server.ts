@@ -9,7 +9,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from '../context.js';
-import { UsageError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 import { importLazy } from '../lazy-import.js';
 import { DEV_TOKEN_TTL_SECONDS } from '../dev/token.js';
 
@@ -81,7 +81,9 @@ export async function devServerCommand(options: DevServerOptions, ctx: Context, 
     info = { backend, url: server.url, user, token, init: `convoy init --convex ${server.url} --token ${token}`, keyDir: ctx.paths.devKeyDir };
   } else {
     const dataDir = options.data === undefined ? undefined : resolve(options.data);
-    const server = await servers.startSupabaseServer({ port, databaseUrl: null, dataDir, cacheDir: resolve(ctx.paths.dataDir, 'dev-server-cache') });
+    const server = await servers
+      .startSupabaseServer({ port, databaseUrl: null, dataDir, cacheDir: resolve(ctx.paths.dataDir, 'dev-server-cache') })
+      .catch(explainMissingPglite);
     close = () => server.close();
     const { accessToken, refreshToken } = await server.session(user, { ttlSeconds: DEV_TOKEN_TTL_SECONDS });
     const init = `convoy init --supabase ${server.url} --anon-key ${server.anonKey} --access-token ${accessToken} --refresh-token ${refreshToken}`;
@@ -93,6 +95,15 @@ export async function devServerCommand(options: DevServerOptions, ctx: Context, 
   } finally {
     await close();
   }
+}
+
+/** PGlite is an optional dependency: an install without it gets the fix, not a stack trace. */
+function explainMissingPglite(error: unknown): never {
+  const e = error as NodeJS.ErrnoException;
+  if (e?.code === 'ERR_MODULE_NOT_FOUND' && /@electric-sql\/pglite/.test(e.message)) {
+    throw new ConfigError('the Supabase stand-in needs @electric-sql/pglite, an optional dependency this install left out; reinstall convoy without --omit=optional (npm install -g convoy)');
+  }
+  throw error;
 }
 
 function describe(info: DevServerInfo): string {
