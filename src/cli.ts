@@ -5,6 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import { addConfigCommands, addConflictCommands, addDoctorCommand, addProjectCommands, addSyncCommands } from './cli-admin.js';
+import { addDevCommands, addServiceCommands } from './cli-dev.js';
 import { addScriptingCommands } from './cli-scripting.js';
 import { examples, readAll, type CliIo, type ReadStdin, type ReadStdinBytes, type Runner } from './cli-shared.js';
 import { createContext, type Context } from './context.js';
@@ -89,6 +90,8 @@ export function buildProgram(io: CliIo, onContext: (ctx: Context) => void, setEx
   addConfigCommands(program, run, stdin);
   addDoctorCommand(program, run);
   addSyncCommands(program, run, stdin);
+  addDevCommands(program, run);
+  addServiceCommands(program, run);
   addConflictCommands(program, run);
   addScriptingCommands(program, run, stdin, io);
   return program;
