@@ -22,8 +22,37 @@ await build({
   minify: true,
   // import.meta does not exist in CommonJS; migrate.ts uses it to find drizzle/.
   // The version is package.json's, fixed at build time (src/version.ts).
-  define: { 'import.meta.url': '__convoyModuleUrl', __CONVOY_VERSION__: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
+  define: { 'import.meta.url': '__convoyModuleUrl', __CONVOY_INK__: JSON.stringify('./ink.mjs'), __CONVOY_VERSION__: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
   banner: { js: "const __convoyModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   external: ['better-sqlite3', 'conf', 'convex', '@supabase/supabase-js', 'ink', 'react', 'jose', 'ws', 'string-width'],
+  logLevel: 'warning',
+});
+
+// Ink and its dependencies as ONE ES module (it has top-level await, so not
+// CommonJS), loaded by `convoy board` only (src/commands/board.ts): Node's ESM
+// loader resolving, reading and linking Ink's few hundred files one by one
+// took most of the board's start-up. React stays external: the board's
+// components (in main.cjs) and Ink must share one React. Ink's React DevTools
+// hook (DEV=true only) is left out: it would need react-devtools-core.
+await build({
+  entryPoints: ['ink'],
+  outfile: 'dist/ink.mjs',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  external: ['react'],
+  // The bundled CommonJS parts (react-reconciler) require React through this.
+  banner: { js: "import { createRequire as __convoyCreateRequire } from 'node:module'; const require = __convoyCreateRequire(import.meta.url);" },
+  plugins: [
+    {
+      name: 'no-devtools',
+      setup(b) {
+        b.onResolve({ filter: /\/devtools\.js$/ }, () => ({ path: 'devtools', namespace: 'convoy-stub' }));
+        b.onLoad({ filter: /.*/, namespace: 'convoy-stub' }, () => ({ contents: "throw new Error('React DevTools are not bundled with convoy');" }));
+      },
+    },
+  ],
   logLevel: 'warning',
 });
