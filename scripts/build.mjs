@@ -42,10 +42,21 @@ await build({
   platform: 'node',
   target: 'node20',
   minify: true,
-  external: ['react'],
-  // The bundled CommonJS parts (react-reconciler) require React through this.
+  // Yoga's WebAssembly loader asks `typeof fetch`, which makes Node load its
+  // whole HTTP client (undici); the module is inline, so fetch is never used.
+  define: { fetch: 'undefined' },
+  // The bundled CommonJS parts (react-reconciler, and React itself below) are required through this.
   banner: { js: "import { createRequire as __convoyCreateRequire } from 'node:module'; const require = __convoyCreateRequire(import.meta.url);" },
   plugins: [
+    {
+      // React is required (CommonJS), never imported: an ES import of a
+      // CommonJS package makes Node parse it for its export names first.
+      name: 'react-by-require',
+      setup(b) {
+        b.onResolve({ filter: /^react$/ }, (args) => (args.namespace === 'react-by-require' ? { path: 'react', external: true } : { path: 'react', namespace: 'react-by-require' }));
+        b.onLoad({ filter: /.*/, namespace: 'react-by-require' }, () => ({ contents: "module.exports = require('react');" }));
+      },
+    },
     {
       name: 'no-devtools',
       setup(b) {
