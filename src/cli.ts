@@ -109,7 +109,7 @@ function addTaskCommands(program: Command, run: Runner, stdin: ReadStdin, stdinS
     .option('--all', 'also done and canceled tasks')
     .option('--project <id|name>', 'only tasks of this project (name in any case)')
     .option('--pending', 'only tasks with unsynced changes')
-    .option('--search <text>', 'text in title or description')
+    .option('--search <text>', 'text in title or description, any case (1-2 characters: among the newest 10,000 tasks)')
     .option('--sort <key>', 'created, updated, title or status, optionally :asc or :desc')
     .option('--limit <n>', 'at most n tasks')
     .option('--format <format>', 'table, tsv, json or jsonl (default table)')
