@@ -140,7 +140,7 @@ function addTaskCommands(program: Command, run: Runner, stdin: ReadStdin, stdinS
     .option('--all', 'also done and canceled tasks')
     .option('--project <id|name>', 'only tasks of this project (name in any case)')
     .option('--pending', 'only tasks with unsynced changes')
-    .option('--search <text>', 'text in title or description')
+    .option('--search <text>', 'text in title or description, any case (1-2 characters: among the newest 10,000 tasks)')
     .option('--tag <tag>', 'only tasks with this tag (repeat: all must match)', collect)
     .option('--priority <list>', 'comma-separated priorities, e.g. H or H,M')
     .option('--due-before <when>', `only tasks due before a time: ${WHEN}`)

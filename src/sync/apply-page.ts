@@ -9,6 +9,7 @@ import { heldFieldsByRecord, updateHeldRemote } from '../db/conflicts.js';
 import { queuedFieldsByRecord } from '../db/outbox.js';
 import { withDefaults, type SyncTableSpec } from '../db/registry.js';
 import { advancePullCursor, mergePulled, upsertPulled } from '../db/remote.js';
+import { withDeferredSearchIndex } from '../db/search-index.js';
 import type { PullPage } from '../schema/protocol.js';
 import { mergeRemote } from './conflict.js';
 
@@ -20,25 +21,28 @@ import { mergeRemote } from './conflict.js';
  * takes the latest). Returns how many records it changed locally.
  */
 export function applyPulledPage(replica: Replica, spec: SyncTableSpec, page: PullPage, now: number): number {
-  return replica.write((tx) => {
-    const queued = queuedFieldsByRecord(
-      tx,
-      spec.name,
-      page.changes.map((change) => change.recordId),
-    );
-    const held = heldFieldsByRecord(tx, spec.name);
-    let applied = 0;
-    for (const change of page.changes) {
-      const pending = unionOf(queued.get(change.recordId), held.get(change.recordId));
-      const fields = withDefaults(spec, change.fields, true);
-      for (const field of held.get(change.recordId) ?? []) updateHeldRemote(tx, spec.name, change.recordId, field, fields[field] ?? null);
-      // Our own pushes come back in pulls; they change nothing and are not counted.
-      if (pending) applied += mergePulled(tx, spec, change.recordId, change.version, mergeRemote(fields, pending));
-      else applied += upsertPulled(tx, spec, change.recordId, change.version, fields, now);
-    }
-    advancePullCursor(tx, spec.name, page.cursor, now, !page.hasMore);
-    return applied;
-  });
+  // The page's new tasks are search-indexed in one statement, not row by row (search-index.ts).
+  return replica.write((tx) =>
+    withDeferredSearchIndex(tx, () => {
+      const queued = queuedFieldsByRecord(
+        tx,
+        spec.name,
+        page.changes.map((change) => change.recordId),
+      );
+      const held = heldFieldsByRecord(tx, spec.name);
+      let applied = 0;
+      for (const change of page.changes) {
+        const pending = unionOf(queued.get(change.recordId), held.get(change.recordId));
+        const fields = withDefaults(spec, change.fields, true);
+        for (const field of held.get(change.recordId) ?? []) updateHeldRemote(tx, spec.name, change.recordId, field, fields[field] ?? null);
+        // Our own pushes come back in pulls; they change nothing and are not counted.
+        if (pending) applied += mergePulled(tx, spec, change.recordId, change.version, mergeRemote(fields, pending));
+        else applied += upsertPulled(tx, spec, change.recordId, change.version, fields, now);
+      }
+      advancePullCursor(tx, spec.name, page.cursor, now, !page.hasMore);
+      return applied;
+    }),
+  );
 }
 
 function unionOf(a: Set<string> | undefined, b: Set<string> | undefined): Set<string> | undefined {
