@@ -7,7 +7,8 @@ import { duePendingOps, pendingOpCount } from '../db/outbox.js';
 import { clientId } from '../db/sync-state.js';
 import type { OpView } from '../db/views.js';
 import { defaultPolicies } from '../schema/registry.js';
-import type { ConflictPolicy, PushBatch, SyncTableName } from '../schema/protocol.js';
+import { BackendError } from '../errors.js';
+import type { ConflictPolicy, PushBatch, PushResult, SyncTableName } from '../schema/protocol.js';
 import type { Backend, PushLimits } from './backend.js';
 import { recordPushResults, type PushTally } from './record-results.js';
 import { withTransientRetry } from './retry.js';
@@ -72,6 +73,13 @@ export function fitBytes(ops: OpView[], maxBytes: number): OpView[] {
   return ops;
 }
 
+/** The smaller batch limit a server's refusal names ("… ops in one push; send at most N"), or null. */
+export function smallerLimit(error: unknown, sent: number): number | null {
+  if (!(error instanceof BackendError) || error.retryable) return null;
+  const limit = Number(/ops in one push; send at most (\d+)/.exec(error.message)?.[1]);
+  return Number.isInteger(limit) && limit >= 1 && limit < sent ? limit : null;
+}
+
 /**
  * Push every due op, one request at a time: a batch is sent only after the
  * one before it was answered and recorded, because the server skips any op
@@ -84,12 +92,21 @@ export async function pushAll(replica: Replica, backend: Backend, options: PushO
   const summary: PushSummary = { pushed: 0, conflicts: 0, rejected: 0, failed: 0, batches: 0, knownVersions: [] };
   const client = clientId(replica);
   const total = pendingOpCount(replica);
-  const size = batchSizeFor(backend.pushLimits, options.batchSize);
+  let size = batchSizeFor(backend.pushLimits, options.batchSize);
   for (;;) {
     const due = duePendingOps(replica, size, options.now());
     const ops = backend.pushLimits === undefined ? due : fitBytes(due, backend.pushLimits.maxBytes);
     if (ops.length === 0) break;
-    const { results } = await withTransientRetry(() => backend.push(toPushBatch(client, ops, options.policies)));
+    let results: PushResult['results'];
+    try {
+      ({ results } = await withTransientRetry(() => backend.push(toPushBatch(client, ops, options.policies))));
+    } catch (error) {
+      // A server from before larger batches refuses them, saying its limit: send that many from now on.
+      const limit = smallerLimit(error, ops.length);
+      if (limit === null) throw error;
+      size = limit;
+      continue;
+    }
     const tally = recordPushResults(replica, ops, results, options.now());
     summary.pushed += tally.pushed;
     summary.conflicts += tally.conflicts;

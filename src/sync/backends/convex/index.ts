@@ -87,11 +87,11 @@ export function createConvexBackend(options: ConvexBackendOptions): Backend {
 /**
  * Convex's documented limits on one mutation: 8,192 array elements and
  * 16 MiB of arguments, 16,000 documents and 16 MiB written, 1 s of
- * execution. A push op writes a few documents; 2,000 ops stay well inside
+ * execution. A push op writes a few documents; 1,000 ops stay well inside
  * every one (and half the argument size). 500 per request measured fastest
  * (bench push, round-trip).
  */
-export const CONVEX_PUSH_LIMITS = { preferredOps: 500, maxOps: 2_000, maxBytes: 8 * 1024 * 1024 } as const;
+export const CONVEX_PUSH_LIMITS = { preferredOps: 500, maxOps: 1_000, maxBytes: 8 * 1024 * 1024 } as const;
 
 function liveFeed(url: string, token: string): { subscribe: NonNullable<Backend['subscribe']>; close(): Promise<void> } {
   let client: ConvexClient | null = null;

@@ -618,9 +618,9 @@ begin
   if jsonb_typeof(p_batch -> 'ops') is distinct from 'array' or jsonb_typeof(v_client) is distinct from 'string'
      or jsonb_typeof(p_batch -> 'policies') is distinct from 'object' then
     v_bad := 'a batch is {clientId: string, policies: {projects, tasks}, ops: array}';
-  elsif jsonb_array_length(p_batch -> 'ops') > 500 then
+  elsif jsonb_array_length(p_batch -> 'ops') > 2000 then
     raise exception using errcode = 'P0001', detail = 'batch_too_large',
-      message = format('%s ops in one push; send at most 500', jsonb_array_length(p_batch -> 'ops'));
+      message = format('%s ops in one push; send at most 2000', jsonb_array_length(p_batch -> 'ops'));
   elsif (v_client #>> '{}') in ('', 'web') or char_length(v_client #>> '{}') > 200 then
     v_bad := format('invalid client id %s', v_client::text);
   elsif not coalesce(p_batch -> 'policies' ->> 'projects' = any (array['local-wins', 'remote-wins', 'last-write-wins', 'manual'])
