@@ -24,6 +24,6 @@ await build({
   // The version is package.json's, fixed at build time (src/version.ts).
   define: { 'import.meta.url': '__convoyModuleUrl', __CONVOY_VERSION__: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
   banner: { js: "const __convoyModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  external: ['better-sqlite3', 'conf', 'convex', '@supabase/supabase-js', '@supabase/postgrest-js', '@supabase/realtime-js', 'ink', 'react', 'jose', 'ws', 'string-width'],
+  external: ['better-sqlite3', 'conf', 'convex', '@supabase/supabase-js', '@supabase/realtime-js', 'ink', 'react', 'jose', 'ws', 'string-width'],
   logLevel: 'warning',
 });

@@ -17,7 +17,7 @@ export interface SyncOptions {
  * (the backend's own preferred size). Throws UsageError when out of range.
  */
 export async function resolveBatchSize(raw: string | undefined, ctx: Context): Promise<number | undefined> {
-  const value = raw ?? (await ctx.config()).get('sync.batchSize');
+  const value = raw ?? ctx.settings().get('sync.batchSize');
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_BATCH_SIZE) {
     throw new UsageError(`--batch "${value}" must be a whole number from 1 to ${MAX_BATCH_SIZE}`);
@@ -45,7 +45,7 @@ export async function syncCommand(options: SyncOptions, ctx: Context): Promise<n
     batchSize: size,
     now: ctx.now,
     lockWaitMs: 10_000,
-    policies: (await ctx.config()).policies(),
+    policies: ctx.settings().policies(),
     onProgress: (progress) => {
       // A bar only when there is more than one batch or page to watch.
       const large = progress.step === 'push' ? progress.total > size : progress.pulled >= 1_000;

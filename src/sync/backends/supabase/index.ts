@@ -47,8 +47,8 @@ export interface SupabaseBackendOptions {
   accessToken: string | null;
   /** Renews the access token when it is about to expire or is refused. */
   refreshToken?: string | null;
-  /** Called with the new pair after each renewal (Supabase rotates refresh tokens: store both). */
-  onTokens?: (tokens: SessionTokens) => void;
+  /** Called with the new pair after each renewal (Supabase rotates refresh tokens: store both); awaited. */
+  onTokens?: (tokens: SessionTokens) => void | Promise<void>;
   /** Per-request limit, including reading the response; default 20 s. */
   timeoutMs?: number;
   /** fetch to use (tests); default one over node:http (http-fetch.ts: no exit delay). */
