@@ -1,5 +1,5 @@
 // What the sync sections (push, pull, daemon) share: the local Convex server
-// (test/servers/convex, under tsx) in its own process, tokens for it, checks
+// (src/dev/servers/convex, under tsx) in its own process, tokens for it, checks
 // on the server's side with the official ConvexHttpClient, convoy runs whose
 // HTTP traffic is counted, and replicas seeded with queued creates.
 import { spawn } from 'node:child_process';

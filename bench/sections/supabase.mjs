@@ -1,7 +1,7 @@
 // Server time of the Supabase push (convoy_push, the SQL generated from the
 // table declarations) per op: 1,000 creates and 1,000 updates of those
 // records (the set-based path), in batches of 500, on PGlite and on a
-// throwaway PostgreSQL cluster (test/servers/supabase/postgres.ts; skipped,
+// throwaway PostgreSQL cluster (test/dev/servers/supabase/postgres.ts; skipped,
 // saying why, without PostgreSQL binaries). The floor is measured in the same
 // run and database: a plain set-based INSERT/UPDATE … FROM json_to_recordset
 // of the same rows into a copy of the table without convoy's triggers and

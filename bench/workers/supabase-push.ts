@@ -17,8 +17,8 @@ import type { TableDecl } from '../../src/schema/declare.js';
 import { defaultPolicies } from '../../src/schema/registry.js';
 import { tasks } from '../../src/schema/tables.js';
 import { createValue, fieldsOf, fromWire, lit } from '../../src/gen/supabase/sql.js';
-import { openPglite, openPostgres, type Database, type SqlSession } from '../../test/servers/supabase/database.js';
-import { findPostgres, startPostgresCluster, type PostgresCluster } from '../../test/servers/supabase/postgres.js';
+import { openPglite, openPostgres, type Database, type SqlSession } from '../../src/dev/servers/supabase/database.js';
+import { findPostgres, startPostgresCluster, type PostgresCluster } from '../../test/dev/servers/supabase/postgres.js';
 
 interface Input {
   target: 'pglite' | 'postgres';

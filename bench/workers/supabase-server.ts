@@ -1,15 +1,15 @@
 /**
  * The local Supabase server in its own process for the bench's round-trip
  * section: on PGlite, or on a throwaway PostgreSQL cluster
- * (test/servers/supabase/postgres.ts). Prints one line, `READY {json}` with
+ * (test/dev/servers/supabase/postgres.ts). Prints one line, `READY {json}` with
  * the URL, the anon key and an access token per user named in the input
  * (or `SKIPPED {json}` saying why there is no PostgreSQL), then serves until
  * SIGTERM, when it closes the server and the cluster.
  *
  * Input: { target: 'pglite' | 'postgres', users: string[] }. Run under tsx.
  */
-import { startSupabaseServer } from '../../test/servers/supabase/server.js';
-import { findPostgres, startPostgresCluster, type PostgresCluster } from '../../test/servers/supabase/postgres.js';
+import { startSupabaseServer } from '../../src/dev/servers/supabase/server.js';
+import { findPostgres, startPostgresCluster, type PostgresCluster } from '../../test/dev/servers/supabase/postgres.js';
 
 const input = JSON.parse(process.argv[2] ?? '{}') as { target: 'pglite' | 'postgres'; users: string[] };
 

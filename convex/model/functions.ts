@@ -4,7 +4,7 @@
  * (src/schema/server/) a `ConvexStore` over ctx.db, and turn its refusals
  * into `ConvexError`s. convex/push.ts, pull.ts and web.ts export them for the
  * app's registry (src/schema/tables.ts); a test server builds the same
- * functions for another registry (test/servers/convex/runtime.ts).
+ * functions for another registry (src/dev/servers/convex/runtime.ts).
  */
 import { mutationGeneric, queryGeneric, type GenericDatabaseWriter, type GenericDataModel } from 'convex/server';
 import { ConvexError, v, type Validator } from 'convex/values';

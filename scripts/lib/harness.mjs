@@ -1,5 +1,5 @@
 // Shared by the smoke test and the demo: run the built convoy binary, and
-// start/stop the local Convex server (test/servers/convex, via tsx) as a child.
+// start/stop the local Convex server (src/dev/servers/convex, via tsx) as a child.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -46,7 +46,7 @@ export function convoy(home, args, { input = '', env = {} } = {}) {
  * (the one `convoy dev token` uses). Resolves once it listens; `stop()` ends it.
  */
 export function startLocalConvex(port, keyDir) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/servers/convex/standalone.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/dev/servers/convex/standalone.ts')], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), CONVOY_DEV_KEY_DIR: keyDir },
     stdio: ['ignore', 'pipe', 'pipe'],

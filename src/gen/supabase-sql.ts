@@ -8,7 +8,7 @@
  * names a table or a field.
  *
  * Build-time only. `npm run gen` writes it into supabase/migrations; tests
- * load it for any registry (test/servers/supabase/database.ts).
+ * load it for any registry (src/dev/servers/supabase/database.ts).
  */
 import type { Registry } from '../schema/registry.js';
 import { apiSql, GRANTS } from './supabase/api.js';

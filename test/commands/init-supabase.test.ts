@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSupabaseServer, type SupabaseTestServer } from '../servers/supabase/server.js';
+import { startSupabaseServer, type SupabaseTestServer } from '../../src/dev/servers/supabase/server.js';
 import { convoyAsync as convoy, ensureBuilt } from '../helpers/cli.js';
 import { tempHome } from '../helpers/replica.js';
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConvexHttpClient } from 'convex/browser';
 import { api } from '../../convex/_generated/api.js';
-import { startConvexServer, type ConvexTestServer } from '../servers/convex/server.js';
+import { startConvexServer, type ConvexTestServer } from '../../src/dev/servers/convex/server.js';
 import { convoyAsync as convoy, ensureBuilt } from '../helpers/cli.js';
 import { tempHome } from '../helpers/replica.js';
 

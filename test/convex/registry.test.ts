@@ -11,7 +11,7 @@ import { defineTable, f } from '../../src/schema/declare.js';
 import { defaultPolicies, type Registry } from '../../src/schema/registry.js';
 import type { Backend } from '../../src/sync/backend.js';
 import { createConvexBackend } from '../../src/sync/backends/convex/index.js';
-import { startConvexServer, type ConvexTestServer } from '../servers/convex/server.js';
+import { startConvexServer, type ConvexTestServer } from '../../src/dev/servers/convex/server.js';
 import { newId, OpSeq, pullAll, versionOf } from '../sync/contract-helpers.js';
 
 const REGISTRY: Registry = [

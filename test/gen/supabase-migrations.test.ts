@@ -11,7 +11,7 @@ import { generateSupabaseSql, supabaseMigrationPath } from '../../src/gen/supaba
 import { createSupabaseBackend } from '../../src/sync/backends/supabase/index.js';
 import type { Backend } from '../../src/sync/backend.js';
 import { newClientId, newId } from '../sync/contract-helpers.js';
-import { startSupabaseServer, type SupabaseTestServer } from '../servers/supabase/server.js';
+import { startSupabaseServer, type SupabaseTestServer } from '../../src/dev/servers/supabase/server.js';
 
 describe('supabaseMigrationPath', () => {
   const at = new Date('2026-12-01T10:20:30Z');

@@ -2,7 +2,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startConvexServer, type ConvexTestServer } from '../servers/convex/server.js';
+import { startConvexServer, type ConvexTestServer } from '../../src/dev/servers/convex/server.js';
 import { convoyAsync as convoy, ensureBuilt } from '../helpers/cli.js';
 import { tempHome } from '../helpers/replica.js';
 

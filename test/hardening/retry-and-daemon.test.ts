@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startConvexServer, type ConvexTestServer } from '../servers/convex/server.js';
+import { startConvexServer, type ConvexTestServer } from '../../src/dev/servers/convex/server.js';
 import { convoyAsync as convoy, ensureBuilt } from '../helpers/cli.js';
 import { startDaemon } from '../helpers/daemon.js';
 import { tempHome } from '../helpers/replica.js';

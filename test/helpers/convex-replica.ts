@@ -1,7 +1,7 @@
 /** A replica in a temp CONVOY_HOME, `convoy init`-ed against a local Convex server, plus a web client for the same user. */
 import { ConvexHttpClient } from 'convex/browser';
 import { expect } from 'vitest';
-import type { ConvexTestServer } from '../servers/convex/server.js';
+import type { ConvexTestServer } from '../../src/dev/servers/convex/server.js';
 import { convoyAsync as convoy } from './cli.js';
 import { tempHome } from './replica.js';
 

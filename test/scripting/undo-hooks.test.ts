@@ -7,7 +7,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startConvexServer, type ConvexTestServer } from '../servers/convex/server.js';
+import { startConvexServer, type ConvexTestServer } from '../../src/dev/servers/convex/server.js';
 import { convoyAsync as convoy, ensureBuilt } from '../helpers/cli.js';
 import { startDaemon } from '../helpers/daemon.js';
 import { tempHome } from '../helpers/replica.js';

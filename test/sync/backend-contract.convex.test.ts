@@ -1,6 +1,6 @@
 /**
  * The backend contract against Convex: always against the local Convex
- * server (test/servers/convex), and against a real deployment when
+ * server (src/dev/servers/convex), and against a real deployment when
  * CONVOY_CONVEX_URL and CONVOY_CONVEX_TOKEN are set (CONVOY_CONVEX_TOKEN_B, a
  * second user's token, enables the user-isolation case). With a real local
  * backend (`npx convex dev --local`, http://127.0.0.1:3210 by default):
@@ -22,7 +22,7 @@ import { describe } from 'vitest';
 import { api } from '../../convex/_generated/api.js';
 import { createConvexBackend } from '../../src/sync/backends/convex/index.js';
 import type { Fields } from '../../src/schema/protocol.js';
-import { startConvexServer } from '../servers/convex/server.js';
+import { startConvexServer } from '../../src/dev/servers/convex/server.js';
 import { describeBackendContract, type Harness } from './backend-contract.js';
 
 function convexHarness(url: string, tokenFor: (user: string) => Promise<string>, badToken: () => Promise<string>, close: () => Promise<void>): Harness {

@@ -1,7 +1,7 @@
 /**
  * The backend contract against Supabase: always against the local Supabase
- * server (test/servers/supabase: the migrations in PGlite, or in the
- * PostgreSQL server named by DATABASE_URL; test/servers/supabase/
+ * server (src/dev/servers/supabase: the migrations in PGlite, or in the
+ * PostgreSQL server named by DATABASE_URL; test/dev/servers/supabase/
  * concurrency.test.ts races real connections); and against a real project when
  * CONVOY_SUPABASE_URL, CONVOY_SUPABASE_ANON_KEY and CONVOY_SUPABASE_TOKEN are
  * set (CONVOY_SUPABASE_TOKEN_B, a second user's access token, enables the
@@ -15,8 +15,8 @@
  */
 import { describe, vi } from 'vitest';
 import { createSupabaseBackend } from '../../src/sync/backends/supabase/index.js';
-import { startSupabaseServer } from '../servers/supabase/server.js';
-import { supabaseWebClient } from '../servers/supabase/web-client.js';
+import { startSupabaseServer } from '../../src/dev/servers/supabase/server.js';
+import { supabaseWebClient } from '../dev/servers/supabase/web-client.js';
 import { describeBackendContract, type Harness } from './backend-contract.js';
 
 interface Project {

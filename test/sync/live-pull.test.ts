@@ -17,7 +17,7 @@ import { api } from '../../convex/_generated/api.js';
 import { createConvexBackend } from '../../src/sync/backends/convex/index.js';
 import { convoyAsync as convoy, ensureBuilt } from '../helpers/cli.js';
 import { startDaemon } from '../helpers/daemon.js';
-import { startConvexServer, type ConvexTestServer } from '../servers/convex/server.js';
+import { startConvexServer, type ConvexTestServer } from '../../src/dev/servers/convex/server.js';
 import { initialisedReplica } from '../helpers/convex-replica.js';
 
 let live: ConvexTestServer;

@@ -13,9 +13,9 @@ import { createConvexBackend } from '../../src/sync/backends/convex/index.js';
 import { createMemoryBackend, MemoryServer } from '../../src/sync/backends/memory/index.js';
 import { createSupabaseBackend } from '../../src/sync/backends/supabase/index.js';
 import { declareManyTables } from '../helpers/many-tables.js';
-import { startConvexServer } from '../servers/convex/server.js';
-import { startSupabaseServer } from '../servers/supabase/server.js';
-import { supabaseWebClient } from '../servers/supabase/web-client.js';
+import { startConvexServer } from '../../src/dev/servers/convex/server.js';
+import { startSupabaseServer } from '../../src/dev/servers/supabase/server.js';
+import { supabaseWebClient } from '../dev/servers/supabase/web-client.js';
 import { describeTableContract, type TableContractBackend } from './table-contract.js';
 
 const REGISTRY = declareManyTables(25);

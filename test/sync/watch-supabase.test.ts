@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convoyAsync as convoy, ensureBuilt } from '../helpers/cli.js';
 import { startDaemon } from '../helpers/daemon.js';
 import { tempHome } from '../helpers/replica.js';
-import { startSupabaseServer, type SupabaseTestServer } from '../servers/supabase/server.js';
-import { supabaseWebClient } from '../servers/supabase/web-client.js';
+import { startSupabaseServer, type SupabaseTestServer } from '../../src/dev/servers/supabase/server.js';
+import { supabaseWebClient } from '../dev/servers/supabase/web-client.js';
 
 let server: SupabaseTestServer;
 beforeAll(async () => {

@@ -11,8 +11,8 @@ import { TABLES } from '../../src/schema/tables.js';
 import type { Backend } from '../../src/sync/backend.js';
 import { createConvexBackend } from '../../src/sync/backends/convex/index.js';
 import { createSupabaseBackend } from '../../src/sync/backends/supabase/index.js';
-import { startConvexServer } from '../servers/convex/server.js';
-import { startSupabaseServer } from '../servers/supabase/server.js';
+import { startConvexServer } from '../../src/dev/servers/convex/server.js';
+import { startSupabaseServer } from '../../src/dev/servers/supabase/server.js';
 
 export const FULL = process.env.TORTURE === 'full';
 

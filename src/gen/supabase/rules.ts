@@ -1,6 +1,6 @@
 /**
  * Part 2 of the generated SQL: the field rules of src/schema/rules.ts
- * (checkFields: same verdicts, same messages; test/servers/supabase/
+ * (checkFields: same verdicts, same messages; test/dev/servers/supabase/
  * parity.test.ts compares them), one check function per table, generated
  * from its declaration, plus the per-table field mappings.
  *

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackendError, ConfigError } from '../../../src/errors.js';
 import { createConvexBackend } from '../../../src/sync/backends/convex/index.js';
 import type { PushBatch } from '../../../src/schema/protocol.js';
-import { startConvexServer, type ConvexTestServer } from '../../servers/convex/server.js';
+import { startConvexServer, type ConvexTestServer } from '../../../src/dev/servers/convex/server.js';
 import { newId, OpSeq, taskFields } from '../contract-helpers.js';
 import { MAX_PUSH_OPS } from '../../../src/schema/server/push.js';
 import { closeRaw, rawServer } from '../../helpers/raw-server.js';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackendError, ConfigError } from '../../../src/errors.js';
 import { createSupabaseBackend } from '../../../src/sync/backends/supabase/index.js';
 import type { PushBatch } from '../../../src/schema/protocol.js';
-import { startSupabaseServer, type SupabaseTestServer } from '../../servers/supabase/server.js';
+import { startSupabaseServer, type SupabaseTestServer } from '../../../src/dev/servers/supabase/server.js';
 import { closeRaw, rawServer } from '../../helpers/raw-server.js';
 
 let supabase: SupabaseTestServer;

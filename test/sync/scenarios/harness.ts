@@ -26,9 +26,9 @@ import { createMemoryBackend, MemoryServer } from '../../../src/sync/backends/me
 import { createSupabaseBackend } from '../../../src/sync/backends/supabase/index.js';
 import { syncOnce, type SyncOptions } from '../../../src/sync/engine.js';
 import type { Fields } from '../../../src/schema/protocol.js';
-import { startConvexServer } from '../../servers/convex/server.js';
-import { startSupabaseServer } from '../../servers/supabase/server.js';
-import { supabaseWebClient } from '../../servers/supabase/web-client.js';
+import { startConvexServer } from '../../../src/dev/servers/convex/server.js';
+import { startSupabaseServer } from '../../../src/dev/servers/supabase/server.js';
+import { supabaseWebClient } from '../../dev/servers/supabase/web-client.js';
 import { rows, testContext, type TestContext } from '../../helpers/replica.js';
 
 export const SCENARIO_BACKENDS = ['convex', 'supabase', 'memory'] as const;

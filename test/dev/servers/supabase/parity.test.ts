@@ -6,12 +6,12 @@
  * and derived from every declared table), and on random updates.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { settleUpdate } from '../../../src/schema/server/settle.js';
-import { checkFields } from '../../../src/schema/rules.js';
-import { tableDecl } from '../../../src/schema/registry.js';
-import { TABLES } from '../../../src/schema/tables.js';
-import { CONFLICT_POLICIES, type Fields, type SyncTableName } from '../../../src/schema/protocol.js';
-import { openPglite, type Database } from './database.js';
+import { settleUpdate } from '../../../../src/schema/server/settle.js';
+import { checkFields } from '../../../../src/schema/rules.js';
+import { tableDecl } from '../../../../src/schema/registry.js';
+import { TABLES } from '../../../../src/schema/tables.js';
+import { CONFLICT_POLICIES, type Fields, type SyncTableName } from '../../../../src/schema/protocol.js';
+import { openPglite, type Database } from '../../../../src/dev/servers/supabase/database.js';
 import { ruleCases } from './rule-cases.js';
 
 let db: Database;

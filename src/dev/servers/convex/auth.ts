@@ -7,7 +7,7 @@
  */
 import type { UserIdentity } from 'convex/server';
 import { createLocalJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
-import { CONVOY_AUDIENCE, DEV_ALGORITHM, DEV_ISSUER, devJwks } from '../../../src/dev/token.js';
+import { CONVOY_AUDIENCE, DEV_ALGORITHM, DEV_ISSUER, devJwks } from '../../token.js';
 
 export type AuthOutcome =
   | { ok: true; identity: UserIdentity | null }

@@ -3,8 +3,8 @@
  * its kind must accept and values it must refuse, in creates and updates.
  * The parity tests run them through checkFields and the generated SQL.
  */
-import type { FieldDecl, TableDecl } from '../../../src/schema/declare.js';
-import type { Fields, FieldValue } from '../../../src/schema/protocol.js';
+import type { FieldDecl, TableDecl } from '../../../../src/schema/declare.js';
+import type { Fields, FieldValue } from '../../../../src/schema/protocol.js';
 
 const UUID = '0193ab12-3456-7890-abcd-ef0123456789';
 

@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { ConvexHttpClient } from 'convex/browser';
 import { ConvexError } from 'convex/values';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api } from '../../../convex/_generated/api.js';
-import { mintDevToken } from '../../../src/dev/token.js';
-import { newId, OpSeq, taskFields } from '../../sync/contract-helpers.js';
-import { startConvexServer, type ConvexTestServer } from './server.js';
+import { api } from '../../../../convex/_generated/api.js';
+import { mintDevToken } from '../../../../src/dev/token.js';
+import { newId, OpSeq, taskFields } from '../../../sync/contract-helpers.js';
+import { startConvexServer, type ConvexTestServer } from '../../../../src/dev/servers/convex/server.js';
 
 let server: ConvexTestServer;
 let client: ConvexHttpClient;

@@ -7,10 +7,10 @@
 import { createClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ws from 'ws';
-import { newId, OpSeq, taskFields } from '../../sync/contract-helpers.js';
-import type { SqlSession } from './database.js';
-import { startSupabaseServer, type SupabaseTestServer } from './server.js';
-import { MAX_PUSH_OPS } from '../../../src/schema/server/push.js';
+import { newId, OpSeq, taskFields } from '../../../sync/contract-helpers.js';
+import type { SqlSession } from '../../../../src/dev/servers/supabase/database.js';
+import { startSupabaseServer, type SupabaseTestServer } from '../../../../src/dev/servers/supabase/server.js';
+import { MAX_PUSH_OPS } from '../../../../src/schema/server/push.js';
 
 let server: SupabaseTestServer;
 beforeAll(async () => {

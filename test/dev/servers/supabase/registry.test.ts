@@ -6,15 +6,15 @@
  * pushed and pulled, settled by each table's own policy.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defineTable, f } from '../../../src/schema/declare.js';
-import { defaultPolicies, type Registry } from '../../../src/schema/registry.js';
-import { checkFields } from '../../../src/schema/rules.js';
-import type { Fields, PullPage, PushBatch, PushResult } from '../../../src/schema/protocol.js';
-import { createSupabaseBackend } from '../../../src/sync/backends/supabase/index.js';
-import type { Backend } from '../../../src/sync/backend.js';
-import { newClientId, newId } from '../../sync/contract-helpers.js';
+import { defineTable, f } from '../../../../src/schema/declare.js';
+import { defaultPolicies, type Registry } from '../../../../src/schema/registry.js';
+import { checkFields } from '../../../../src/schema/rules.js';
+import type { Fields, PullPage, PushBatch, PushResult } from '../../../../src/schema/protocol.js';
+import { createSupabaseBackend } from '../../../../src/sync/backends/supabase/index.js';
+import type { Backend } from '../../../../src/sync/backend.js';
+import { newClientId, newId } from '../../../sync/contract-helpers.js';
 import { ruleCases } from './rule-cases.js';
-import { startSupabaseServer, type SupabaseTestServer } from './server.js';
+import { startSupabaseServer, type SupabaseTestServer } from '../../../../src/dev/servers/supabase/server.js';
 
 const notes = defineTable({
   name: 'notes',

@@ -6,7 +6,7 @@
  */
 import { createClient } from '@supabase/supabase-js';
 import ws from 'ws';
-import type { Fields, SyncTableName } from '../../../src/schema/protocol.js';
+import type { Fields, SyncTableName } from '../../../../src/schema/protocol.js';
 
 export interface SupabaseWebClient {
   /** Create a record of any declared table (convoy_web_create). */

@@ -12,10 +12,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { convexTest } from 'convex-test';
 import { makeFunctionReference, type UserIdentity } from 'convex/server';
 import { convexToJson, jsonToConvex, type JSONValue, type Value } from 'convex/values';
-import schema from '../../../convex/schema.js';
-import { FUNCTION_MODULES, syncFunctions } from '../../../convex/model/functions.js';
-import { convexSchema } from '../../../convex/model/schema.js';
-import type { Registry } from '../../../src/schema/registry.js';
+import schema from '../../../../convex/schema.js';
+import { FUNCTION_MODULES, syncFunctions } from '../../../../convex/model/functions.js';
+import { convexSchema } from '../../../../convex/model/schema.js';
+import type { Registry } from '../../../schema/registry.js';
 import { installIndexCache } from './index-cache.js';
 
 export type UdfKind = 'query' | 'mutation' | 'action';
@@ -28,7 +28,7 @@ export interface Reply {
 }
 
 export const MAX_ARRAY_LENGTH = 8192;
-const CONVEX_DIR = fileURLToPath(new URL('../../../convex/', import.meta.url));
+const CONVEX_DIR = fileURLToPath(new URL('../../../../convex/', import.meta.url));
 
 /**
  * Every function file under convex/ (including _generated, which convex-test
@@ -114,7 +114,7 @@ export class ConvexRuntime {
         ? new ConvexRuntime(await loadModules())
         : new ConvexRuntime(await modulesFor(options.registry), convexSchema(options.registry));
     if (options.indexCache && !installIndexCache(await runtime.database())) {
-      throw new Error('convex-test internals changed: update test/servers/convex/index-cache.ts or pass indexCache: false');
+      throw new Error('convex-test internals changed: update src/dev/servers/convex/index-cache.ts or pass indexCache: false');
     }
     return runtime;
   }

@@ -1,8 +1,8 @@
 /**
  * The Convex sync protocol's query subscriptions, as the official
  * `ConvexClient` speaks it over a WebSocket at `/api/<version>/sync` (see
- * convex/dist/esm/browser/sync/ and the backend's crates/sync). Test harness
- * only, attached to the local server by server.ts.
+ * convex/dist/esm/browser/sync/ and the backend's crates/sync). Part of the
+ * local stand-in server, attached to it by server.ts.
  *
  * Per connection, as the backend's sync worker does: `Connect` is noted,
  * `ModifyQuerySet` and `Authenticate` must name the client's current query

@@ -5,10 +5,10 @@
  * mix them in one batch and look at the rows themselves.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSupabaseBackend } from '../../../src/sync/backends/supabase/index.js';
-import type { Backend } from '../../../src/sync/backend.js';
-import { headOf, newId, OpSeq, taskFields, versionOf } from '../../sync/contract-helpers.js';
-import { startSupabaseServer, type SupabaseTestServer } from './server.js';
+import { createSupabaseBackend } from '../../../../src/sync/backends/supabase/index.js';
+import type { Backend } from '../../../../src/sync/backend.js';
+import { headOf, newId, OpSeq, taskFields, versionOf } from '../../../sync/contract-helpers.js';
+import { startSupabaseServer, type SupabaseTestServer } from '../../../../src/dev/servers/supabase/server.js';
 import { supabaseWebClient } from './web-client.js';
 
 let server: SupabaseTestServer;

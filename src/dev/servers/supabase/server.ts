@@ -3,7 +3,8 @@
  * loopback port answering what convoy's Supabase adapter (and supabase-js's
  * `rpc`) calls, over real Postgres with the project's own migrations (or the
  * SQL generated for another registry: `registry`).
- * Test harness only; never imported from src/.
+ * A local stand-in for tests and CI, loaded only by
+ * the dev server command and the tests.
  *
  * Routes, each behind the API gateway's `apikey` check (anon or service key,
  * as header or query parameter; else 401 like Supabase's gateway):
@@ -17,8 +18,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JWTPayload } from 'jose';
-import { generateSupabaseSql } from '../../../src/gen/supabase-sql.js';
-import type { Registry } from '../../../src/schema/registry.js';
+import { generateSupabaseSql } from '../../../gen/supabase-sql.js';
+import type { Registry } from '../../../schema/registry.js';
 import { DEFAULT_JWT_SECRET, Keys, userIdFor } from './auth.js';
 import { openPglite, openPostgres, type Database } from './database.js';
 import { pgrstError, RpcHandler, type Reply } from './postgrest.js';

@@ -3,7 +3,8 @@
  * loopback port speaking the HTTP API the official `ConvexHttpClient` uses,
  * executing the project's own convex/ functions with `convex-test`
  * (see runtime.ts) and checking bearer tokens against a local dev key
- * (see auth.ts). Test harness only; never imported from src/.
+ * (see auth.ts). A local stand-in for tests and CI, loaded only by
+ * the dev server command and the tests.
  *
  * Routes: POST /api/query, /api/mutation, /api/action (body `{path, format:
  * "convex_encoded_json", args: [args]}`), /api/function (args not wrapped,
@@ -18,8 +19,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JSONValue } from 'convex/values';
-import { mintDevToken } from '../../../src/dev/token.js';
-import type { Registry } from '../../../src/schema/registry.js';
+import { mintDevToken } from '../../token.js';
+import type { Registry } from '../../../schema/registry.js';
 import { TokenVerifier } from './auth.js';
 import { ConvexRuntime, type Reply, type UdfKind } from './runtime.js';
 import { SyncSockets } from './sync-socket.js';

@@ -4,7 +4,6 @@
  * fresh database of its own, dropped on close). Either way the Supabase
  * baseline (baseline.sql) and then supabase/migrations/*.sql (or SQL generated
  * for another registry) are loaded.
- * Test harness only.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
 const MIGRATIONS = join(ROOT, 'supabase', 'migrations');
 const BASELINE = fileURLToPath(new URL('./baseline.sql', import.meta.url));
 

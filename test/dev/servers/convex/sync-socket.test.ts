@@ -6,10 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { ConvexClient, ConvexHttpClient } from 'convex/browser';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { api } from '../../../convex/_generated/api.js';
-import { OpSeq, taskFields } from '../../sync/contract-helpers.js';
-import { startConvexServer, type ConvexTestServer } from './server.js';
-import { encodeU64 } from './sync-socket.js';
+import { api } from '../../../../convex/_generated/api.js';
+import { OpSeq, taskFields } from '../../../sync/contract-helpers.js';
+import { startConvexServer, type ConvexTestServer } from '../../../../src/dev/servers/convex/server.js';
+import { encodeU64 } from '../../../../src/dev/servers/convex/sync-socket.js';
 
 let server: ConvexTestServer;
 const clients: { close(): unknown }[] = [];

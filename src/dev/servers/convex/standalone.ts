@@ -8,7 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import { startConvexServer } from './server.js';
 
-const keyDir = process.env.CONVOY_DEV_KEY_DIR ?? fileURLToPath(new URL('../../../.convoy-tmp/dev-keys', import.meta.url));
+const keyDir = process.env.CONVOY_DEV_KEY_DIR ?? fileURLToPath(new URL('../../../../.convoy-tmp/dev-keys', import.meta.url));
 const port = process.env.PORT === undefined ? undefined : Number(process.env.PORT);
 const server = await startConvexServer({ port, keyDir });
 const token = await server.mintToken('dev');

@@ -11,12 +11,12 @@
  * schema sabotaged into using one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSupabaseBackend } from '../../../src/sync/backends/supabase/index.js';
-import type { Backend } from '../../../src/sync/backend.js';
-import { headOf, newId, OpSeq, pullAll, taskFields, versionOf } from '../../sync/contract-helpers.js';
-import type { SqlSession } from './database.js';
+import { createSupabaseBackend } from '../../../../src/sync/backends/supabase/index.js';
+import type { Backend } from '../../../../src/sync/backend.js';
+import { headOf, newId, OpSeq, pullAll, taskFields, versionOf } from '../../../sync/contract-helpers.js';
+import type { SqlSession } from '../../../../src/dev/servers/supabase/database.js';
 import { findPostgres, startPostgresCluster, type PostgresCluster } from './postgres.js';
-import { startSupabaseServer, type SupabaseTestServer } from './server.js';
+import { startSupabaseServer, type SupabaseTestServer } from '../../../../src/dev/servers/supabase/server.js';
 
 const install = process.env.DATABASE_URL ? null : findPostgres();
 const missing = install !== null && 'missing' in install ? install.missing : null;
