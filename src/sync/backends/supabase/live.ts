@@ -15,6 +15,7 @@
  * rejoins on its own (each rejoin after the first asks for a pull, for what
  * may have been missed meanwhile).
  */
+import { importLazy } from '../../../lazy-import.js';
 import type { SupabaseSession } from './session.js';
 
 export interface LiveFeed {
@@ -55,7 +56,10 @@ export function subscribeToHead(options: LiveOptions): LiveFeed {
     await options.session.ensureFresh().catch(() => undefined);
     const userId = tokenSubject(options.session.accessToken);
     if (closed || userId === null) return;
-    const [{ RealtimeClient }, { default: ws }] = await Promise.all([import('@supabase/realtime-js'), import('ws')]);
+    const [{ RealtimeClient }, { default: ws }] = await Promise.all([
+      importLazy<typeof import('@supabase/realtime-js')>('@supabase/realtime-js'),
+      importLazy<typeof import('ws')>('ws'),
+    ]);
     if (closed) return;
     const client = new RealtimeClient(`${options.url.replace(/^http/, 'ws')}/realtime/v1`, {
       params: { apikey: options.anonKey },
@@ -66,6 +70,9 @@ export function subscribeToHead(options: LiveOptions): LiveFeed {
         return options.session.accessToken;
       },
     });
+    // The join carries the token only once the client holds it (its own setAuth runs asynchronously).
+    await client.setAuth();
+    if (closed) return void client.disconnect();
     let joined = 0;
     const channel = client
       .channel(headTopic(userId), { config: { private: true } })
@@ -78,7 +85,7 @@ export function subscribeToHead(options: LiveOptions): LiveFeed {
     stop = () => {
       void client.removeChannel(channel).finally(() => void client.disconnect());
     };
-  })().catch(() => undefined);
+  })().catch(() => undefined); // no feed: the daemon pulls on its interval
   return {
     close: () => {
       if (closed) return;
