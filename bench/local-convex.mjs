@@ -11,7 +11,7 @@ import { anyApi } from 'convex/server';
 import { assertOk, CONVOY_BIN, convoyEnv, countRows, HTTP_PROBE, PROBE, processCpuMs, ROOT, runConvoy, runTimed, withReplica } from './lib.mjs';
 import { generateImportFile } from './sections/import.mjs';
 
-const STANDALONE = join(ROOT, 'test', 'servers', 'convex', 'standalone.ts');
+const STANDALONE = join(ROOT, 'src', 'dev', 'servers', 'convex', 'standalone.ts');
 const START_TIMEOUT_MS = 60_000;
 
 /**
