@@ -102,17 +102,6 @@ export function addConflictCommands(program: Command, run: Runner) {
     .option('--json', 'print JSON')
     .addHelpText('after', examples(['convoy retry --all', 'convoy retry 42']))
     .action(run(async (ctx, [op, opts]) => (await import('./commands/retry.js')).retryCommand(op as string | undefined, opts as object, ctx)));
-
-  const dev = program.command('dev').description('tools for local backends and CI');
-  dev
-    .command('token')
-    .description('mint a JWT with this machine\'s dev key (local backends only)')
-    .option('--user <id>', 'user id (the token subject)')
-    .option('--ttl <seconds>', 'lifetime (default 7 days)')
-    .option('--jwks', 'print the public key set as a data: URL instead')
-    .option('--json', 'print JSON')
-    .addHelpText('after', examples(['convoy dev token --user alice', 'npx convex env set CONVOY_JWT_JWKS "$(convoy dev token --jwks)"']))
-    .action(run(async (ctx, [opts]) => (await import('./commands/dev.js')).devTokenCommand(opts as object, ctx)));
 }
 
 export function addConfigCommands(program: Command, run: Runner, stdin: ReadStdin) {

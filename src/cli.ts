@@ -5,16 +5,21 @@
  */
 import { Command, Option } from 'commander';
 import { addConfigCommands, addConflictCommands, addDoctorCommand, addProjectCommands, addSyncCommands } from './cli-admin.js';
+import { addDevCommands, addServiceCommands } from './cli-dev.js';
 import { addScriptingCommands } from './cli-scripting.js';
 import { examples, readAll, type CliIo, type ReadStdin, type ReadStdinBytes, type Runner } from './cli-shared.js';
 import { createContext, type Context } from './context.js';
 import { TASK_STATUSES, tasks } from './schema/tables.js';
 import { UsageError } from './errors.js';
-import { inputNames } from './output/fields.js';
+import { inputNames, setFields } from './output/fields.js';
 import { createStreamReporter } from './output/reporter.js';
 import { VERSION } from './version.js';
 
 export type { CliIo } from './cli-shared.js';
+
+/** A repeatable option's values, in order (undefined when not given). */
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+const WHEN = 'today, tomorrow, +3d, +2w, friday, 2026-12-24 or 2026-12-24T17:00 (local time)';
 
 /** The task fields shared by add and update (update also takes --title). */
 function taskOptions(command: Command, withTitle: boolean): Command {
@@ -26,6 +31,12 @@ function taskOptions(command: Command, withTitle: boolean): Command {
     .option('--stage <text>', `free-text stage, e.g. "review"${clears}`)
     .option('--project <id|name>', `project name (any case) or id${clears}`)
     .option('--parent <id>', `parent task id${clears}`)
+    .option('--due <when>', `due date: ${WHEN}${clears}`)
+    .option('--priority <H|M|L>', `priority H, M or L${clears}`)
+    .option('--tag <tag>', `add a tag (one word; repeat for more)`, collect)
+    .option('--untag <tag>', 'remove a tag (repeatable)', collect)
+    .option('--blocked-by <id>', 'a task this one waits for (repeatable; a cycle is refused)', collect)
+    .option('--unblock <id>', 'stop waiting for a task (repeatable)', collect)
     .option('-q, --quiet', 'print only the task id')
     .option('--json', 'print the task as JSON');
 }
@@ -79,6 +90,8 @@ export function buildProgram(io: CliIo, onContext: (ctx: Context) => void, setEx
   addConfigCommands(program, run, stdin);
   addDoctorCommand(program, run);
   addSyncCommands(program, run, stdin);
+  addDevCommands(program, run);
+  addServiceCommands(program, run);
   addConflictCommands(program, run);
   addScriptingCommands(program, run, stdin, io);
   return program;
@@ -88,7 +101,15 @@ function addTaskCommands(program: Command, run: Runner, stdin: ReadStdin, stdinS
   taskOptions(program.command('add').argument('[title...]', 'what to do (words are joined; - or piped stdin: read it)').description('capture a task (works offline)'), false)
     .addHelpText(
       'after',
-      examples(['convoy add Fix the login', 'convoy add "Write docs" --project Website --stage draft --json', 'id=$(convoy add -q Buy milk)', 'printf "Title\\nlonger description" | convoy add -']),
+      examples([
+        'convoy add Fix the login',
+        'convoy add "Write docs" --project Website --stage draft --json',
+        'convoy add Pay rent --due friday --priority H --tag home --tag money',
+        'convoy add Renew passport --due 2026-12-24T17:00',
+        'convoy add Deploy --blocked-by 3fa9c1 --due +3d',
+        'id=$(convoy add -q Buy milk)',
+        'printf "Title\\nlonger description" | convoy add -',
+      ]),
     )
     .action(
       run(async (ctx, [words, opts]) => {
@@ -99,7 +120,17 @@ function addTaskCommands(program: Command, run: Runner, stdin: ReadStdin, stdinS
     );
 
   taskOptions(program.command('update').argument('<id>', 'task id: the short id list prints, or the full id').description('change a task'), true)
-    .addHelpText('after', examples(['convoy update 3fa9c1 --status done', 'convoy update 3fa9c1 --title "Fix login on Safari" --json']))
+    .addHelpText(
+      'after',
+      examples([
+        'convoy update 3fa9c1 --status done',
+        'convoy update 3fa9c1 --title "Fix login on Safari" --json',
+        'convoy update 3fa9c1 --due tomorrow --priority M',
+        'convoy update 3fa9c1 --due "" --priority ""   # clear both',
+        'convoy update 3fa9c1 --tag urgent --untag someday',
+        'convoy update 3fa9c1 --blocked-by 7c2e04 --unblock 19d0aa',
+      ]),
+    )
     .action(run(async (ctx, [id, opts]) => (await import('./commands/update.js')).updateCommand(id as string, opts as object, ctx)));
 
   program
@@ -110,7 +141,13 @@ function addTaskCommands(program: Command, run: Runner, stdin: ReadStdin, stdinS
     .option('--project <id|name>', 'only tasks of this project (name in any case)')
     .option('--pending', 'only tasks with unsynced changes')
     .option('--search <text>', 'text in title or description')
-    .option('--sort <key>', 'created, updated, title or status, optionally :asc or :desc')
+    .option('--tag <tag>', 'only tasks with this tag (repeat: all must match)', collect)
+    .option('--priority <list>', 'comma-separated priorities, e.g. H or H,M')
+    .option('--due-before <when>', `only tasks due before a time: ${WHEN}`)
+    .option('--overdue', 'only open tasks whose due time has passed')
+    .option('--blocked', 'only tasks waiting for an open task')
+    .option('--unblocked', 'only tasks not waiting for any open task')
+    .option('--sort <key>', 'created, updated, title, status, due or priority; -key or key:desc for descending, key:asc ascending')
     .option('--limit <n>', 'at most n tasks')
     .option('--format <format>', 'table, tsv, json or jsonl (default table)')
     .option('--fields <list>', 'comma-separated task fields to print, e.g. id,title,status')
@@ -123,11 +160,16 @@ function addTaskCommands(program: Command, run: Runner, stdin: ReadStdin, stdinS
         'convoy list',
         'convoy list --all --sort title',
         'convoy list --status todo,in_progress --search login',
+        'convoy list --tag home --tag money --priority H,M',
+        'convoy list --overdue --sort due',
+        'convoy list --due-before +1w --sort -priority',
+        'convoy list --unblocked --sort priority --json',
+        'convoy list --blocked --all',
         'convoy list --format tsv --fields id,title | while IFS=$(printf "\\t") read -r id title; do …; done',
         'convoy list --pending --json | jq length',
       ]) + '\nWhen stdout is not a terminal nothing is cut; tsv and json print full ids.\n',
     )
-    .action(run(async (ctx, [opts]) => (await import('./commands/list.js')).listCommand(opts as object, ctx)));
+    .action(run(async (ctx, [opts]) => (await import('./commands/list.js')).listCommand(opts as Record<string, string>, ctx)));
 
   program
     .command('show')
@@ -136,6 +178,19 @@ function addTaskCommands(program: Command, run: Runner, stdin: ReadStdin, stdinS
     .option('--json', 'print JSON')
     .addHelpText('after', examples(['convoy show 3fa9c1', 'convoy show 3fa9c1 --json']))
     .action(run(async (ctx, [id, opts]) => (await import('./commands/show.js')).showCommand(id as string, opts as object, ctx)));
+
+  program
+    .command('note')
+    .argument('<id>', 'task id: the short id list prints, or the full id')
+    .argument('[text...]', 'the note (words are joined; - or piped stdin: read it)')
+    .description('add a timestamped note to a task (works offline; notes never conflict)')
+    .option('--json', 'print the note as JSON')
+    .addHelpText('after', examples(['convoy note 3fa9c1 Called the bank, waiting for a reply', 'git log -1 --format=%B | convoy note 3fa9c1 -', 'convoy show 3fa9c1   # notes are listed last']))
+    .action(
+      run(async (ctx, [id, words, opts]) =>
+        (await import('./commands/note.js')).noteCommand(id as string, words as string[], opts as object, ctx, io.stdin.isTTY ? null : stdin),
+      ),
+    );
 
   program
     .command('import')
@@ -150,7 +205,9 @@ function addTaskCommands(program: Command, run: Runner, stdin: ReadStdin, stdinS
         'convoy export --all | CONVOY_HOME=/tmp/other convoy import',
         `echo '{"op":"create","title":"Ship it","status":"todo"}' | convoy import -`,
         'task export | convoy import --from taskwarrior',
-      ]) + `\nEach line: {"op":"create"|"update", "id"?, ${inputNames(tasks).map((name) => `"${name}"?`).join(', ')}}\n`,
+      ]) +
+        `\nEach line: {"op":"create"|"update", "id"?, ${inputNames(tasks).map((name) => `"${name}"?`).join(', ')}, ${setFields(tasks).map((s) => `"${s.field}"?: [..]`).join(', ')}, "notes"?: ["text" | {"text", "createdAt"}]}\n` +
+        'Sets (tags, blockedBy) add their members, also on an update; due takes what --due takes; null clears a field.\n',
     )
     .action(run(async (ctx, [file, opts]) => (await import('./commands/import.js')).importCommand(file as string, opts as object, ctx, stdinStream)));
 

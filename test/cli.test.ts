@@ -29,7 +29,7 @@ describe('convoy add/list/show --json', () => {
     expect(added.stderr).toBe('');
     const task = JSON.parse(added.stdout);
     expect(Object.keys(task).sort()).toEqual(
-      ['id', 'title', 'description', 'status', 'stage', 'projectId', 'parentId', 'completedAt', 'createdAt', 'updatedAt', 'syncStatus'].sort(),
+      ['id', 'title', 'description', 'status', 'stage', 'projectId', 'parentId', 'completedAt', 'due', 'priority', 'createdAt', 'tags', 'blockedBy', 'updatedAt', 'syncStatus', 'blocked'].sort(),
     );
     expect(task).toMatchObject({ title: 'Fix login', status: 'in_progress', stage: 'dev', syncStatus: 'pending', completedAt: null });
     expect(new Date(task.createdAt).toISOString()).toBe(task.createdAt);
@@ -119,7 +119,7 @@ describe('exit codes and help', () => {
     expect(result.stderr).toMatch(/newer than this convoy/);
   });
 
-  it.each([[[]], [['add']], [['update']], [['list']], [['show']], [['import']], [['status']], [['project', 'add']], [['project', 'list']], [['config']], [['config', 'set']], [['init']], [['sync']], [['conflicts']], [['resolve']], [['retry']], [['dev', 'token']]])(
+  it.each([[[]], [['add']], [['update']], [['list']], [['show']], [['note']], [['import']], [['status']], [['project', 'add']], [['project', 'list']], [['config']], [['config', 'set']], [['init']], [['sync']], [['conflicts']], [['resolve']], [['retry']], [['dev', 'token']]])(
     'convoy %j --help shows examples',
     (args) => {
       const result = convoy(tempHome(), [...args, '--help']);
@@ -127,6 +127,15 @@ describe('exit codes and help', () => {
       expect(result.stdout).toMatch(/Examples:\n {2}\$ convoy /);
     },
   );
+
+  it.each([
+    ['add', ['--due', '--priority', '--tag', '--blocked-by']],
+    ['update', ['--due', '--priority', '--tag', '--untag', '--blocked-by', '--unblock']],
+    ['list', ['--tag', '--priority', '--due-before', '--overdue', '--blocked', '--unblocked', '--sort due', '--sort -priority']],
+  ])('convoy %s --help has an example of each task-model flag', (command, flags) => {
+    const examples = convoy(tempHome(), [command, '--help']).stdout.split('Examples:')[1]!;
+    for (const flag of flags) expect(examples, flag).toMatch(new RegExp(`${flag}( |$)`, 'm'));
+  });
 
   it('an unknown command is a usage error', () => {
     const result = convoy(tempHome(), ['frobnicate']);

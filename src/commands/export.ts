@@ -1,5 +1,7 @@
 import type { Context } from '../context.js';
 import { listProjects } from '../db/projects.js';
+import { notesOf } from '../db/notes.js';
+import { setsOf } from '../db/sets.js';
 import { listTasks } from '../db/tasks.js';
 import type { ProjectView, TaskView } from '../db/views.js';
 import { UsageError } from '../errors.js';
@@ -56,6 +58,25 @@ function parentsFirst(found: TaskView[]): TaskView[] {
 }
 
 /**
+ * A task's sets (tags) and notes for its create line, and an update line for
+ * the sets whose members are tasks (blocked by: only exported ones), which
+ * an import can resolve only once every task exists.
+ */
+function setsAndNotes(replica: ReturnType<Context['replica']>, task: TaskView, exported: Set<string>): { line: Line; after: Line[] } {
+  const values = task as unknown as Record<string, string[] | undefined>;
+  const line: Line = {};
+  const update: Line = {};
+  for (const s of setsOf(tasksDecl.name)) {
+    const members = values[s.set.field] ?? [];
+    if (s.member.type.kind !== 'ref') line[s.set.field] = members;
+    else if (members.some((id) => exported.has(id))) update[s.set.field] = members.filter((id) => exported.has(id));
+  }
+  const notes = notesOf(replica, task.id);
+  if (notes.length) line.notes = notes.map((n) => ({ text: n.text, createdAt: iso(n.createdAt) }));
+  return { line, after: Object.keys(update).length ? [{ op: 'update', id: task.id, ...update }] : [] };
+}
+
+/**
  * `convoy export`: projects, then tasks (open ones unless --all; parents
  * first), as the lines `convoy import` reads: JSON lines, or one JSON array.
  */
@@ -70,7 +91,11 @@ export async function exportCommand(options: ExportOptions, ctx: Context): Promi
   const exported = new Set(found.map((t) => t.id));
   // A parent left out of the export (done, without --all) is left out of its children's lines too.
   const ref = (table: string, id: string) => (table === projectsDecl.name ? (names.get(id) ?? id) : exported.has(id) ? id : undefined);
-  const lines = [...projectList.map((p) => createLine(projectsDecl, p, ref, 'project')), ...found.map((t) => createLine(tasksDecl, t, ref))];
+  const extras = found.map((t) => setsAndNotes(replica, t, exported));
+  const taskLines = found.map((t, i) => ({ ...createLine(tasksDecl, t, ref), ...extras[i]!.line }));
+  // Members that reference tasks (blocked by) follow as updates, once every task exists.
+  const later = extras.flatMap((e) => e.after);
+  const lines = [...projectList.map((p) => createLine(projectsDecl, p, ref, 'project')), ...taskLines, ...later];
   // --format json puts the reporter in JSON mode (one document: the array); jsonl is one line per record.
   ctx.reporter.result(lines, () => lines.map((l) => JSON.stringify(l)).join('\n'));
 }

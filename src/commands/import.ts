@@ -6,7 +6,8 @@ import { specFor } from '../db/registry.js';
 import { applyTaskUpdate, createTask, getTask, type TaskInput, type TaskTimes } from '../db/tasks.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { inputNames } from '../output/fields.js';
+import { createNote } from '../db/notes.js';
+import { inputNames, setFields } from '../output/fields.js';
 import type { TableDecl } from '../schema/declare.js';
 import { projects, tasks } from '../schema/tables.js';
 import { fileLines, memoryLines, NotUtf8Error, spool } from './import-source.js';
@@ -20,24 +21,64 @@ export interface ImportOptions {
 
 /** One validated line of an import file. */
 type ImportLine =
-  | { line: number; op: 'create'; id?: string; input: TaskInput; times: TaskTimes }
-  | { line: number; op: 'update'; id: string; input: TaskInput }
+  | { line: number; op: 'create'; id?: string; input: TaskInput; times: TaskTimes; notes: NoteLine[] }
+  | { line: number; op: 'update'; id: string; input: TaskInput; notes: NoteLine[] }
   | { line: number; op: 'project'; id?: string; input: { name: string; description?: string }; times: TaskTimes };
 
+/** A note of an import line: its text, and its time when it came from an export. */
+interface NoteLine {
+  text: string;
+  createdAt?: number;
+}
+
+/** The key of a task line that holds its notes (what show --json prints). */
+const NOTES = 'notes';
 /** The keys a line may set: the task's input names, from its declaration. */
 export const INPUT_FIELDS: readonly string[] = inputNames(tasks);
-/** Times a create may carry (what export writes): the declared time fields, and updatedAt. */
-const timeFields = (decl: TableDecl) => [...decl.fieldNames.filter((n) => decl.fields[n]!.type.kind === 'time'), 'updatedAt'];
+/** Times a create may carry (what export writes): the declared time fields a person does not set, and updatedAt. */
+const timeFields = (decl: TableDecl) => [...decl.fieldNames.filter((n) => decl.fields[n]!.type.kind === 'time' && decl.fields[n]!.input === null), 'updatedAt'];
 const MAX_SHOWN_ERRORS = 20;
 
-/** The input and times of a create line of `decl`, or an error message. */
-function readFields(record: Record<string, unknown>, decl: TableDecl, op: string): { input: Record<string, string>; times: TaskTimes } | string {
+/** A line's notes: strings, or objects with `text` (and `createdAt`, as show --json prints them). */
+function readNotes(value: unknown): NoteLine[] | string {
+  const bad = `${NOTES} must be an array of strings or of {"text": …} objects`;
+  if (!Array.isArray(value)) return bad;
+  const out: NoteLine[] = [];
+  for (const note of value) {
+    if (typeof note === 'string') out.push({ text: note });
+    else if (typeof note === 'object' && note !== null && typeof (note as { text?: unknown }).text === 'string') {
+      const { text, createdAt } = note as { text: string; createdAt?: unknown };
+      const ms = typeof createdAt === 'string' ? Date.parse(createdAt) : undefined;
+      out.push(ms !== undefined && Number.isFinite(ms) ? { text, createdAt: ms } : { text });
+    } else return bad;
+  }
+  return out;
+}
+
+type ReadInput = Record<string, string | string[]>;
+
+/** The input, times and notes of a line of `decl`, or an error message. Sets (tags, blockedBy) are arrays; on an update they add. */
+function readFields(record: Record<string, unknown>, decl: TableDecl, op: string): { input: ReadInput; times: TaskTimes; notes: NoteLine[] } | string {
   const inputs = inputNames(decl);
+  const sets = setFields(decl);
   const times = op === 'update' ? [] : timeFields(decl);
-  const input: Record<string, string> = {};
+  const input: ReadInput = {};
   const parsedTimes: TaskTimes = {};
+  let notes: NoteLine[] = [];
   for (const [key, field] of Object.entries(record)) {
     if (key === 'op' || key === 'id') continue;
+    const set = sets.find((s) => s.field === key);
+    if (set) {
+      if (!Array.isArray(field) || field.some((v) => typeof v !== 'string')) return `${key} must be an array of strings`;
+      input[set.add] = field as string[];
+      continue;
+    }
+    if (key === NOTES && decl === tasks) {
+      const read = readNotes(field);
+      if (typeof read === 'string') return read;
+      notes = read;
+      continue;
+    }
     if (times.includes(key)) {
       const ms = field === null ? null : typeof field === 'string' ? Date.parse(field) : Number.NaN;
       if (ms !== null && Number.isNaN(ms)) return `${key} must be an ISO-8601 time or null`;
@@ -45,11 +86,13 @@ function readFields(record: Record<string, unknown>, decl: TableDecl, op: string
       parsedTimes[key] = ms;
       continue;
     }
-    if (!inputs.includes(key)) return `unknown field "${key}"; use ${['op', 'id', ...inputs, ...times].join(', ')}`;
-    if (typeof field !== 'string') return `${key} must be a string`;
-    input[key] = field;
+    if (!inputs.includes(key)) return `unknown field "${key}"; use ${['op', 'id', ...inputs, ...times, ...(decl === tasks ? [...sets.map((s) => s.field), NOTES] : [])].join(', ')}`;
+    // null clears (what export writes for an empty optional field).
+    if (field === null) input[key] = '';
+    else if (typeof field !== 'string') return `${key} must be a string`;
+    else input[key] = field;
   }
-  return { input, times: parsedTimes };
+  return { input, times: parsedTimes, notes };
 }
 
 /** Shape checks of one line (an object), without the database. Returns the line or an error message. */
@@ -63,14 +106,14 @@ function parseRecord(value: unknown, line: number): ImportLine | string {
   if (id !== undefined && typeof id !== 'string') return 'id must be a string';
   if (op === 'update') {
     if (id === undefined) return 'an update needs the "id" of the task to change';
-    return { line, op, id, input: fields.input };
+    return { line, op, id, input: fields.input, notes: fields.notes };
   }
   if (id !== undefined && !isUuid(id)) return `id "${id}" must be a full lowercase UUID for a create (or leave it out)`;
   if (op === 'project') {
     if (typeof fields.input.name !== 'string') return 'a project line needs its "name"';
     return { line, op, id, input: fields.input as { name: string }, times: fields.times };
   }
-  return { line, op, id, input: fields.input, times: fields.times };
+  return { line, op, id, input: fields.input, times: fields.times, notes: fields.notes };
 }
 
 /** Shape checks of one line of text. Returns the line or an error message. */
@@ -179,10 +222,15 @@ function applyAll(ctx: Context, parsed: Iterable<Parsed>, source: string): Omit<
           }
         } else if (line.op === 'create') {
           if (line.id && getTask(tx, line.id)) throw new UsageError(`id ${line.id} already exists; leave id out or use op "update"`);
-          createTask(tx, line.input, now, line.id, line.times);
+          const task = createTask(tx, line.input, now, line.id, line.times);
+          for (const note of line.notes) createNote(tx, task.id, note.text, now, undefined, note.createdAt);
           counts.created++;
-        } else if (applyTaskUpdate(tx, line.id, line.input, now).changed) counts.updated++;
-        else counts.unchanged++;
+        } else {
+          const { task, changed } = applyTaskUpdate(tx, line.id, line.input, now);
+          for (const note of line.notes) createNote(tx, task.id, note.text, now, undefined, note.createdAt);
+          if (changed || line.notes.length > 0) counts.updated++;
+          else counts.unchanged++;
+        }
       } catch (error) {
         if (!(error instanceof UsageError)) throw error;
         errors.push(`line ${line.line}: ${error.message}`);

@@ -2,6 +2,8 @@ import { TASK_STATUSES, tasks, type TaskStatus } from '../schema/tables.js';
 import { shortIds } from '../db/lookup.js';
 import { specFor } from '../db/registry.js';
 import { countTasks, listTasks, TASK_SORTS, type TaskFilter, type TaskSort } from '../db/tasks.js';
+import { parseWhen, WHEN_FORMATS } from '../db/when.js';
+import { setFields } from '../output/fields.js';
 import type { TaskView } from '../db/views.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -14,6 +16,8 @@ type ListFormat = (typeof LIST_FORMATS)[number];
 
 export interface ListOptions {
   status?: string;
+  /** Set members (--tag, repeatable) and declared enum filters (--priority H,M), by option name. */
+  [option: string]: string | string[] | boolean | undefined;
   project?: string;
   pending?: boolean;
   search?: string;
@@ -29,7 +33,7 @@ export interface ListOptions {
 /** Statuses `list` shows unless --all or --status: the open ones. */
 const OPEN: TaskStatus[] = TASK_STATUSES.filter((s) => s !== 'done' && s !== 'canceled');
 /** The keys of a task's JSON, in order (from the declaration): what --fields may name. */
-export const TASK_KEYS: readonly string[] = ['id', ...tasks.fieldNames, 'updatedAt', 'syncStatus'];
+export const TASK_KEYS: readonly string[] = ['id', ...tasks.fieldNames, ...setFields(tasks).map((s) => s.field), 'updatedAt', 'syncStatus', 'blocked'];
 const DEFAULT_FIELDS = ['id', 'status', 'syncStatus', 'title'];
 
 function parseStatuses(raw: string | undefined): TaskStatus[] | undefined {
@@ -51,12 +55,53 @@ function parseLimit(raw: string | undefined): number | undefined {
 
 function parseSort(raw: string | undefined): TaskFilter['sort'] {
   if (raw === undefined) return undefined;
-  const [key, dir] = raw.split(':');
-  if (!(TASK_SORTS as readonly string[]).includes(key!) || (dir !== undefined && dir !== 'asc' && dir !== 'desc')) {
-    throw new UsageError(`--sort "${raw}" is not one of ${TASK_SORTS.join(', ')} (optionally :asc or :desc, e.g. title:desc)`);
+  const minus = raw.startsWith('-');
+  const [key, dir] = raw.slice(minus ? 1 : 0).split(':');
+  if (!TASK_SORTS.includes(key!) || (dir !== undefined && dir !== 'asc' && dir !== 'desc') || (minus && dir !== undefined)) {
+    throw new UsageError(`--sort "${raw}" is not one of ${TASK_SORTS.join(', ')} (-key or key:desc for descending, e.g. -due or title:desc)`);
   }
-  return { key: key as TaskSort, descending: dir === undefined ? undefined : dir === 'desc' };
+  return { key: key as TaskSort, descending: minus ? true : dir === undefined ? undefined : dir === 'desc' };
 }
+
+/** The declared enum fields list filters by option (all but status, which has its own): input name -> values. */
+const ENUM_FILTERS = tasks.fieldNames.flatMap((name) => {
+  const decl = tasks.fields[name];
+  return decl.type.kind === 'enum' && decl.input !== null && decl.input !== 'status' ? [{ input: decl.input, values: decl.type.values }] : [];
+});
+
+function parseEquals(options: ListOptions): TaskFilter['equals'] {
+  return Object.fromEntries(
+    ENUM_FILTERS.flatMap(({ input, values }) => {
+      const raw = options[input];
+      if (typeof raw !== 'string') return [];
+      const given = raw.split(',').map((v) => v.trim()).filter(Boolean);
+      const bad = given.find((v) => !values.includes(v));
+      if (bad !== undefined || given.length === 0) throw new UsageError(`--${input} "${bad ?? raw}" is not one of ${values.join(', ')}; separate several with commas`);
+      return [[input, given]];
+    }),
+  );
+}
+
+/** --due-before and --overdue: the due time bound (--overdue: now). */
+function parseDue(options: ListOptions, now: number): TaskFilter['before'] {
+  const raw = options.dueBefore;
+  if (typeof raw === 'string') {
+    const time = parseWhen(raw, now);
+    if (time === null) throw new UsageError(`--due-before ${JSON.stringify(raw)} is not a date or time; use ${WHEN_FORMATS}`);
+    if (options.overdue) throw new UsageError('--due-before and --overdue cannot be combined; give one of them');
+    return { input: 'due', time };
+  }
+  return options.overdue ? { input: 'due', time: now } : undefined;
+}
+
+function parseBlocked(options: ListOptions): boolean | undefined {
+  if (options.blocked && options.unblocked) throw new UsageError('--blocked and --unblocked cannot be combined; give one of them');
+  return options.blocked ? true : options.unblocked ? false : undefined;
+}
+
+/** Set-member filters (--tag, repeatable: all must match), by each set's add option. */
+const parseMembers = (options: ListOptions): TaskFilter['members'] =>
+  Object.fromEntries(setFields(tasks).flatMap((s) => (Array.isArray(options[s.add]) ? [[s.add, options[s.add] as string[]]] : [])));
 
 function parseFormat(options: ListOptions): ListFormat {
   if (options.json) return 'json';
@@ -124,10 +169,14 @@ function renderTable(ctx: Context, shown: Shown, fields: string[], header: boole
 export async function listCommand(options: ListOptions, ctx: Context): Promise<void> {
   const explicit = parseStatuses(options.status);
   const filter: TaskFilter = {
-    statuses: explicit ?? (options.all ? undefined : OPEN),
+    statuses: explicit ?? (options.all && !options.overdue ? undefined : OPEN),
     project: options.project,
     pending: options.pending,
     search: options.search,
+    members: parseMembers(options),
+    equals: parseEquals(options),
+    before: parseDue(options, ctx.now()),
+    blocked: parseBlocked(options),
     limit: parseLimit(options.limit),
     sort: parseSort(options.sort),
   };

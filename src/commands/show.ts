@@ -5,7 +5,10 @@ import { findTask, queuedOps } from '../db/tasks.js';
 import type { TaskView } from '../db/views.js';
 import type { Context } from '../context.js';
 import { labelledFields } from '../output/fields.js';
-import { localTime, opJson, paint, table, taskJson } from '../output/format.js';
+import { cyclesThrough } from '../db/task-cycles.js';
+import { notesOf } from '../db/notes.js';
+import { setsOf } from '../db/sets.js';
+import { iso, localTime, opJson, paint, table, taskJson } from '../output/format.js';
 import { statusText, syncGlyph } from '../output/task-text.js';
 import { tasks } from '../schema/tables.js';
 
@@ -34,8 +37,17 @@ function fieldRows(store: Store, task: TaskView, color: boolean): string[][] {
     const value = values[name];
     if (field.type.kind === 'time') continue;
     if (field.type.kind === 'ref') rows.push([label, refText(store, field.type.table, value as string | null)]);
-    else rows.push([label, field.type.kind === 'enum' ? statusText(value as TaskView['status'], color) : (value as string | null) || '-']);
+    else if (name === 'status') rows.push([label, statusText(value as TaskView['status'], color)]);
+    else rows.push([label, (value as string | null) || '-']);
   }
+  // Set-valued fields: tags as words, task references by title and short id.
+  for (const { field, member } of setsOf(tasks.name).map((s) => ({ field: s.set.field, member: s.member }))) {
+    const members = (values[field] as string[] | undefined) ?? [];
+    const ref = member.type.kind === 'ref' ? member.type.table : null;
+    const text = members.map((m) => (ref === null ? m : refText(store, ref, m))).join(ref === null ? ' ' : ', ');
+    rows.push([labelOf(field), text || '-']);
+  }
+  if (task.blocked) rows.push(['blocked', paint(color, 'yellow', 'yes: waits for an open task')]);
   const times = shown.filter((s) => s.field.type.kind === 'time').sort((a, b) => Number(b.name === 'createdAt') - Number(a.name === 'createdAt'));
   const [created, ...declared] = times;
   if (created) rows.push([created.label, localTime(values[created.name] as number)]);
@@ -45,16 +57,26 @@ function fieldRows(store: Store, task: TaskView, color: boolean): string[][] {
   return rows;
 }
 
+/** A set's label in `show`: its name in words (blockedBy -> "blocked by"). */
+const labelOf = (field: string) => field.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
+
 /** `convoy show <id>`: one task, its sync state and its queued ops. */
 export async function showCommand(id: string, options: ShowOptions, ctx: Context): Promise<void> {
   const replica = ctx.replica();
   const task = findTask(replica, id);
   const ops = queuedOps(replica, tasks.name, task.id).map(opJson);
   const json = taskJson(task);
-  ctx.reporter.result({ ...json, queuedOps: ops }, () => {
+  const notes = notesOf(replica, task.id);
+  const cycles = cyclesThrough(replica, task.id);
+  const warnings = cycles.map((cycle) => `${cycle.kind} cycle (merged from two replicas): ${cycle.ids.map((id) => shortId(replica, specFor(tasks.name), id)).join(' → ')}`);
+  const notesJson = notes.map((n) => ({ id: n.id, text: n.text, createdAt: iso(n.createdAt) }));
+  ctx.reporter.result({ ...json, notes: notesJson, queuedOps: ops, warnings }, () => {
     const { color } = ctx.reporter;
     const lines = [table(fieldRows(replica, task, color).map(([k, v]) => [`${k}:`, v!]))];
     if (task.description) lines.push('', task.description);
+    if (notes.length) lines.push('', paint(color, 'bold', `Notes (${notes.length}):`));
+    for (const note of notes) lines.push(`  ${paint(color, 'dim', localTime(note.createdAt))}  ${note.text.replace(/\n/g, '\n    ')}`);
+    for (const warning of warnings) lines.push('', paint(color, 'yellow', `warning: ${warning}; break it with convoy update --unblock or --parent ""`));
     lines.push('', ops.length ? paint(color, 'bold', `Queued ops (${ops.length}):`) : 'No queued ops: in step with the last sync.');
     for (const op of ops) {
       const error = op.lastError ? `  last error: ${op.lastError}` : '';

@@ -1,5 +1,9 @@
 import { openConfigReadOnly } from '../config/read-only.js';
+import { shortIds } from '../db/lookup.js';
+import { specFor } from '../db/registry.js';
 import { clientId } from '../db/sync-state.js';
+import { setCycles } from '../db/task-cycles.js';
+import { tasks } from '../schema/tables.js';
 import type { Context } from '../context.js';
 import { iso, paint, relativeTime, table } from '../output/format.js';
 import { syncOverview } from '../sync/overview.js';
@@ -8,6 +12,13 @@ export interface StatusOptions {
   json?: boolean;
 }
 
+
+function cycleWarnings(replica: ReturnType<Context['replica']>): string[] {
+  const cycles = setCycles(replica);
+  if (cycles.length === 0) return [];
+  const short = shortIds(replica, specFor(tasks.name), cycles.flatMap((c) => c.ids));
+  return cycles.map((c) => `${c.kind} cycle (merged from two replicas): ${c.ids.map((id) => short.get(id) ?? id).join(' → ')}`);
+}
 
 /** `convoy status`: backend, queue, per-table sync state, daemon and replica. */
 export async function statusCommand(_options: StatusOptions, ctx: Context): Promise<void> {
@@ -25,6 +36,8 @@ export async function statusCommand(_options: StatusOptions, ctx: Context): Prom
     ),
     daemon,
     replica: { path: replica.path, clientId: clientId(replica) },
+    // Cycles two replicas' offline edits closed together (task-cycles.ts).
+    warnings: cycleWarnings(replica),
   };
   ctx.reporter.result(value, () => {
     const { color } = ctx.reporter;
@@ -42,6 +55,7 @@ export async function statusCommand(_options: StatusOptions, ctx: Context): Prom
       ['daemon', daemon.running ? `running (pid ${daemon.pid}, last sync ${relativeTime(rawDaemon.lastSyncAt, now)})` : 'not running'],
       ['replica', replica.path],
     ];
-    return table(rows.map(([k, v]) => [`${k}:`, v!]));
+    const warnings = value.warnings.map((w) => paint(color, 'yellow', `warning: ${w}; break it with convoy update <id> --unblock <id>`));
+    return [table(rows.map(([k, v]) => [`${k}:`, v!])), ...warnings].join('\n');
   });
 }

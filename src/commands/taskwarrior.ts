@@ -1,10 +1,13 @@
 /**
  * `convoy import --from taskwarrior`: `task export` JSON turned into convoy
- * import lines. Pure. Taskwarrior attributes convoy has no field for (tags,
- * priority, due, annotations, and any other) are kept at the end of the
- * description, one per line, so nothing is lost.
+ * import lines. Pure. Attributes named like a convoy task field (due,
+ * priority, tags: the declaration says which) become that field, dates
+ * converted; annotations become notes. Those convoy has no field for are
+ * kept at the end of the description, one per line, so nothing is lost.
  */
+import { inputNames, setFields } from '../output/fields.js';
 import { isUuid } from '../schema/rules.js';
+import { tasks } from '../schema/tables.js';
 
 const STATUSES: Record<string, string> = { pending: 'todo', waiting: 'todo', recurring: 'todo', completed: 'done', deleted: 'canceled' };
 /** Attributes Taskwarrior computes or uses internally: not worth keeping. */
@@ -18,11 +21,22 @@ export function twDate(value: unknown): string | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
 
+/** Taskwarrior attributes that are convoy task inputs or sets by the same name (e.g. due, priority, tags). */
+const SHARED = new Set([...inputNames(tasks), ...setFields(tasks).map((s) => s.field)]);
+
+/** A shared attribute's value for the import line: Taskwarrior dates as ISO-8601, the rest as they are. */
+const sharedValue = (value: unknown) => (typeof value === 'string' && /^\d{8}T\d{6}Z$/.test(value) ? twDate(value) : value);
+
+/** Annotations as notes ({text, createdAt}), or undefined when there are none. */
+function notesOf(value: unknown): { text: string; createdAt?: string }[] | undefined {
+  if (!Array.isArray(value) || value.length === 0) return undefined;
+  return value.map((a: { entry?: unknown; description?: unknown }) => {
+    const createdAt = twDate(a.entry);
+    return createdAt ? { text: String(a.description ?? ''), createdAt } : { text: String(a.description ?? '') };
+  });
+}
+
 function extraLine(key: string, value: unknown): string {
-  if (key === 'tags' && Array.isArray(value)) return `tags: ${value.join(', ')}`;
-  if (key === 'annotations' && Array.isArray(value)) {
-    return value.map((a: { entry?: unknown; description?: unknown }) => `note ${twDate(a.entry) ?? ''}: ${String(a.description ?? '')}`.replace(' :', ':')).join('\n');
-  }
   const date = typeof value === 'string' && /^\d{8}T\d{6}Z$/.test(value) ? twDate(value) : undefined;
   return `${key}: ${date ?? (typeof value === 'string' ? value : JSON.stringify(value))}`;
 }
@@ -34,10 +48,13 @@ function taskLine(task: Record<string, unknown>): Record<string, unknown> | stri
   const mapped = STATUSES[String(status ?? 'pending')];
   if (!mapped) return `status "${String(status)}" is not pending, waiting, recurring, completed or deleted`;
   const extras = Object.keys(task)
-    .filter((key) => !INTERNAL.has(key))
+    .filter((key) => !INTERNAL.has(key) && !SHARED.has(key) && key !== 'annotations')
     .sort()
     .map((key) => extraLine(key, task[key]));
   const line: Record<string, unknown> = { op: 'create', title: description, status: mapped };
+  for (const key of Object.keys(task).filter((k) => SHARED.has(k) && !INTERNAL.has(k))) line[key] = sharedValue(task[key]);
+  const notes = notesOf(task.annotations);
+  if (notes) line.notes = notes;
   if (typeof uuid === 'string' && isUuid(uuid.toLowerCase())) line.id = uuid.toLowerCase();
   if (typeof project === 'string' && project) line.project = project;
   if (extras.length) line.description = extras.join('\n');

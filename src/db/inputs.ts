@@ -11,23 +11,37 @@ import type { Fields, FieldValue } from '../schema/protocol.js';
 import { resolveRecord } from './lookup.js';
 import type { Store } from './open.js';
 import { specFor, type SyncTableSpec } from './registry.js';
+import { parseWhen, WHEN_FORMATS } from './when.js';
 
-/** Input values by input name (a CLI flag or import key); undefined = not given. */
-export type RawInput = { readonly [input: string]: string | undefined };
+/** Input values by input name (a CLI flag or import key); undefined = not given; lists are a set's members (sets.ts). */
+export type RawInput = { readonly [input: string]: string | readonly string[] | undefined };
 
-/** The declared fields `input` sets, normalised and with refs resolved. Throws UsageError on an unknown reference. Read-only. */
-export function fieldsFromInput(store: Store, spec: SyncTableSpec, input: RawInput): Fields {
+/**
+ * The declared fields `input` sets, normalised and with refs resolved; times
+ * are read as people type them (when.ts) at `now`; '' clears an optional
+ * field. Throws UsageError on an unknown reference or a time it cannot read.
+ * Read-only.
+ */
+export function fieldsFromInput(store: Store, spec: SyncTableSpec, input: RawInput, now: number): Fields {
   const out: Fields = {};
   for (const name of spec.fields) {
     const decl = spec.decl.fields[name]!;
     const raw = decl.input === null ? undefined : input[decl.input];
-    if (raw === undefined) continue;
+    if (raw === undefined || typeof raw !== 'string') continue;
     const type = decl.type;
     if (type.kind === 'text') out[name] = type.multiline ? raw : raw.trim();
     else if (type.kind === 'ref') out[name] = raw === '' ? null : resolveRecord(store, specFor(type.table), raw, decl.input!);
+    else if (raw === '' && decl.nullable) out[name] = null;
+    else if (type.kind === 'time') out[name] = timeOf(decl.input!, raw, now);
     else out[name] = raw;
   }
   return out;
+}
+
+function timeOf(input: string, raw: string, now: number): number {
+  const ms = parseWhen(raw, now);
+  if (ms === null) throw new UsageError(`${input} ${JSON.stringify(raw)} is not a date or time; use ${WHEN_FORMATS} ("" clears it)`);
+  return ms;
 }
 
 /**

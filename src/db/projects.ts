@@ -20,7 +20,7 @@ const spec = specFor(projectsDecl.name);
  * Throws UsageError on bad input or when the name is taken (ignoring case).
  */
 export function createProject(tx: WriteTx, input: ProjectInput & { name: string }, now: number, id: string = uuidv7(), times: Partial<Record<string, number | null>> = {}): ProjectView {
-  const row = { ...newRow(spec, id, fieldsFromInput(tx, spec, input), now), ...times };
+  const row = { ...newRow(spec, id, fieldsFromInput(tx, spec, input, now), now), ...times };
   const problem = spec.validate(Object.fromEntries(spec.fields.map((f) => [f, row[f]!])), 'create');
   if (problem) throw new UsageError(problem.message);
   const project = row as unknown as ProjectView;
@@ -56,7 +56,7 @@ export function changeProject(replica: Replica, idOrName: string, input: Project
   return replica.write((tx) => {
     const id = resolveProject(tx, idOrName);
     const current = tx.db.select().from(projects).where(eq(projects.id, id)).get()!;
-    const changes = fieldsFromInput(tx, spec, input);
+    const changes = fieldsFromInput(tx, spec, input, now);
     const problem = spec.validate(changes, 'update');
     if (problem) throw new UsageError(problem.message);
     return Object.keys(updateRecord(tx, spec, current, changes, now)).length > 0;

@@ -46,10 +46,12 @@ export const tasks = sqliteTable(
     projectId: text('project_id'),
     parentId: text('parent_id'),
     completedAt: integer('completed_at'),
+    due: integer('due'),
+    priority: text('priority', { enum: ['H', 'M', 'L'] }),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('tasks_created_idx').on(t.createdAt, t.id), index('tasks_status_idx').on(t.status, t.createdAt, t.id), index('tasks_project_idx').on(t.projectId, t.status, t.createdAt, t.id), index('tasks_sync_status_idx').on(t.syncStatus, t.createdAt, t.id), ...syncIndexes('tasks', t)],
+  (t) => [index('tasks_created_idx').on(t.createdAt, t.id), index('tasks_status_idx').on(t.status, t.createdAt, t.id), index('tasks_project_idx').on(t.projectId, t.status, t.createdAt, t.id), index('tasks_due_idx').on(t.due), index('tasks_priority_idx').on(t.priority, t.createdAt, t.id), index('tasks_sync_status_idx').on(t.syncStatus, t.createdAt, t.id), ...syncIndexes('tasks', t)],
 );
 
 /** A task as the replica holds it: id, the declared fields, then updatedAt, syncStatus and the server's id and version. */
@@ -62,7 +64,13 @@ export interface TaskView {
   projectId: string | null;
   parentId: string | null;
   completedAt: number | null;
+  due: number | null;
+  priority: 'H' | 'M' | 'L' | null;
   createdAt: number;
+  /** Present members of the task_tags set (sorted), when the repository read them. */
+  tags?: string[];
+  /** Present members of the task_blockers set (sorted), when the repository read them. */
+  blockedBy?: string[];
   updatedAt: number;
   syncStatus: SyncStatus;
   /** The server's own id, once known. */
@@ -79,7 +87,106 @@ export type TaskInput = {
   stage?: string;
   project?: string;
   parent?: string;
+  due?: string;
+  priority?: string;
+  tag?: string[];
+  untag?: string[];
+  blockedBy?: string[];
+  unblock?: string[];
+};
+
+export const task_tags = sqliteTable(
+  'task_tags',
+  {
+    ...syncColumns,
+    ownerId: text('owner_id'),
+    member: text('member').notNull(),
+    state: text('state', { enum: ['present', 'removed'] }).notNull().default('present'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('task_tags_owner_idx').on(t.ownerId), index('task_tags_member_idx').on(t.member, t.state), index('task_tags_sync_status_idx').on(t.syncStatus, t.createdAt, t.id), ...syncIndexes('task_tags', t)],
+);
+
+/** A tag as the replica holds it: id, the declared fields, then updatedAt, syncStatus and the server's id and version. */
+export interface TagView {
+  id: string;
+  ownerId: string | null;
+  member: string;
+  state: 'present' | 'removed';
+  createdAt: number;
+  updatedAt: number;
+  syncStatus: SyncStatus;
+  /** The server's own id, once known. */
+  serverId: string | null;
+  /** Server version last seen (the base of the next update). */
+  serverVersion: number | null;
+}
+
+/** What a person may set on a tag (CLI flags, import lines): text as typed, refs as the referenced record's name or id. */
+export type TagInput = Record<string, never>;
+
+export const task_blockers = sqliteTable(
+  'task_blockers',
+  {
+    ...syncColumns,
+    ownerId: text('owner_id'),
+    member: text('member').notNull(),
+    state: text('state', { enum: ['present', 'removed'] }).notNull().default('present'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('task_blockers_owner_idx').on(t.ownerId), index('task_blockers_member_idx').on(t.member, t.state), index('task_blockers_sync_status_idx').on(t.syncStatus, t.createdAt, t.id), ...syncIndexes('task_blockers', t)],
+);
+
+/** A blocker as the replica holds it: id, the declared fields, then updatedAt, syncStatus and the server's id and version. */
+export interface BlockerView {
+  id: string;
+  ownerId: string | null;
+  member: string;
+  state: 'present' | 'removed';
+  createdAt: number;
+  updatedAt: number;
+  syncStatus: SyncStatus;
+  /** The server's own id, once known. */
+  serverId: string | null;
+  /** Server version last seen (the base of the next update). */
+  serverVersion: number | null;
+}
+
+/** What a person may set on a blocker (CLI flags, import lines): text as typed, refs as the referenced record's name or id. */
+export type BlockerInput = Record<string, never>;
+
+export const task_notes = sqliteTable(
+  'task_notes',
+  {
+    ...syncColumns,
+    taskId: text('task_id'),
+    text: text('text').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('task_notes_task_idx').on(t.taskId, t.createdAt), index('task_notes_sync_status_idx').on(t.syncStatus, t.createdAt, t.id), ...syncIndexes('task_notes', t)],
+);
+
+/** A note as the replica holds it: id, the declared fields, then updatedAt, syncStatus and the server's id and version. */
+export interface NoteView {
+  id: string;
+  taskId: string | null;
+  text: string;
+  createdAt: number;
+  updatedAt: number;
+  syncStatus: SyncStatus;
+  /** The server's own id, once known. */
+  serverId: string | null;
+  /** Server version last seen (the base of the next update). */
+  serverVersion: number | null;
+}
+
+/** What a person may set on a note (CLI flags, import lines): text as typed, refs as the referenced record's name or id. */
+export type NoteInput = {
+  text?: string;
 };
 
 /** Every synced drizzle table by table name. */
-export const SYNCED_DRIZZLE_TABLES = { projects, tasks } as const;
+export const SYNCED_DRIZZLE_TABLES = { projects, tasks, task_tags, task_blockers, task_notes } as const;

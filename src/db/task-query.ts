@@ -20,6 +20,8 @@ import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { projects as projectsDecl, TASK_STATUSES, tasks as tasksDecl, type TaskStatus } from '../schema/tables.js';
 import type { Store } from './open.js';
 import { outbox, tasks, taskStatusCounts } from './schema.js';
+import { selfSetOf } from './sets.js';
+import { FINISHED } from './task-blocked.js';
 import type { SyncStatus, TaskView } from './views.js';
 
 /** A task filter with its references resolved. Every part narrows (AND). */
@@ -31,6 +33,14 @@ export interface TaskQuery {
   pending?: boolean;
   /** Case-insensitive substring of title or description. */
   search?: string;
+  /** Only tasks holding every one of these set members (sets.ts), e.g. tags. */
+  members?: readonly { table: string; value: string }[];
+  /** Only tasks whose declared `field` is one of `values` (e.g. a priority). */
+  equals?: readonly { field: string; values: readonly string[] }[];
+  /** Only tasks whose declared time `field` is set and before `time` (e.g. due). */
+  before?: { field: string; time: number };
+  /** Only tasks that are (true) or are not (false) blocked (task-blocked.ts). */
+  blocked?: boolean;
 }
 
 /** A task's place in list order. */
@@ -69,8 +79,8 @@ interface Branch {
 
 /** The ranges a query reads: per status when it names several, or when a project (indexed per status) has none; one when a search drives. */
 function branches(query: TaskQuery): Branch[] {
-  // The search's matches drive (one pass over them), the rest only filters.
-  if (searchDrives(query)) return [{}];
+  // The search's matches (or the due range) drive (one pass over them), the rest only filters.
+  if (drives(query)) return [{}];
   const statuses = query.statuses?.length ? query.statuses : query.project !== undefined ? TASK_STATUSES : undefined;
   if (statuses) return statuses.map((status) => ({ status }));
   if (query.pending) return QUEUED_STATES.map((syncStatus) => ({ syncStatus }));
@@ -91,11 +101,19 @@ function searchCondition(text: string): SQL {
 /** Whether the search drives the query (through the FTS index) instead of a column index. */
 const searchDrives = (query: TaskQuery) => query.search !== undefined && [...query.search].length >= MIN_INDEXED_SEARCH;
 
+/**
+ * Whether the query's matches are read from their own index and then sorted:
+ * an indexed search, or a time bound (--due-before, --overdue: a range of the
+ * time's index, few of all tasks), rather than a walk of list order that
+ * would test every task of a status for a rare match.
+ */
+const drives = (query: TaskQuery) => searchDrives(query) || query.before !== undefined;
+
 function where(query: TaskQuery, branch: Branch, extra: (SQL | undefined)[] = []): SQL | undefined {
   // With an indexed search, `+column` keeps SQLite from walking a whole status or
   // project range to test each row against the matches: the matches drive, so a
   // rare word costs the same in a million tasks as in ten.
-  const driven = searchDrives(query);
+  const driven = drives(query);
   const is = (column: SQLiteColumn, value: string) => (driven ? sql`+${column} = ${value}` : eq(column, value));
   const parts: (SQL | undefined)[] = [...extra];
   if (branch.status) parts.push(is(tasks.status, branch.status));
@@ -106,7 +124,32 @@ function where(query: TaskQuery, branch: Branch, extra: (SQL | undefined)[] = []
   // The sync status narrows by index; the outbox (by its record index) has the last word.
   if (query.pending) parts.push(sql`EXISTS (SELECT 1 FROM ${outbox} WHERE ${outbox.recordId} = ${tasks.id} AND ${outbox.tableName} = ${TASKS})`);
   if (query.search) parts.push(searchCondition(query.search));
+  parts.push(...declaredConditions(query));
   return and(...parts);
+}
+
+const columnOf = (field: string) => (tasks as unknown as Record<string, SQLiteColumn>)[field]!;
+
+/**
+ * The filters on declared fields and sets: each an index range of its own
+ * (a member's owners by the member index, a value by the field's index) or
+ * a lookup per task of the range the rest reads (blocked: the task's members
+ * by the owner index, each member by id).
+ */
+function declaredConditions(query: TaskQuery): SQL[] {
+  const parts: SQL[] = [];
+  for (const { table, value } of query.members ?? []) {
+    parts.push(sql`${tasks.id} IN (SELECT owner_id FROM ${sql.identifier(table)} WHERE member = ${value} AND state = 'present')`);
+  }
+  for (const { field, values } of query.equals ?? []) parts.push(inArray(columnOf(field), [...values]));
+  if (query.before) parts.push(sql`${columnOf(query.before.field)} < ${query.before.time}`);
+  const self = selfSetOf(TASKS);
+  if (query.blocked !== undefined && self) {
+    const waiting = sql`EXISTS (SELECT 1 FROM ${sql.identifier(self.spec.name)} m JOIN ${tasks} b ON b.id = m.member
+      WHERE m.owner_id = ${tasks.id} AND m.state = 'present' AND b.status NOT IN ${[...FINISHED]})`;
+    parts.push(query.blocked ? waiting : sql`NOT ${waiting}`);
+  }
+  return parts;
 }
 
 const olderThan = (key: TaskKey) => sql`(${tasks.createdAt}, ${tasks.id}) < (${key.createdAt}, ${key.id})`;
@@ -119,7 +162,9 @@ export const compareKeys = (a: TaskKey, b: TaskKey): number => b.createdAt - a.c
 function branchPage(store: Store, query: TaskQuery, branch: Branch, request: PageRequest, offset = 0): TaskView[] {
   const up = request.before !== undefined;
   const bound = request.before ? newerThan(request.before) : request.after ? olderThan(request.after) : undefined;
-  const order = up ? [asc(tasks.createdAt), asc(tasks.id)] : [desc(tasks.createdAt), desc(tasks.id)];
+  // A driving range is sorted, not walked in list order: `+` keeps the list-order index out.
+  const created = query.before !== undefined ? sql`+${tasks.createdAt}` : tasks.createdAt;
+  const order = up ? [asc(created), asc(tasks.id)] : [desc(created), desc(tasks.id)];
   const base = store.db.select().from(tasks).where(where(query, branch, [bound])).orderBy(...order);
   const rows = request.limit !== undefined ? base.limit(request.limit).offset(offset).all() : base.all();
   return up ? rows.reverse() : rows;
@@ -165,7 +210,8 @@ export function countTasks(store: Store, query: TaskQuery, newerThanKey?: TaskKe
  */
 export function countByStatus(store: Store, query: TaskQuery): Record<TaskStatus, number> {
   const out = {} as Record<TaskStatus, number>;
-  if (query.project === undefined && !query.pending && !query.search) {
+  const declared = query.members?.length || query.equals?.length || query.before || query.blocked !== undefined;
+  if (query.project === undefined && !query.pending && !query.search && !declared) {
     for (const status of TASK_STATUSES) out[status] = 0;
     for (const row of store.db.select().from(taskStatusCounts).all()) out[row.status as TaskStatus] = row.n;
     return out;

@@ -12,6 +12,7 @@ import { tasks as tasksDecl } from '../schema/tables.js';
 import { getRecord, updateRecord } from './changes.js';
 import type { Replica, Store, WriteTx } from './open.js';
 import { specFor } from './registry.js';
+import { revertMember } from './sets.js';
 import { outbox, undoLog, type UndoRow } from './schema.js';
 import { applyTaskUpdate } from './tasks.js';
 import { skipUndo, type UndoPrevious } from './undo-log.js';
@@ -71,7 +72,8 @@ function revert(tx: WriteTx, entry: UndoRow, now: number): UndoneRecord['action'
     return 'restored';
   }
   // Pushed: the server has it; queue the change that takes it back.
-  if (previous) updateRecord(tx, spec, current, previous.fields, now);
+  if (spec.decl.set !== null) revertMember(tx, spec, current, entry.op, now);
+  else if (previous) updateRecord(tx, spec, current, previous.fields, now);
   else if (spec.name === tasksDecl.name) applyTaskUpdate(tx, entry.recordId, { status: 'canceled' }, now);
   else throw new UsageError(`undo: ${spec.noun} ${entry.recordId} was already synced and ${spec.name} cannot be deleted; nothing was undone`);
   return 'compensated';

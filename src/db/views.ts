@@ -7,7 +7,11 @@
 import type { ConflictPolicy, Fields, FieldValue } from '../schema/protocol.js';
 import type { ConflictRow, OutboxRow } from './schema.js';
 
-export type { ProjectView, TaskView, ProjectInput, TaskInput } from './tables.generated.js';
+import type { TaskView as TaskRow } from './tables.generated.js';
+
+export type { ProjectView, ProjectInput, TaskInput } from './tables.generated.js';
+/** A task as the repository reads it: its row, its sets when read, and whether it is blocked (task-blocked.ts). */
+export type TaskView = TaskRow & { blocked?: boolean };
 export type { SyncStatus } from './sync-columns.js';
 
 /** Encode an op's changed fields for the outbox `fields` column. */

@@ -6,7 +6,7 @@
  * drizzle-kit reads the result (through src/db/schema.ts) to write migrations.
  */
 import type { FieldDecl, TableDecl } from '../schema/declare.js';
-import { columnName } from '../schema/declare.js';
+import { columnName, setsOf } from '../schema/declare.js';
 import { TABLES } from '../schema/tables.js';
 import { LOCAL_INDEXES, localDefault, localNotNull } from '../db/local-columns.js';
 import type { GeneratedFile } from './generated-file.js';
@@ -44,7 +44,17 @@ function indexName(table: string, fields: readonly string[]): string {
   return `${table}_${columnName(fields[0]!).replace(/_(at|id)$/, '')}_idx`;
 }
 
-function tableSource(decl: TableDecl): string {
+/** The set-valued fields of `decl` (their member tables, src/schema/declare.ts): arrays on the view, add/remove lists on the input. */
+function setMembers(decl: TableDecl, registry: readonly TableDecl[]): { view: string[]; inputs: string[] } {
+  const sets = setsOf(decl.name, registry);
+  return {
+    view: sets.flatMap((s) => [`  /** Present members of the ${s.name} set (sorted), when the repository read them. */`, `  ${s.set!.field}?: string[];`]),
+    inputs: sets.flatMap((s) => [`  ${s.set!.add}?: string[];`, `  ${s.set!.remove}?: string[];`]),
+  };
+}
+
+function tableSource(decl: TableDecl, registry: readonly TableDecl[]): string {
+  const sets = setMembers(decl, registry);
   const columns = decl.fieldNames.map((name) => `    ${name}: ${column(name, decl.fields[name]!)},`);
   const indexes = [...decl.indexes, ...LOCAL_INDEXES].map((fields) => `index(${q(indexName(decl.name, fields))}).on(${fields.map((f) => `t.${f}`).join(', ')})`);
   const type = pascal(decl.noun);
@@ -65,6 +75,7 @@ function tableSource(decl: TableDecl): string {
     `export interface ${type}View {`,
     '  id: string;',
     ...view,
+    ...sets.view,
     '  updatedAt: number;',
     '  syncStatus: SyncStatus;',
     "  /** The server's own id, once known. */",
@@ -74,9 +85,9 @@ function tableSource(decl: TableDecl): string {
     '}',
     '',
     `/** What a person may set on a ${decl.noun} (CLI flags, import lines): text as typed, refs as the referenced record's name or id. */`,
-    `export type ${type}Input = {`,
-    ...inputs,
-    '};',
+    ...(inputs.length + sets.inputs.length === 0
+      ? [`export type ${type}Input = Record<string, never>;`]
+      : [`export type ${type}Input = {`, ...inputs, ...sets.inputs, '};']),
     '',
   ].join('\n');
 }
@@ -89,7 +100,7 @@ export function drizzleTablesSource(tables: readonly TableDecl[] = TABLES): stri
     "import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';",
     "import { syncColumns, syncIndexes, type SyncStatus } from './sync-columns.js';",
     '',
-    ...tables.map(tableSource),
+    ...tables.map((t) => tableSource(t, tables)),
     '/** Every synced drizzle table by table name. */',
     `export const SYNCED_DRIZZLE_TABLES = { ${tables.map((t) => t.name).join(', ')} } as const;`,
     '',

@@ -3,7 +3,8 @@
  * declarations (src/schema/tables.ts): JSON keys and values, labels in
  * `show` and the board, input names of flags and import lines. Pure.
  */
-import type { FieldDecl, TableDecl } from '../schema/declare.js';
+import { setsOf, type FieldDecl, type TableDecl } from '../schema/declare.js';
+import { TABLES } from '../schema/tables.js';
 
 /** Epoch ms as ISO-8601, null stays null. */
 export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -27,6 +28,8 @@ export function recordJson(decl: TableDecl, record: RecordLike): Record<string, 
     const value = values[name] ?? null;
     out[name] = decl.fields[name]!.type.kind === 'time' ? iso(value as number | null) : value;
   }
+  // Set-valued fields (their members, sorted), when the repository read them.
+  for (const { field } of setFields(decl)) out[field] = values[field] ?? [];
   out.updatedAt = iso(record.updatedAt);
   out.syncStatus = record.syncStatus;
   return out;
@@ -36,6 +39,9 @@ export function recordJson(decl: TableDecl, record: RecordLike): Record<string, 
 export function inputNames(decl: TableDecl): string[] {
   return decl.fieldNames.flatMap((name) => decl.fields[name]!.input ?? []);
 }
+
+/** The set-valued fields of `decl` (src/schema/declare.ts, SetDecl), in declaration order. */
+export const setFields = (decl: TableDecl) => setsOf(decl.name, TABLES).map((t) => t.set!);
 
 export interface LabelledField {
   name: string;

@@ -8,7 +8,7 @@ import { iso, recordJson } from './fields.js';
 export { iso };
 
 /** The stable JSON shape of a task (docs/architecture.md, "CLI contract"), from its declaration. */
-export const taskJson = (task: TaskView) => recordJson(tasks, task);
+export const taskJson = (task: TaskView) => ({ ...recordJson(tasks, task), blocked: task.blocked ?? false });
 
 /** The stable JSON shape of a project, from its declaration. */
 export const projectJson = (project: ProjectView) => recordJson(projects, project);

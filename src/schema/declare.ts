@@ -86,7 +86,37 @@ export interface TableDecl<Name extends string = string, FieldName extends strin
   fieldNames: readonly FieldName[];
   /** Local (replica) indexes besides the primary key: lists of field names. */
   indexes: readonly (readonly string[])[];
+  /**
+   * Records are only ever created, never changed (e.g. notes): every backend
+   * refuses an update (rules.ts), so the table can never conflict.
+   */
+  appendOnly: boolean;
+  /** Set when each record is one member of a set-valued field of another table (`defineSet`). */
+  set: SetDecl | null;
 }
+
+/**
+ * A set-valued field of `owner` (a task's tags), stored as a table of member
+ * records with the fields `ownerId`, `member` and `state`. Merged add-wins
+ * (an observed-remove set): adding a member creates a new record with a new
+ * id, removing one marks the present records the replica sees `removed`. So
+ * two replicas' adds both survive; a remove only removes the adds it saw
+ * (a concurrent re-add on another replica is a new record and stays); two
+ * removes write the same value and never conflict. Every backend, generator
+ * and the sync engine see ordinary records: no special case anywhere.
+ */
+export interface SetDecl {
+  /** The owning table. */
+  owner: string;
+  /** The set's name on the owner: its JSON key and import key ("tags"). */
+  field: string;
+  /** The CLI option (camelCase) that adds members ("tag" for --tag), and the one that removes them ("untag"). */
+  add: string;
+  remove: string;
+}
+
+/** The state of a set member record: present until a replica removes it (never back: a re-add is a new record). */
+export const SET_STATES = ['present', 'removed'] as const;
 
 /** snake_case column name of a camelCase field name (`projectId` -> `project_id`). */
 export const columnName = (fieldName: string): string => fieldName.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -102,6 +132,8 @@ export function defineTable<Name extends string, F extends Record<string, FieldD
   policy: ConflictPolicy;
   fields: F;
   indexes?: readonly (readonly ((keyof F & string) | 'createdAt' | 'id')[])[];
+  appendOnly?: boolean;
+  set?: SetDecl;
 }): TableDecl<Name, (keyof F & string) | 'createdAt'> {
   const all: Record<string, FieldDecl> = { ...decl.fields, createdAt: f.time({ default: 'now', label: 'created' }) };
   const fields = Object.fromEntries(
@@ -114,7 +146,38 @@ export function defineTable<Name extends string, F extends Record<string, FieldD
     fields: fields as Record<(keyof F & string) | 'createdAt', FieldDecl>,
     fieldNames: Object.keys(fields) as ((keyof F & string) | 'createdAt')[],
     indexes: decl.indexes ?? [],
+    appendOnly: decl.appendOnly ?? false,
+    set: decl.set ?? null,
   };
+}
+
+/**
+ * Declare a set-valued field of `owner` (see `SetDecl`): a table `name` of
+ * member records holding `member` (any field kind), merged add-wins. The
+ * program writes its records (no field has an input name); people use the
+ * `add`/`remove` options and the owner's JSON and import key `field`.
+ */
+export function defineSet<Name extends string>(decl: { name: Name; noun: string; owner: TableDecl; member: FieldDecl } & Omit<SetDecl, 'owner'>) {
+  const hidden = { input: null, label: null };
+  return defineTable({
+    name: decl.name,
+    noun: decl.noun,
+    // Settles nothing in practice: the only change a member ever gets is to `removed`, the same value from every replica.
+    policy: 'local-wins',
+    fields: {
+      ownerId: f.ref(decl.owner.name, hidden),
+      member: { ...decl.member, ...hidden, required: true, nullable: false },
+      state: f.enum(SET_STATES, { default: 'present', ...hidden }),
+    },
+    // Members of a record; records having a member (a --tag filter; what a task blocks).
+    indexes: [['ownerId'], ['member', 'state']],
+    set: { owner: decl.owner.name, field: decl.field, add: decl.add, remove: decl.remove },
+  });
+}
+
+/** The set-valued fields of `owner` in `registry`: their member tables, in registry order. */
+export function setsOf(owner: string, registry: readonly TableDecl[]): TableDecl[] {
+  return registry.filter((t) => t.set?.owner === owner);
 }
 
 /** The field that names a record for people: the first required text (a task's title, a project's name), else `id`. */

@@ -107,6 +107,7 @@ export function checkFields(table: TableDecl, fields: Fields, kind: 'create' | '
       return { field: key, message: `${key} is not a field of ${table.name}; use one of ${table.fieldNames.join(', ')}` };
     }
   }
+  if (table.appendOnly && kind === 'update') return { field: 'kind', message: `${table.noun}s are never changed; add a new ${table.noun}` };
   for (const name of table.fieldNames) {
     const problem = checkField(name, table.fields[name]!, fields[name], kind);
     if (problem !== null) return problem;

@@ -72,6 +72,8 @@ function newTaskStatus(c: Controller): TaskStatus {
 const BOARD_KEYS: Record<string, (c: Controller) => void> = {
   n: (c) => startInput(c, 'new', '', null, newTaskStatus(c)),
   e: (c) => withTask(c, (t) => startInput(c, 'edit', t.title, t.id, t.status)),
+  t: (c) => withTask(c, (t) => startInput(c, 'tag', '', t.id, t.status)),
+  N: (c) => withTask(c, (t) => startInput(c, 'note', '', t.id, t.status)),
   '[': (c) => moveSelected(c, -1),
   '<': (c) => moveSelected(c, -1),
   ']': (c) => moveSelected(c, 1),
@@ -139,9 +141,10 @@ function detailKey(c: Controller, input: string, key: Key): void {
   if (mode.kind !== 'detail') return;
   if (key.escape || key.return || key.leftArrow || input === 'q' || input === 'h') return c.update((ui) => ({ ...ui, mode: { kind: 'board' } }));
   if (input === 's') return c.sync();
-  if (input === 'e') {
+  const purpose = ({ e: 'edit', t: 'tag', N: 'note' } as const)[input as 'e' | 't' | 'N'];
+  if (purpose) {
     const task = c.model.task(mode.taskId);
-    if (task) startInput(c, 'edit', task.title, task.id, task.status);
+    if (task) startInput(c, purpose, purpose === 'edit' ? task.title : '', task.id, task.status);
   }
 }
 

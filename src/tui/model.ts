@@ -13,7 +13,8 @@ import { recordTitle } from '../db/lookup.js';
 import { retryFailedOps } from '../db/outbox.js';
 import { listProjects, resolveProject } from '../db/projects.js';
 import { countByStatus, countTasks, taskPage, taskSlice, type PageRequest, type TaskKey, type TaskQuery } from '../db/task-query.js';
-import { addTask, changeTask, getTask, queuedOps } from '../db/tasks.js';
+import { createNote, notesOf, type NoteView } from '../db/notes.js';
+import { addTask, changeTask, findTask, getTask, queuedOps, withDetails } from '../db/tasks.js';
 import type { ConflictView, OpView, TaskView } from '../db/views.js';
 import { tasks as tasksDecl, type TaskStatus } from '../schema/tables.js';
 import { syncOnce, type SyncProgress, type SyncSummary } from '../sync/engine.js';
@@ -28,6 +29,10 @@ export interface TaskDetail {
   ops: OpView[];
   /** Conflicts seen on this task, oldest first (open and settled). */
   conflicts: ConflictView[];
+  /** Its notes, oldest first. */
+  notes: NoteView[];
+  /** The tasks it is blocked by, as people know them (title, else id). */
+  blockers: string[];
 }
 
 export interface ConflictItem {
@@ -61,6 +66,10 @@ export interface BoardModel {
   /** Returns false when nothing changed. */
   rename(id: string, title: string): boolean;
   move(id: string, status: TaskStatus): boolean;
+  /** Add a tag (one word); returns false when the task already has it. Throws UsageError for a bad tag. */
+  tag(id: string, tag: string): boolean;
+  /** Add a note to the task. Throws UsageError for an empty or too long note. */
+  note(id: string, text: string): void;
   detail(id: string): TaskDetail | null;
   /** Open conflicts, oldest first. */
   conflicts(): ConflictItem[];
@@ -105,6 +114,8 @@ function taskDetail(ctx: Context, id: string): TaskDetail | null {
     refs: refTitles(ctx, task),
     ops: queuedOps(replica, tasksDecl.name, id),
     conflicts: conflictViews(replica, { all: true }).filter((c) => c.tableName === tasksDecl.name && c.recordId === id),
+    notes: notesOf(replica, id),
+    blockers: (task.blockedBy ?? []).map((blocker) => recordTitle(replica, tasksDecl.name, blocker) ?? blocker),
   };
 }
 
@@ -137,14 +148,17 @@ export async function createBoardModel(ctx: Context, options: { project?: string
     now: () => ctx.now(),
     version: () => dataVersion(replica),
     counts: (search) => countByStatus(replica, query(search)),
-    page: (status, search, request) => taskPage(replica, query(search, status), request),
-    slice: (status, search, index, limit, total) => taskSlice(replica, { ...query(search), statuses: [status] }, index, limit, total),
+    // Cards show tags and the blocked state: the window's rows get their details (a few lookups per window).
+    page: (status, search, request) => withDetails(replica, taskPage(replica, query(search, status), request)),
+    slice: (status, search, index, limit, total) => withDetails(replica, taskSlice(replica, { ...query(search), statuses: [status] }, index, limit, total)),
     rank: (status, search, key) => countTasks(replica, query(search, status), key),
     task: (id) => getTask(replica, id),
     overview: () => syncOverview(replica, config.backendInfo()),
     create: (title, status) => addTask(replica, { title, status, ...(project ? { project: project.id } : {}) }, ctx.now()),
     rename: (id, title) => changeTask(replica, id, { title }, ctx.now()).changed,
     move: (id, status) => changeTask(replica, id, { status }, ctx.now()).changed,
+    tag: (id, tag) => changeTask(replica, id, { tag: [tag] }, ctx.now()).changed,
+    note: (id, text) => void replica.write((tx) => createNote(tx, findTask(tx, id).id, text, ctx.now())),
     detail: (id) => taskDetail(ctx, id),
     conflicts: () => conflictViews(replica).map((conflict) => ({ conflict, label: recordLabel(ctx, conflict) })),
     resolve: (conflictId, take) => resolveConflict(replica, conflictId, take, ctx.now()),

@@ -1,6 +1,7 @@
 /**
- * The inline input line: a new task's title, an edited title, the filter.
- * Enter saves, Esc cancels; the filter applies as you type.
+ * The inline input line: a new task's title, an edited title, the filter, a
+ * tag or a note for the selected task. Enter saves, Esc cancels; the filter
+ * applies as you type.
  */
 import type { Key } from 'ink';
 import type { TaskStatus } from '../schema/tables.js';
@@ -15,12 +16,14 @@ type InputMode = Extract<Mode, { kind: 'input' }>;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
 export function startInput(c: Controller, purpose: InputPurpose, value: string, taskId: string | null, status: TaskStatus): void {
-  c.update((ui) => ({ ...ui, mode: { kind: 'input', purpose, value, taskId, status }, notice: null }));
+  c.update((ui) => ({ ...ui, mode: { kind: 'input', purpose, value, taskId, status, fromDetail: ui.mode.kind === 'detail' }, notice: null }));
 }
 
 export function inputPrompt(mode: InputMode): string {
   if (mode.purpose === 'new') return `New task in ${COLUMN_TITLES[mode.status]}: `;
   if (mode.purpose === 'edit') return 'Title: ';
+  if (mode.purpose === 'tag') return 'Add tag: ';
+  if (mode.purpose === 'note') return 'Note: ';
   return 'Filter: ';
 }
 
@@ -32,20 +35,43 @@ function setValue(c: Controller, change: (value: string) => string): void {
   });
 }
 
-const toBoard = (ui: UiState): UiState => ({ ...ui, mode: { kind: 'board' } });
+/** Back where the input started: the board, or the task's details. */
+const toBoard = (ui: UiState): UiState => {
+  const from = ui.mode.kind === 'input' && ui.mode.fromDetail && ui.mode.taskId !== null ? ui.mode.taskId : null;
+  return { ...ui, mode: from !== null ? { kind: 'detail', taskId: from } : { kind: 'board' } };
+};
 
 function cancel(c: Controller, mode: InputMode): void {
   const filter = mode.purpose === 'filter' ? '' : undefined;
   c.update((ui) => ({ ...toBoard(ui), filter: filter ?? ui.filter, notice: null }));
 }
 
+/** Save a tag or a note on the input's task. */
+function submitOnTask(c: Controller, mode: InputMode, value: string): void {
+  const id = mode.taskId!;
+  if (mode.purpose === 'tag') {
+    attempt(c, () => (c.model.tag(id, value) ? { text: `Tagged ${value}`, tone: 'ok' } : { text: `already tagged ${value}`, tone: 'info' }), toBoard);
+    return;
+  }
+  attempt(
+    c,
+    () => {
+      c.model.note(id, value);
+      return { text: 'Note added (↑ pending until the next sync)', tone: 'ok' };
+    },
+    toBoard,
+  );
+}
+
 function submit(c: Controller, mode: InputMode): void {
   const value = mode.value.trim();
   if (mode.purpose === 'filter') return c.update((ui) => ({ ...toBoard(ui), filter: value }));
   if (value === '') {
-    c.update((ui) => ({ ...toBoard(ui), notice: { text: 'empty title: nothing saved', tone: 'info' } }));
+    const what = mode.purpose === 'tag' || mode.purpose === 'note' ? mode.purpose : 'title';
+    c.update((ui) => ({ ...toBoard(ui), notice: { text: `empty ${what}: nothing saved`, tone: 'info' } }));
     return;
   }
+  if (mode.purpose === 'tag' || mode.purpose === 'note') return submitOnTask(c, mode, value);
   if (mode.purpose === 'new') {
     let id = '';
     attempt(

@@ -8,11 +8,11 @@ import type { BoardData } from './board-data.js';
 import { EMPTY_CURSORS, visibleStatuses, type Cursors } from './board-state.js';
 import type { Notice } from './sync-messages.js';
 
-export type InputPurpose = 'new' | 'edit' | 'filter';
+export type InputPurpose = 'new' | 'edit' | 'filter' | 'tag' | 'note';
 
 export type Mode =
   | { kind: 'board' }
-  | { kind: 'input'; purpose: InputPurpose; value: string; taskId: string | null; status: TaskStatus }
+  | { kind: 'input'; purpose: InputPurpose; value: string; taskId: string | null; status: TaskStatus; fromDetail?: boolean }
   | { kind: 'detail'; taskId: string }
   | { kind: 'conflicts'; index: number }
   | { kind: 'help' };

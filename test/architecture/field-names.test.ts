@@ -17,8 +17,14 @@ const FIELDS: Record<string, RegExp> = {
   projectId: /\b(projectId|project_id)\b/,
   parentId: /\b(parentId|parent_id)\b/,
   completedAt: /\b(completedAt|completed_at)\b/,
+  priority: /\bpriority\b/,
+  // The word "due" is English too: only code spellings (task.due, 'due', due:, --due).
+  due: /(\w\.due\b|'due'|\bdue:|--due\b)/,
+  blockedBy: /\b(blockedBy|blocked_by)\b/,
 };
 const MAX_FILES = 3;
+/** due also has list's time filters (--due-before, --overdue) besides its flag and the board's marker. */
+const MAX_FILES_OF: Record<string, number> = { due: 4 };
 
 function files(dir: string): string[] {
   let entries: string[];
@@ -62,6 +68,6 @@ describe.each([[['src']], [['src', 'convex', 'supabase']]])('each synced task fi
   it.each(Object.keys(FIELDS))('%s', (field) => {
     const found = naming[field]!;
     expect(found, `${field} is named in ${found.join(', ')}`).toContain('src/schema/tables.ts');
-    expect(found.length, `${field} is named in ${found.join(', ')}`).toBeLessThanOrEqual(MAX_FILES);
+    expect(found.length, `${field} is named in ${found.join(', ')}`).toBeLessThanOrEqual(MAX_FILES_OF[field] ?? MAX_FILES);
   });
 });

@@ -46,7 +46,7 @@ describe('convoy import', () => {
   it.each([
     ['malformed JSON', '{"op":"create","title":', /line 2: not valid JSON/],
     ['unknown op', '{"op":"delete","id":"0190"}', /line 2: op "delete" is not "create", "update" or "project"/],
-    ['unknown field', '{"op":"create","title":"x","priority":1}', /line 2: unknown field "priority"/],
+    ['unknown field', '{"op":"create","title":"x","colour":1}', /line 2: unknown field "colour"/],
     ['non-string field', '{"op":"create","title":7}', /line 2: title must be a string/],
     ['array line', '[1,2]', /line 2: must be a JSON object/],
     ['update without id', '{"op":"update","title":"x"}', /line 2: an update needs the "id"/],

@@ -20,7 +20,10 @@ describe('task fields from the declaration', () => {
     const task = addTask(ctx.replica(), { title: 'A', status: 'done' }, T0);
     await showCommand(task.id, {}, ctx);
     const shown = ctx.reporter.parsed<Record<string, unknown>>();
-    expect(Object.keys(shown)).toEqual(['id', 'title', 'description', 'status', 'stage', 'projectId', 'parentId', 'completedAt', 'createdAt', 'updatedAt', 'syncStatus', 'queuedOps']);
+    expect(Object.keys(shown)).toEqual([
+      'id', 'title', 'description', 'status', 'stage', 'projectId', 'parentId', 'completedAt', 'due', 'priority', 'createdAt',
+      'tags', 'blockedBy', 'updatedAt', 'syncStatus', 'blocked', 'notes', 'queuedOps', 'warnings',
+    ]);
     expect(shown).toMatchObject({ completedAt: '2026-01-02T03:04:05.000Z', createdAt: '2026-01-02T03:04:05.000Z', projectId: null, stage: '' });
   });
 
@@ -32,7 +35,7 @@ describe('task fields from the declaration', () => {
     changeTask(ctx.replica(), task.id, { status: 'done' }, T0 + 1_000);
     await showCommand(task.id, {}, ctx);
     const labels = ctx.reporter.stdout[0]!.split('\n\n')[0]!.split('\n').map((line) => line.split(':')[0]);
-    expect(labels).toEqual(['id', 'title', 'status', 'stage', 'project', 'parent', 'created', 'updated', 'completed', 'sync']);
+    expect(labels).toEqual(['id', 'title', 'status', 'stage', 'project', 'parent', 'priority', 'tags', 'blocked by', 'created', 'updated', 'completed', 'due', 'sync']);
     // Refs by name and short id, times in local time.
     const short = (id: string) => id.slice(24, 30);
     expect(ctx.reporter.stdout[0]).toMatch(new RegExp(`stage: +review\\nproject: +Website \\(${short(project.id)}\\)\\nparent: +Parent \\(${short(parent.id)}`));
@@ -41,7 +44,7 @@ describe('task fields from the declaration', () => {
 
   it('import: the keys a line may hold are op, id and the input names', () => {
     expect(parseImportLine('{"op":"create","title":"x","projectId":"y"}', 1)).toBe(
-      'unknown field "projectId"; use op, id, title, description, status, stage, project, parent, completedAt, createdAt, updatedAt',
+      'unknown field "projectId"; use op, id, title, description, status, stage, project, parent, due, priority, completedAt, createdAt, updatedAt, tags, blockedBy, notes',
     );
   });
 

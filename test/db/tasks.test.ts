@@ -31,6 +31,8 @@ describe('task writes', () => {
       projectId: null,
       parentId: null,
       completedAt: null,
+      due: null,
+      priority: null,
       createdAt: T0,
     });
     expect(task.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);

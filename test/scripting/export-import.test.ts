@@ -21,7 +21,8 @@ describe('export → import', () => {
     const home = tempHome();
     convoy(home, ['project', 'add', 'Website', '--description', 'the site']);
     const parent = convoy(home, ['add', '-q', 'Parent', '--project', 'website']).stdout.trim();
-    convoy(home, ['add', 'Child', '--parent', parent, '--stage', 'review', '--description', 'two\nlines']);
+    const child = convoy(home, ['add', '-q', 'Child', '--parent', parent, '--stage', 'review', '--description', 'two\nlines', '--due', '2030-01-02T03:04Z', '--priority', 'H', '--tag', 'b', '--tag', 'a', '--blocked-by', parent]).stdout.trim();
+    convoy(home, ['note', child, 'first note']);
     convoy(home, ['add', 'Done one', '--status', 'done']);
     convoy(home, ['add', 'Dropped', '--status', 'canceled']);
     const exported = convoy(home, ['export', '--all']);
@@ -33,6 +34,9 @@ describe('export → import', () => {
     expect(imported).toMatchObject({ code: 0, stderr: '' });
     expect(portable(list(copy))).toEqual(portable(list(home)));
     expect(JSON.parse(convoy(copy, ['project', 'list', '--json']).stdout)).toMatchObject([{ name: 'Website', description: 'the site' }]);
+    expect(list(copy).find((t) => t.title === 'Child')).toMatchObject({ due: '2030-01-02T03:04:00.000Z', priority: 'H', tags: ['a', 'b'], blockedBy: [parent], blocked: true });
+    const notes = (at: string) => (JSON.parse(convoy(at, ['show', child, '--json']).stdout) as { notes: { text: string; createdAt: string }[] }).notes.map(({ text, createdAt }) => ({ text, createdAt }));
+    expect(notes(copy)).toEqual(notes(home));
 
     // The JSON-array form reads back too; without --all only open tasks are exported.
     const array = convoy(home, ['export', '--format', 'json']).stdout;
@@ -66,7 +70,7 @@ const TASKWARRIOR = [
 ];
 
 describe('import --from taskwarrior', () => {
-  it('maps description, status, project, uuid and times; keeps tags, priority, due, annotations in the description', () => {
+  it('maps description, status, project, uuid, times, tags, priority, due and annotations (as notes); keeps the rest in the description', () => {
     const home = tempHome();
     const file = join(home, 'tw.json');
     writeFileSync(file, JSON.stringify(TASKWARRIOR));
@@ -82,8 +86,13 @@ describe('import --from taskwarrior', () => {
       projectId: projects[0]!.id,
       createdAt: '2024-01-02T03:04:05.000Z',
       updatedAt: '2024-01-03T03:04:05.000Z',
-      description: 'note 2024-01-02T04:00:00.000Z: ask Sam\ndue: 2024-02-01T00:00:00.000Z\npriority: H\ntags: docs, q1',
+      description: '',
+      due: '2024-02-01T00:00:00.000Z',
+      priority: 'H',
+      tags: ['docs', 'q1'],
     });
+    const shown = JSON.parse(convoy(home, ['show', byTitle['Write the report']!.id as string, '--json']).stdout) as { notes: unknown[] };
+    expect(shown.notes).toMatchObject([{ text: 'ask Sam', createdAt: '2024-01-02T04:00:00.000Z' }]);
     expect(byTitle['Old thing']).toMatchObject({ id: 'a1b2c3d4-0000-4000-8000-000000000001', status: 'done', completedAt: '2023-12-05T00:00:00.000Z' });
     expect(byTitle.Gone).toMatchObject({ status: 'canceled', projectId: projects[0]!.id });
     expect(byTitle.Gone!.id).not.toBe('not-a-uuid');

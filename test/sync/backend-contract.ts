@@ -196,6 +196,35 @@ function conflictCases(suite: Suite): void {
     expect(results[0]?.status).not.toBe('conflict');
   });
 
+  it('merges set members add-wins: both replicas’ adds stay, a remove takes only what it saw, twice removed is no conflict', async () => {
+    const [one, two] = [new OpSeq(), new OpSeq()];
+    const head = await headOf(suite.alice);
+    const task = newId();
+    const member = (value: string) => ({ ownerId: task, member: value, state: 'present', createdAt: Date.now() });
+    const [x, y, again] = [newId(), newId(), newId()];
+    const created = await suite.alice.push(one.batch([one.create(task, taskFields('tagged')), one.create(x, member('x'), 'task_tags')]));
+    const base = versionOf(created.results[1]);
+    await suite.alice.push(two.batch([two.create(y, member('y'), 'task_tags')]));
+    // Offline, both remove x; two adds x again (a new member record).
+    await suite.alice.push(one.batch([one.update(x, { state: 'removed' }, base, { table: 'task_tags' })]));
+    const { results } = await suite.alice.push(two.batch([two.update(x, { state: 'removed' }, base, { table: 'task_tags' }), two.create(again, member('x'), 'task_tags')]));
+    expect(results.map((r) => r.status)).not.toContain('conflict');
+    expect(results.map((r) => r.status)).not.toContain('rejected');
+    const pulled = byId((await pullAll(suite.alice, 'task_tags', head, 1000)).records, [x, y, again]);
+    expect([...pulled.values()].filter((r) => r.fields.state === 'present').map((r) => r.fields.member).sort()).toEqual(['x', 'y']);
+  });
+
+  it('refuses an update of an append-only table (notes) as a rejected op, keeping the note', async () => {
+    const ops = new OpSeq();
+    const head = await headOf(suite.alice);
+    const [task, note] = [newId(), newId()];
+    const { results } = await suite.alice.push(ops.batch([ops.create(task, taskFields('noted')), ops.create(note, { taskId: task, text: 'first', createdAt: Date.now() }, 'task_notes')]));
+    const again = await suite.alice.push(ops.batch([ops.update(note, { text: 'changed' }, versionOf(results[1]), { table: 'task_notes' })]));
+    expect(again.results[0]).toMatchObject({ status: 'rejected' });
+    expect((again.results[0] as { reason: string }).reason).toMatch(/never changed/);
+    expect(byId((await pullAll(suite.alice, 'task_notes', head, 1000)).records, [note]).get(note)?.fields.text).toBe('first');
+  });
+
   it('settles each table by its own policy, also between two replicas', async () => {
     const [one, two] = [new OpSeq(), new OpSeq()];
     const id = newId();

@@ -10,6 +10,7 @@ import type {
   RemoteRecord,
   SyncTableName,
 } from '../../src/schema/protocol.js';
+import { defaultPolicies } from '../../src/schema/registry.js';
 
 export const newId = (): string => randomUUID();
 export const newClientId = (): string => `client-${randomUUID()}`;
@@ -24,6 +25,8 @@ export function taskFields(title: string, extra: Fields = {}): Fields {
     projectId: null,
     parentId: null,
     completedAt: null,
+    due: null,
+    priority: null,
     createdAt: Date.now(),
     ...extra,
   };
@@ -48,7 +51,7 @@ export class OpSeq {
   }
 
   batch(ops: PushOp[], policies: Partial<Record<SyncTableName, ConflictPolicy>> = {}): PushBatch {
-    return { clientId: this.clientId, policies: { tasks: 'local-wins', projects: 'remote-wins', ...policies }, ops };
+    return { clientId: this.clientId, policies: { ...defaultPolicies(), tasks: 'local-wins', projects: 'remote-wins', ...policies }, ops };
   }
 }
 

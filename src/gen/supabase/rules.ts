@@ -122,6 +122,8 @@ function fieldCheck(name: string, decl: FieldDecl): string {
 
 function tableCheck(table: TableDecl): string {
   const checks = fieldsOf(table).map(([name, , decl]) => `    ${fieldCheck(name, decl)}`);
+  // An append-only table refuses every update (checkFields in src/schema/rules.ts).
+  if (table.appendOnly) checks.unshift(`    case when not p_create then convoy.problem('kind', ${lit(`${table.noun}s are never changed; add a new ${table.noun}`)}) end`);
   return `-- The first problem with ${table.name} fields p (known fields only; a partial set
 -- for an update), as {field, message}, or null.
 create or replace function convoy.check_${ident(table.name)}(p jsonb, p_create boolean) returns jsonb

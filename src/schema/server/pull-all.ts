@@ -30,7 +30,7 @@ function checkRequest(registry: Registry, request: PullAllRequest): void {
  * For each table in `request.cursors` (in registry order), its records with
  * version > its cursor, ascending, as `pullPage` gives them; at most
  * min(limit, 1000) records are read over all tables, and a table not reached
- * answers `hasMore: true` with its cursor unchanged. Records the asker already
+ * answers its cursor unchanged and `hasMore` when it has a record above it. Records the asker already
  * holds (`isKnownWrite`) are read but left out; the cursor still passes them.
  * A table whose cursor is at or above the head is not read. Throws
  * ServerError `bad_request` for a malformed request.
@@ -43,8 +43,13 @@ export async function pullAll(store: SyncStore, registry: Registry, request: Pul
   for (const table of registry) {
     const cursor = request.cursors[table.name];
     if (cursor === undefined) continue;
-    if (cursor >= head || budget === 0) {
-      tables[table.name] = { changes: [], cursor, hasMore: cursor < head };
+    if (cursor >= head) {
+      tables[table.name] = { changes: [], cursor, hasMore: false };
+      continue;
+    }
+    if (budget === 0) {
+      // Not reached: one cheap look says whether it has anything (the head is every table's, not its own).
+      tables[table.name] = { changes: [], cursor, hasMore: (await store.recordsAbove(table.name, cursor, 1)).length > 0 };
       continue;
     }
     // One row more than the budget tells whether there is more without a second query.

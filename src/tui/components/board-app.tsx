@@ -30,7 +30,7 @@ export interface BoardAppProps {
 const HEADER_LINES = 2;
 const FOOTER_LINES = 2;
 
-function Columns({ columns, ui, width, height, color }: { columns: Column[]; ui: UiState; width: number; height: number; color: boolean }) {
+function Columns({ columns, ui, width, height, color, now }: { columns: Column[]; ui: UiState; width: number; height: number; color: boolean; now: number }) {
   const { Box } = useInk();
   const each = Math.floor(width / columns.length);
   const focus = Math.min(ui.focus, columns.length - 1);
@@ -44,6 +44,7 @@ function Columns({ columns, ui, width, height, color }: { columns: Column[]; ui:
           width={i === columns.length - 1 ? width - each * i : each}
           height={height}
           color={color}
+          now={now}
         />
       ))}
     </Box>
@@ -71,7 +72,7 @@ export function BoardApp({ model, color, size, live }: BoardAppProps) {
       {mode.kind === 'detail' ? <DetailPane detail={detail} now={data.now} height={height} color={color} /> : null}
       {mode.kind === 'conflicts' ? <ConflictsView items={conflicts} index={mode.index} height={height} color={color} /> : null}
       {mode.kind === 'help' ? <HelpView height={height} color={color} /> : null}
-      {mode.kind === 'board' || mode.kind === 'input' ? <Columns columns={columns} ui={ui} width={width} height={height} color={color} /> : null}
+      {mode.kind === 'board' || mode.kind === 'input' ? <Columns columns={columns} ui={ui} width={width} height={height} color={color} now={data.now} /> : null}
       <StatusBar mode={mode} notice={notice} progress={sync.progress} fallback={fallback} color={color} width={width} />
     </Box>
   );

@@ -1,11 +1,11 @@
 /**
- * A task in full: its labelled fields (from the declaration), dates, its
- * queued ops (what is not synced yet, and why an op failed) and the values
- * of its conflicts.
+ * A task in full: its labelled fields (from the declaration), due, tags,
+ * what it is blocked by, dates, its notes, its queued ops (what is not
+ * synced yet, and why an op failed) and the values of its conflicts.
  */
 import type { ConflictView, OpView } from '../../db/views.js';
 import { labelledFields } from '../../output/fields.js';
-import { relativeTime, SYNC_GLYPHS } from '../../output/format.js';
+import { localTime, relativeTime, SYNC_GLYPHS } from '../../output/format.js';
 import { titleFieldOf } from '../../schema/declare.js';
 import { tasks } from '../../schema/tables.js';
 import { useInk } from '../ink.js';
@@ -41,6 +41,9 @@ function conflictLine(c: ConflictView): string {
  * the status, share a line with the sync state).
  */
 const FIELD_LINES = labelledFields(tasks).filter(({ name, field }) => name !== titleFieldOf(tasks) && (field.type.kind === 'text' || field.type.kind === 'ref'));
+
+/** Times a person sets (a due date), shown in full; the program's own times are summed up in the updated line. */
+const TIME_LINES = labelledFields(tasks).filter(({ field }) => field.type.kind === 'time' && field.input !== null);
 
 /** The last few conflicts, newest last. */
 const RECENT_CONFLICTS = 5;
@@ -84,8 +87,16 @@ export function DetailPane({ detail, now, height, color }: DetailPaneProps) {
       {FIELD_LINES.map(({ name, label, field }) => (
         <Field key={name} label={label} value={field.type.kind === 'ref' ? (detail.refs[name] ?? '') : String((task as unknown as Record<string, unknown>)[name] ?? '')} />
       ))}
+      {/* Due, tags, blocked by and notes take lines only when the task has them (the pane's height is fixed). */}
+      {TIME_LINES.map(({ name, label }) => {
+        const at = (task as unknown as Record<string, number | null>)[name] ?? null;
+        return at === null ? null : <Field key={name} label={label} value={`${localTime(at)}${at < now ? ' (passed)' : ''}`} />;
+      })}
+      {task.tags?.length ? <Field label="tags" value={task.tags.join(' ')} /> : null}
+      {detail.blockers.length ? <Field label="blocked by" value={`${detail.blockers.join(', ')}${task.blocked ? ' (blocked)' : ' (all finished)'}`} /> : null}
       <Field label="updated" value={`${relativeTime(task.updatedAt, now)} (created ${relativeTime(task.createdAt, now)})`} />
       <Section title="Description" lines={description} empty="(none)" />
+      {detail.notes.length ? <Section title={`Notes (${detail.notes.length})`} lines={detail.notes.map((n) => `  ${localTime(n.createdAt)}  ${n.text.replace(/\n/g, ' ')}`)} empty="" /> : null}
       <Section title={`Queued ops (${detail.ops.length})`} lines={detail.ops.map(opLine)} empty="none: everything is synced" />
       <Section
         title={detail.conflicts.length > RECENT_CONFLICTS ? `Conflicts (last ${RECENT_CONFLICTS} of ${detail.conflicts.length})` : 'Conflicts'}

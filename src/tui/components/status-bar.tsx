@@ -24,9 +24,9 @@ const NOTICE_COLOURS = { info: undefined, ok: 'green', warn: 'yellow', error: 'r
 const SHORT_BOARD_HINTS = 'n new  [ ] move  Enter open  s sync  c conflicts  / filter  ? help  q quit';
 
 const HINTS: Record<Mode['kind'], string> = {
-  board: 'n new  e edit  [ ] move  Enter open  s sync  r retry  c conflicts  / filter  x canceled  ? help  q quit',
+  board: 'n new  e edit  t tag  N note  [ ] move  Enter open  s sync  r retry  c conflicts  / filter  x canceled  ? help  q quit',
   input: 'Enter saves  Esc cancels  Ctrl-U clears',
-  detail: 'Esc back  e edit  s sync',
+  detail: 'Esc back  e edit  t tag  N note  s sync',
   conflicts: '↑ ↓ choose  l keep local  R take remote  s sync  Esc back',
   help: 'any key closes the help',
 };

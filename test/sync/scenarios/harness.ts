@@ -45,6 +45,8 @@ export interface TestReplica {
 }
 
 export interface WebClient {
+  /** Create a record of any declared table. */
+  create(table: string, recordId: string, fields: Fields): Promise<unknown>;
   createTask(recordId: string, fields: Fields): Promise<unknown>;
   updateTask(recordId: string, fields: Fields): Promise<unknown>;
   updateProject(recordId: string, fields: Fields): Promise<unknown>;
@@ -92,6 +94,7 @@ export async function startScenarioServer(kind: ScenarioBackend): Promise<Scenar
         const client = new ConvexHttpClient(server.url, { logger: false });
         client.setAuth(await server.mintToken(user));
         return {
+          create: (table, recordId, fields) => client.mutation(api.web.create, { table, recordId, fields }),
           createTask: (recordId, fields) => client.mutation(api.web.create, { table: 'tasks', recordId, fields }),
           updateTask: (recordId, fields) => client.mutation(api.web.update, { table: 'tasks', recordId, fields }),
           updateProject: (recordId, fields) => client.mutation(api.web.update, { table: 'projects', recordId, fields }),
@@ -120,6 +123,7 @@ function memoryScenarioServer(): ScenarioServer {
     url: 'memory://scenario',
     backend: async (user) => createMemoryBackend({ server, token: server.token(user) }),
     web: async (user) => ({
+      create: (table, recordId, fields) => write(user, 'create', table)(recordId, fields),
       createTask: write(user, 'create', 'tasks'),
       updateTask: write(user, 'update', 'tasks'),
       updateProject: write(user, 'update', 'projects'),
@@ -128,6 +132,16 @@ function memoryScenarioServer(): ScenarioServer {
     start: async () => server.start(),
     close: async () => server.stop(),
   };
+}
+
+/** Two replicas of `user` holding one synced task (tagged `tags`). */
+export async function twoReplicas(scenario: Scenario, user: string, tags: string[] = []): Promise<{ a: TestReplica; b: TestReplica; id: string }> {
+  const a = await scenario.replica({ user });
+  const b = await scenario.replica({ user });
+  const id = a.add('Pay rent', tags.length ? { tag: tags } : {});
+  await a.sync();
+  await b.sync();
+  return { a, b, id };
 }
 
 /** Start one server of `kind` for the enclosing describe block; stopped after its tests. */

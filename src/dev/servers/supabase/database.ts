@@ -10,10 +10,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
+import { packageRoot, readPackageVersion } from '../package-root.js';
 
-const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
+const ROOT = packageRoot(import.meta.url);
 const MIGRATIONS = join(ROOT, 'supabase', 'migrations');
+// Next to this module in src/, and next to dist/dev-server.mjs (copied by scripts/build.mjs).
 const BASELINE = fileURLToPath(new URL('./baseline.sql', import.meta.url));
 
 export interface Row {
@@ -58,7 +59,11 @@ export function schemaScripts(options: SchemaOptions = {}): { name: string; sql:
 }
 
 async function loadSchema(exec: (sql: string) => Promise<unknown>, options: SchemaOptions): Promise<void> {
-  for (const script of schemaScripts(options)) {
+  await runScripts(exec, schemaScripts(options));
+}
+
+async function runScripts(exec: (sql: string) => Promise<unknown>, scripts: { name: string; sql: string }[]): Promise<void> {
+  for (const script of scripts) {
     try {
       await exec(script.sql);
     } catch (error) {
@@ -67,39 +72,29 @@ async function loadSchema(exec: (sql: string) => Promise<unknown>, options: Sche
   }
 }
 
+export interface PgliteOptions extends SchemaOptions {
+  /** Keep the database in this directory: reopened with its data, new migrations applied. Default: in memory. */
+  dataDir?: string;
+  /** Where to cache the loaded schema as a snapshot (default .convoy-tmp in the package); unwritable: no cache. */
+  cacheDir?: string;
+}
+
 /**
- * PGlite with the schema loaded. The loaded data directory is cached in
- * .convoy-tmp (keyed by the SQL and the PGlite version), so later starts
- * skip initdb and the migrations (not for `options.sql`: loaded every time).
+ * PGlite with the schema loaded. In memory, the loaded data directory is
+ * cached (keyed by the SQL and the PGlite version), so later starts skip
+ * initdb and the migrations (not for `options.sql`: loaded every time).
+ * With `dataDir`, the data persists there.
  */
-export async function openPglite(options: SchemaOptions = {}): Promise<Database> {
+export async function openPglite(options: PgliteOptions = {}): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
-  const version = JSON.parse(readFileSync(join(ROOT, 'node_modules/@electric-sql/pglite/package.json'), 'utf8')).version as string;
-  const hash = createHash('sha256').update(version);
-  for (const s of schemaScripts(options)) hash.update(s.name).update(s.sql);
-  const cacheDir = join(ROOT, '.convoy-tmp');
-  const cacheFile = join(cacheDir, `pglite-${hash.digest('hex').slice(0, 16)}.tar.gz`);
   let db: PGlite;
-  if (options.sql !== undefined) {
+  if (options.dataDir !== undefined) db = await openPersistent(PGlite, options.dataDir, options);
+  else if (options.sql !== undefined) {
     // Another registry's SQL (a test's own tables): loaded fresh, not cached,
     // so it never evicts the snapshot of the project's migrations.
     db = await PGlite.create({ relaxedDurability: true });
     await loadSchema((sql) => db.exec(sql), options);
-  } else if (existsSync(cacheFile)) {
-    db = await PGlite.create({ loadDataDir: new Blob([readFileSync(cacheFile)]), relaxedDurability: true });
-  } else {
-    db = await PGlite.create({ relaxedDurability: true });
-    await loadSchema((sql) => db.exec(sql), options);
-    const dump = await db.dumpDataDir('gzip');
-    mkdirSync(cacheDir, { recursive: true });
-    const tmp = `${cacheFile}.${process.pid}.${randomBytes(4).toString('hex')}`;
-    writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
-    renameSync(tmp, cacheFile);
-    // Snapshots of older SQL are never used again.
-    for (const old of readdirSync(cacheDir).filter((f) => /^pglite-[0-9a-f]{16}\.tar\.gz$/.test(f) && join(cacheDir, f) !== cacheFile)) {
-      rmSync(join(cacheDir, old), { force: true });
-    }
-  }
+  } else db = await openCached(PGlite, options.cacheDir ?? join(ROOT, '.convoy-tmp'), options);
   return {
     kind: 'pglite',
     transaction: (fn) => db.transaction((tx) => fn({ query: async (sql, params) => (await tx.query<Row>(sql, params)).rows })),
@@ -111,12 +106,60 @@ export async function openPglite(options: SchemaOptions = {}): Promise<Database>
   };
 }
 
+type PgliteClass = typeof import('@electric-sql/pglite').PGlite;
+
+async function openCached(PGlite: PgliteClass, cacheDir: string, options: SchemaOptions): Promise<PGlite> {
+  const hash = createHash('sha256').update(readPackageVersion(ROOT, '@electric-sql/pglite'));
+  for (const s of schemaScripts(options)) hash.update(s.name).update(s.sql);
+  const cacheFile = join(cacheDir, `pglite-${hash.digest('hex').slice(0, 16)}.tar.gz`);
+  if (existsSync(cacheFile)) return await PGlite.create({ loadDataDir: new Blob([readFileSync(cacheFile)]), relaxedDurability: true });
+  const db = await PGlite.create({ relaxedDurability: true });
+  await loadSchema((sql) => db.exec(sql), options);
+  try {
+    const dump = await db.dumpDataDir('gzip');
+    mkdirSync(cacheDir, { recursive: true });
+    const tmp = `${cacheFile}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
+    renameSync(tmp, cacheFile);
+    // Snapshots of older SQL are never used again.
+    for (const old of readdirSync(cacheDir).filter((f) => /^pglite-[0-9a-f]{16}\.tar\.gz$/.test(f) && join(cacheDir, f) !== cacheFile)) {
+      rmSync(join(cacheDir, old), { force: true });
+    }
+  } catch (error) {
+    // A read-only install: start without the cache rather than not at all.
+    if (!['EACCES', 'EROFS', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+  }
+  return db;
+}
+
+/**
+ * PGlite kept in `dataDir`. The scripts applied are recorded (by name and
+ * content hash) in convoy_dev.applied; on each open, every script not yet
+ * applied as it is now runs (they are idempotent), so a newer package's
+ * migrations reach an older data directory.
+ */
+async function openPersistent(PGlite: PgliteClass, dataDir: string, options: SchemaOptions): Promise<PGlite> {
+  mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create({ dataDir });
+  await db.exec('create schema if not exists convoy_dev; create table if not exists convoy_dev.applied (name text primary key, sha256 text not null)');
+  const applied = new Map((await db.query<{ name: string; sha256: string }>('select name, sha256 from convoy_dev.applied')).rows.map((r) => [r.name, r.sha256]));
+  for (const script of schemaScripts(options)) {
+    const sha = createHash('sha256').update(script.sql).digest('hex');
+    if (applied.get(script.name) === sha) continue;
+    await runScripts((sql) => db.exec(sql), [script]);
+    await db.query('insert into convoy_dev.applied (name, sha256) values ($1, $2) on conflict (name) do update set sha256 = excluded.sha256', [script.name, sha]);
+  }
+  return db;
+}
+
 /**
  * A fresh database on the PostgreSQL server at `url` (the role needs
  * CREATEDB and, unless superuser, CREATEROLE the first time), with the
  * schema loaded; `close` drops it.
  */
 export async function openPostgres(url: string, options: SchemaOptions = {}): Promise<Database> {
+  // Loaded only here: the installed package's stand-in runs on PGlite, without `pg`.
+  const { default: pg } = await import('pg');
   const name = `convoy_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
@@ -138,7 +181,7 @@ export async function openPostgres(url: string, options: SchemaOptions = {}): Pr
     throw error;
   }
   const query = async (sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows as Row[];
-  const listeners: pg.Client[] = [];
+  const listeners: import('pg').Client[] = [];
   return {
     kind: 'postgres',
     query,

@@ -21,7 +21,7 @@ import type { AddressInfo } from 'node:net';
 import type { JWTPayload } from 'jose';
 import { generateSupabaseSql } from '../../../gen/supabase-sql.js';
 import type { Registry } from '../../../schema/registry.js';
-import { DEFAULT_JWT_SECRET, Keys, userIdFor } from './auth.js';
+import { DEFAULT_JWT_SECRET, Keys, LOCAL_AUTH_ISSUER, userIdFor } from './auth.js';
 import { openPglite, openPostgres, type Database } from './database.js';
 import { pgrstError, RpcHandler, type Reply } from './postgrest.js';
 import { RealtimeSockets } from './realtime.js';
@@ -35,6 +35,10 @@ export interface SupabaseServerOptions {
   jwtSecret?: string;
   /** Serve the SQL generated for these tables instead of supabase/migrations (TABLES). */
   registry?: Registry;
+  /** PGlite only: keep the data in this directory across runs (default: in memory). */
+  dataDir?: string;
+  /** PGlite only: where to cache the loaded schema (see openPglite). */
+  cacheDir?: string;
 }
 
 export interface SupabaseTestServer {
@@ -66,15 +70,17 @@ export interface SupabaseTestServer {
 export async function startSupabaseServer(options: SupabaseServerOptions = {}): Promise<SupabaseTestServer> {
   const databaseUrl = options.databaseUrl === undefined ? process.env.DATABASE_URL : options.databaseUrl;
   const schema = options.registry === undefined ? {} : { sql: generateSupabaseSql(options.registry) };
-  const db = databaseUrl ? await openPostgres(databaseUrl, schema) : await openPglite(schema);
-  const keys = await Keys.create(options.jwtSecret ?? DEFAULT_JWT_SECRET, 'http://127.0.0.1/auth/v1');
+  const db = databaseUrl ? await openPostgres(databaseUrl, schema) : await openPglite({ ...schema, dataDir: options.dataDir, cacheDir: options.cacheDir });
+  const keys = await Keys.create(options.jwtSecret ?? DEFAULT_JWT_SECRET, LOCAL_AUTH_ISSUER);
   const users = new Set<string>();
-  const ensureUser = async (user: string) => {
-    if (users.has(user)) return;
-    await db.query('insert into auth.users (id, email) values ($1, $2) on conflict (id) do nothing', [userIdFor(user), `${user}@example.test`]);
-    users.add(user);
+  // A user exists once a token names it: minted here, by `convoy dev token --supabase`, or refreshed.
+  const ensureUserId = async (id: string, email: string | null) => {
+    if (users.has(id)) return;
+    await db.query('insert into auth.users (id, email) values ($1, $2) on conflict (id) do nothing', [id, email]);
+    users.add(id);
   };
-  const app = new App(db, keys, ensureUser);
+  const ensureUser = (user: string) => ensureUserId(userIdFor(user), `${user}@example.test`);
+  const app = new App(db, keys, ensureUser, ensureUserId);
   const realtime = new RealtimeSockets(db, keys);
   await realtime.start();
   const listener = new Listener(
@@ -144,6 +150,8 @@ class Listener {
   }
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 class App {
   readonly #rpc: RpcHandler;
 
@@ -151,6 +159,7 @@ class App {
     db: Database,
     private readonly keys: Keys,
     private readonly ensureUser: (user: string) => Promise<void>,
+    private readonly ensureUserId: (id: string, email: string | null) => Promise<void>,
   ) {
     this.#rpc = new RpcHandler(db);
   }
@@ -187,7 +196,11 @@ class App {
     const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
     if (token === '') return { ok: true, claims: { role: 'anon' } };
     const verified = await this.keys.verify(token);
-    if (verified.ok) return { ok: true, claims: verified.claims };
+    if (verified.ok) {
+      const { sub, role, email } = verified.claims;
+      if (role === 'authenticated' && typeof sub === 'string' && UUID.test(sub)) await this.ensureUserId(sub, typeof email === 'string' ? email : null);
+      return { ok: true, claims: verified.claims };
+    }
     const reply = pgrstError(401, 'PGRST301', verified.message);
     return { ok: false, reply: { ...reply, headers: { 'www-authenticate': `Bearer error="invalid_token", error_description="${verified.message}"` } } };
   }
