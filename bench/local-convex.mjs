@@ -142,7 +142,7 @@ export async function runConvoyMetered(home, args, env = {}) {
 }
 
 /** A generated import file of `lines` task creates, made once per size. */
-async function createsFile(ctx, lines) {
+export async function createsFile(ctx, lines) {
   ctx.shared.createsFiles ??= {};
   ctx.shared.createsFiles[lines] ??= (async () => {
     const file = join(ctx.tmp, `creates-${lines}.jsonl`);

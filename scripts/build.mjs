@@ -39,7 +39,7 @@ await build({
     __CONVOY_INK__: JSON.stringify('./ink.mjs'),
   },
   banner: { js: "const __convoyModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  external: ['better-sqlite3', 'conf', 'convex', '@supabase/supabase-js', 'ink', 'react', 'jose', 'ws', 'string-width'],
+  external: ['better-sqlite3', 'conf', 'convex', '@supabase/supabase-js', '@supabase/realtime-js', 'ink', 'react', 'jose', 'ws', 'string-width'],
   plugins: [devServersApart],
   logLevel: 'warning',
 });

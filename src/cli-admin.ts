@@ -55,10 +55,10 @@ export function addSyncCommands(program: Command, run: Runner, stdin: ReadStdin)
     .description('push queued changes, then pull what changed elsewhere')
     .option('--push-only', 'only push')
     .option('--pull-only', 'only pull')
-    .option('--batch <n>', 'ops per push request (1-500, default 200)')
+    .option('--batch <n>', "ops per push request (1-5000, cut to the backend's limit; default: Supabase 1000, Convex 500)")
     .option('--json', 'print {pushed, pulled, conflicts, failed, durationMs}')
-    .option('--watch', 'keep running: push local changes within a second, pull on an interval')
-    .option('--interval <s>', 'with --watch: seconds between pulls (default 10)')
+    .option('--watch', "keep running: push local changes within a second, pull others' changes as the backend announces them (Convex, Supabase Realtime) and on an interval")
+    .option('--interval <s>', 'with --watch: seconds between pulls besides the live feed (default 10)')
     .option('--log-format <format>', 'with --watch: text or json (one object per line)', 'text')
     .addHelpText(
       'after',

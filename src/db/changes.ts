@@ -94,3 +94,8 @@ export function updateRecord(tx: WriteTx, spec: SyncTableSpec, current: object, 
 export function getRecord(store: Store, spec: SyncTableSpec, id: string): Row | undefined {
   return store.db.select().from(spec.table).where(eq(spec.table.id, id)).get() as Row | undefined;
 }
+
+/** Whether the record is in the replica. Read-only; one compiled statement per table (cheap per op of a large push). */
+export function hasRecord(store: Store, spec: SyncTableSpec, id: string): boolean {
+  return compiled(store, `record:has:${spec.name}`, () => store.db.select({ one: sql`1` }).from(spec.table).where(eq(spec.table.id, sql.placeholder('id')))).all({ id }).length > 0;
+}

@@ -36,6 +36,8 @@ export interface Database {
   exec(sql: string): Promise<void>;
   /** A dedicated connection (real PostgreSQL only: concurrency tests). */
   connect(): Promise<SqlSession & { release(): void }>;
+  /** LISTEN on `channel`: `onNotify` gets each NOTIFY's payload once its transaction commits. Resolves once listening. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -99,6 +101,7 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database>
     query: async (sql, params) => (await db.query<Row>(sql, params)).rows,
     exec: async (sql) => void (await db.exec(sql)),
     connect: () => Promise.reject(new Error('PGlite has a single connection; use real PostgreSQL (DATABASE_URL) for this')),
+    listen: async (channel, onNotify) => void (await db.listen(channel, onNotify)),
     close: () => db.close(),
   };
 }
@@ -178,6 +181,7 @@ export async function openPostgres(url: string, options: SchemaOptions = {}): Pr
     throw error;
   }
   const query = async (sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows as Row[];
+  const listeners: import('pg').Client[] = [];
   return {
     kind: 'postgres',
     query,
@@ -200,7 +204,18 @@ export async function openPostgres(url: string, options: SchemaOptions = {}): Pr
       const client = await pool.connect();
       return { query: async (sql, params) => (await client.query(sql, params)).rows as Row[], release: () => client.release() };
     },
+    async listen(channel, onNotify) {
+      const client = new pg.Client({ connectionString: target.toString() });
+      client.on('error', () => undefined); // the server went away: nothing more to hear
+      await client.connect();
+      client.on('notification', (message) => {
+        if (message.channel === channel) onNotify(message.payload ?? '');
+      });
+      await client.query(`listen "${channel.replace(/"/g, '""')}"`);
+      listeners.push(client);
+    },
     async close() {
+      await Promise.all(listeners.map((client) => client.end().catch(() => undefined)));
       await pool.end();
       const drop = new pg.Client({ connectionString: url });
       await drop.connect();

@@ -10,6 +10,7 @@
  * as header or query parameter; else 401 like Supabase's gateway):
  *   POST /rest/v1/rpc/<fn>                       PostgREST's function call (postgrest.ts)
  *   POST /auth/v1/token?grant_type=refresh_token GoTrue's token refresh (rotating refresh tokens)
+ *   GET  /realtime/v1/websocket (upgrade)        Realtime's broadcast channels (realtime.ts)
  *
  * The database is PGlite unless `databaseUrl` (default: the DATABASE_URL
  * environment variable) names a PostgreSQL server, where a fresh database
@@ -23,6 +24,7 @@ import type { Registry } from '../../../schema/registry.js';
 import { DEFAULT_JWT_SECRET, Keys, LOCAL_AUTH_ISSUER, userIdFor } from './auth.js';
 import { openPglite, openPostgres, type Database } from './database.js';
 import { pgrstError, RpcHandler, type Reply } from './postgrest.js';
+import { RealtimeSockets } from './realtime.js';
 
 export interface SupabaseServerOptions {
   /** Port to listen on; default: a free one chosen by the OS. */
@@ -52,7 +54,11 @@ export interface SupabaseTestServer {
   mintToken(user: string, options?: { ttlSeconds?: number }): Promise<string>;
   /** A signed-in session for `user`: an access token and a refresh token. */
   session(user: string, options?: { ttlSeconds?: number }): Promise<{ accessToken: string; refreshToken: string }>;
-  /** Close the listening socket and every open connection; the data stays. */
+  /** Realtime channels joined over WebSockets right now. */
+  joinedChannels(): number;
+  /** Realtime WebSockets opened since the server started. */
+  realtimeSockets(): number;
+  /** Close the listening socket and every open connection (Realtime's too); the data stays. */
   stop(): Promise<void>;
   /** Listen again on the same port with the same data. */
   start(): Promise<void>;
@@ -75,12 +81,18 @@ export async function startSupabaseServer(options: SupabaseServerOptions = {}): 
   };
   const ensureUser = (user: string) => ensureUserId(userIdFor(user), `${user}@example.test`);
   const app = new App(db, keys, ensureUser, ensureUserId);
-  const listener = new Listener((req, res) => {
-    app.handle(req).then(
-      (reply) => send(res, reply),
-      (error: unknown) => send(res, pgrstError(500, 'PGRST000', String((error as Error)?.message ?? error))),
-    );
-  }, options.port ?? 0);
+  const realtime = new RealtimeSockets(db, keys);
+  await realtime.start();
+  const listener = new Listener(
+    (req, res) => {
+      app.handle(req).then(
+        (reply) => send(res, reply),
+        (error: unknown) => send(res, pgrstError(500, 'PGRST000', String((error as Error)?.message ?? error))),
+      );
+    },
+    realtime,
+    options.port ?? 0,
+  );
   await listener.start();
   const mintToken = async (user: string, o: { ttlSeconds?: number } = {}) => {
     await ensureUser(user);
@@ -94,6 +106,8 @@ export async function startSupabaseServer(options: SupabaseServerOptions = {}): 
     userId: userIdFor,
     mintToken,
     session: async (user, o) => ({ accessToken: await mintToken(user, o), refreshToken: keys.refreshToken(user) }),
+    joinedChannels: () => realtime.joinedChannels(),
+    realtimeSockets: () => realtime.opened,
     stop: () => listener.stop(),
     start: () => listener.start(),
     close: async () => {
@@ -109,12 +123,14 @@ class Listener {
 
   constructor(
     private readonly handler: (req: IncomingMessage, res: ServerResponse) => void,
+    private readonly realtime: RealtimeSockets,
     public port: number,
   ) {}
 
   async start(): Promise<void> {
     if (this.#server !== null) return;
     const s = createServer(this.handler);
+    s.on('upgrade', (req, socket, head) => this.realtime.handleUpgrade(req, socket, head as Buffer));
     await new Promise<void>((resolve, reject) => {
       s.once('error', reject);
       s.listen(this.port, '127.0.0.1', () => resolve());
@@ -129,6 +145,7 @@ class Listener {
     this.#server = null;
     const closed = new Promise<void>((resolve) => s.close(() => resolve()));
     s.closeAllConnections();
+    this.realtime.closeAll();
     await closed;
   }
 }
