@@ -1,5 +1,5 @@
-// What the sync sections (push, pull, daemon) share: the local Convex server
-// (src/dev/servers/convex, under tsx) in its own process, tokens for it, checks
+// What the sync sections (push, pull, daemon) share: the local Convex stand-in
+// (`convoy dev server --convex`, the built bundle) in its own process, tokens for it, checks
 // on the server's side with the official ConvexHttpClient, convoy runs whose
 // HTTP traffic is counted, and replicas seeded with queued creates.
 import { spawn } from 'node:child_process';
@@ -11,7 +11,6 @@ import { anyApi } from 'convex/server';
 import { assertOk, CONVOY_BIN, convoyEnv, countRows, HTTP_PROBE, PROBE, processCpuMs, ROOT, runConvoy, runTimed, withReplica } from './lib.mjs';
 import { generateImportFile } from './sections/import.mjs';
 
-const STANDALONE = join(ROOT, 'test', 'servers', 'convex', 'standalone.ts');
 const START_TIMEOUT_MS = 60_000;
 
 /**
@@ -30,21 +29,22 @@ export async function mintToken(ctx, user) {
 
 /**
  * Start a fresh, empty local Convex server in its own process, on a port the
- * OS picks (PORT=0), trusting the bench's dev key, and warm it up. Mint the
+ * OS picks (--port 0), trusting the bench's dev key, and warm it up. Mint the
  * measured user's token first, so the key exists before the server reads it.
  * Returns { url, pid, cpuMs(), output(), stop() }: output() is the tail of
  * what it printed; stop() ends it (SIGTERM, then SIGKILL).
  */
 export async function startServer(ctx) {
-  const env = { ...process.env, PORT: '0', CONVOY_DEV_KEY_DIR: join(keysHome(ctx), 'dev-keys') };
+  const env = { ...process.env, CONVOY_DEV_KEY_DIR: join(keysHome(ctx), 'dev-keys') };
   delete env.NODE_OPTIONS;
-  const child = spawn(process.execPath, ['--import', 'tsx', STANDALONE], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = [CONVOY_BIN, 'dev', 'server', '--convex', '--port', '0', '--json'];
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`local Convex server did not start within ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS);
     const onData = (chunk) => {
       output = (output + chunk).slice(-16_384);
-      const found = /local Convex server: (http:\/\/\S+)/.exec(output);
+      const found = /"url":"(http:\/\/[^"]+)"/.exec(output);
       if (found) {
         clearTimeout(timer);
         resolve(found[1]);
@@ -72,7 +72,7 @@ const WARM_UP_OPS = 50;
 
 /**
  * Warm a fresh server up before anything on it is measured: its first calls
- * load the convex/ modules under tsx and run cold code, which would otherwise
+ * load the convex/ modules and run cold code, which would otherwise
  * be charged to whichever run comes first. Pushes a few small batches and
  * pulls them back as a user of its own (the server indexes per user, so the
  * measured users' data and counters are untouched).
@@ -142,7 +142,7 @@ export async function runConvoyMetered(home, args, env = {}) {
 }
 
 /** A generated import file of `lines` task creates, made once per size. */
-async function createsFile(ctx, lines) {
+export async function createsFile(ctx, lines) {
   ctx.shared.createsFiles ??= {};
   ctx.shared.createsFiles[lines] ??= (async () => {
     const file = join(ctx.tmp, `creates-${lines}.jsonl`);

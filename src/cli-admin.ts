@@ -55,10 +55,10 @@ export function addSyncCommands(program: Command, run: Runner, stdin: ReadStdin)
     .description('push queued changes, then pull what changed elsewhere')
     .option('--push-only', 'only push')
     .option('--pull-only', 'only pull')
-    .option('--batch <n>', 'ops per push request (1-500, default 200)')
+    .option('--batch <n>', "ops per push request (1-5000, cut to the backend's limit; default: Supabase 1000, Convex 500)")
     .option('--json', 'print {pushed, pulled, conflicts, failed, durationMs}')
-    .option('--watch', 'keep running: push local changes within a second, pull on an interval')
-    .option('--interval <s>', 'with --watch: seconds between pulls (default 10)')
+    .option('--watch', "keep running: push local changes within a second, pull others' changes as the backend announces them (Convex, Supabase Realtime) and on an interval")
+    .option('--interval <s>', 'with --watch: seconds between pulls besides the live feed (default 10)')
     .option('--log-format <format>', 'with --watch: text or json (one object per line)', 'text')
     .addHelpText(
       'after',
@@ -115,17 +115,6 @@ export function addConflictCommands(program: Command, run: Runner) {
     .option('--json', 'print JSON')
     .addHelpText('after', examples(['convoy retry --all', 'convoy retry 42']))
     .action(run(async (ctx, [op, opts]) => (await import('./commands/retry.js')).retryCommand(op as string | undefined, opts as object, ctx)));
-
-  const dev = program.command('dev').description('tools for local backends and CI');
-  dev
-    .command('token')
-    .description('mint a JWT with this machine\'s dev key (local backends only)')
-    .option('--user <id>', 'user id (the token subject)')
-    .option('--ttl <seconds>', 'lifetime (default 7 days)')
-    .option('--jwks', 'print the public key set as a data: URL instead')
-    .option('--json', 'print JSON')
-    .addHelpText('after', examples(['convoy dev token --user alice', 'npx convex env set CONVOY_JWT_JWKS "$(convoy dev token --jwks)"']))
-    .action(run(async (ctx, [opts]) => (await import('./commands/dev.js')).devTokenCommand(opts as object, ctx)));
 }
 
 export function addConfigCommands(program: Command, run: Runner, stdin: ReadStdin) {

@@ -5,6 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import { addConfigCommands, addConflictCommands, addDoctorCommand, addProjectCommands, addSyncCommands } from './cli-admin.js';
+import { addDevCommands, addServiceCommands } from './cli-dev.js';
 import { addScriptingCommands } from './cli-scripting.js';
 import { examples, readAll, type CliIo, type ReadStdin, type ReadStdinBytes, type Runner } from './cli-shared.js';
 import { createContext, type Context } from './context.js';
@@ -89,6 +90,8 @@ export function buildProgram(io: CliIo, onContext: (ctx: Context) => void, setEx
   addConfigCommands(program, run, stdin);
   addDoctorCommand(program, run);
   addSyncCommands(program, run, stdin);
+  addDevCommands(program, run);
+  addServiceCommands(program, run);
   addConflictCommands(program, run);
   addScriptingCommands(program, run, stdin, io);
   return program;
@@ -137,7 +140,7 @@ function addTaskCommands(program: Command, run: Runner, stdin: ReadStdin, stdinS
     .option('--all', 'also done and canceled tasks')
     .option('--project <id|name>', 'only tasks of this project (name in any case)')
     .option('--pending', 'only tasks with unsynced changes')
-    .option('--search <text>', 'text in title or description')
+    .option('--search <text>', 'text in title or description, any case (1-2 characters: among the newest 10,000 tasks)')
     .option('--tag <tag>', 'only tasks with this tag (repeat: all must match)', collect)
     .option('--priority <list>', 'comma-separated priorities, e.g. H or H,M')
     .option('--due-before <when>', `only tasks due before a time: ${WHEN}`)

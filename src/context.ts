@@ -3,6 +3,7 @@
  * (opened on first use), config (loaded on first use), a clock and a reporter.
  */
 import { resolvePaths, type Paths } from './config/paths.js';
+import { openConfigReadOnly } from './config/read-only.js';
 import type { ConfigStore } from './config/store.js';
 import { openReplica, type Replica } from './db/open.js';
 import type { Reporter } from './output/reporter.js';
@@ -18,6 +19,12 @@ export interface Context {
   replica(): Replica;
   /** The config store; the config library is imported on first call only. */
   config(): Promise<ConfigStore>;
+  /**
+   * The settings, read-only (the same files and rules as `config()`, without
+   * loading the config library: most of a short command's start-up). Read
+   * afresh on each get.
+   */
+  settings(): ConfigStore;
   /** The configured backend (throws ConfigError when there is none); its SDK loads on first call. */
   backend(): Promise<Backend>;
   /** A new backend from the config as it is now (the daemon's SIGHUP reload); the caller closes it. */
@@ -56,10 +63,12 @@ export function createContext(options: ContextOptions): Context {
       backend ??= await ctx.createBackend();
       return backend;
     },
+    settings: () => openConfigReadOnly(paths, options.env, (message) => options.reporter.note(message)),
     async createBackend() {
       if (options.backendFactory) return options.backendFactory(ctx);
       const { createBackendFromConfig } = await import('./sync/backends/create-backend.js');
-      return createBackendFromConfig(await ctx.config());
+      // Read through the read-only settings; only a renewal that must be stored loads the config library.
+      return createBackendFromConfig(ctx.settings(), async (key, value) => (await ctx.config()).set(key, value));
     },
     close() {
       replica?.close();

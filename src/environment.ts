@@ -18,6 +18,7 @@ export function environmentVariables(): EnvVar[] {
     { name: 'CONVOY_HOME', describe: 'folder for the replica, config and hooks (default: the platform data and config dirs)' },
     { name: 'CONVOY_PROFILE', describe: 'a separate replica and config under profiles/<name>/ (default: default)' },
     ...fromConfig,
+    { name: 'CONVOY_DEV_KEY_DIR', describe: 'folder of the dev key pair of `convoy dev token` and `convoy dev server` (default: <CONVOY_HOME>/dev-keys)' },
     { name: 'CONVOY_DEBUG', describe: 'set to 1: print a stack trace with an unexpected error' },
     { name: 'NO_COLOR', describe: 'no colour, whatever else is set' },
     { name: 'FORCE_COLOR', describe: 'colour even when stdout is not a terminal (0 turns it off)' },

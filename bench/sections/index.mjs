@@ -16,9 +16,10 @@ import list from './list.mjs';
 import markSynced from './mark-synced.mjs';
 import pull from './pull.mjs';
 import push from './push.mjs';
+import roundTrip from './round-trip.mjs';
 import scale from './scale.mjs';
 import supabase from './supabase.mjs';
 
-export const SECTIONS = [add, importSection, list, push, pull, markSynced, daemon, supabase, scale];
+export const SECTIONS = [add, importSection, list, push, pull, markSynced, daemon, supabase, roundTrip, scale];
 
 claimSectionFlags(Object.assign({}, ...SECTIONS.map((s) => s.flags ?? {})));

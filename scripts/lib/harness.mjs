@@ -1,5 +1,5 @@
 // Shared by the smoke test and the demo: run the built convoy binary, and
-// start/stop the local Convex server (src/dev/servers/convex, via tsx) as a child.
+// start/stop the local Convex stand-in (`convoy dev server --convex`) as a child.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -42,20 +42,21 @@ export function convoy(home, args, { input = '', env = {} } = {}) {
 }
 
 /**
- * Start the local Convex server on `port`, trusting the dev key in `keyDir`
- * (the one `convoy dev token` uses). Resolves once it listens; `stop()` ends it.
+ * Start the local Convex stand-in (`convoy dev server --convex`) on `port`,
+ * trusting the dev key in `keyDir` (the one `convoy dev token` uses).
+ * Resolves once it listens; `stop()` ends it (SIGTERM, exit 0).
  */
 export function startLocalConvex(port, keyDir) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/dev/servers/convex/standalone.ts')], {
+  const child = spawn(process.execPath, [BIN, 'dev', 'server', '--convex', '--port', String(port), '--json'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), CONVOY_DEV_KEY_DIR: keyDir },
+    env: { ...process.env, CONVOY_DEV_KEY_DIR: keyDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   const ready = new Promise((resolve, reject) => {
     child.stdout.on('data', (d) => {
       output += d;
-      if (output.includes('local Convex server:')) resolve();
+      if (output.includes('\n')) resolve(JSON.parse(output.split('\n')[0]).url);
     });
     child.stderr.on('data', (d) => (output += d));
     child.on('exit', (code) => reject(new Error(`local Convex server exited (${code}):\n${output}`)));
@@ -66,5 +67,5 @@ export function startLocalConvex(port, keyDir) {
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     });
-  return ready.then(() => ({ url: `http://127.0.0.1:${port}`, stop }));
+  return ready.then((url) => ({ url, stop }));
 }

@@ -20,6 +20,13 @@ export interface BoardIo {
   stdin: NodeJS.ReadStream;
 }
 
+declare const __CONVOY_INK__: string | undefined;
+/**
+ * Ink as one pre-bundled module beside the CLI bundle (scripts/build.mjs), a
+ * fraction of the start-up of Ink's own files; from source (tests), Ink itself.
+ */
+const INK = typeof __CONVOY_INK__ === 'string' ? new URL(__CONVOY_INK__, import.meta.url).href : 'ink';
+
 /** How long quitting waits for a sync the board started to finish recording. */
 const SYNC_SETTLE_MS = 5_000;
 
@@ -30,7 +37,7 @@ export async function boardCommand(options: BoardOptions, ctx: Context, io: Boar
   // React and its reconciler pick their build when first loaded: the production one unless asked otherwise.
   process.env.NODE_ENV ??= 'production';
   // Loading Ink takes most of the start-up: overlap it with opening the replica and config.
-  const loading = Promise.all([importLazy<Ink>('ink'), import('../tui/run-board.js')]);
+  const loading = Promise.all([importLazy<Ink>(INK), import('../tui/run-board.js')]);
   loading.catch(() => undefined); // a bad --project below must not leave an unhandled rejection
   const { createBoardModel } = await import('../tui/model.js');
   const model = await createBoardModel(ctx, options);

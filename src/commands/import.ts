@@ -2,6 +2,7 @@ import { closeSync, openSync } from 'node:fs';
 import { isUuid } from '../schema/rules.js';
 import { idsByTitle } from '../db/lookup.js';
 import { createProject } from '../db/projects.js';
+import { withDeferredSearchIndex } from '../db/search-index.js';
 import { specFor } from '../db/registry.js';
 import { applyTaskUpdate, createTask, getTask, type TaskInput, type TaskTimes } from '../db/tasks.js';
 import type { Context } from '../context.js';
@@ -205,41 +206,44 @@ function applyAll(ctx: Context, parsed: Iterable<Parsed>, source: string): Omit<
   const replica = ctx.replica();
   const now = ctx.now();
   const projectSpec = specFor(projects.name);
-  return replica.write((tx) => {
-    const counts = { created: 0, updated: 0, unchanged: 0 };
-    const shapeErrors: string[] = [];
-    const errors: string[] = [];
-    for (const line of parsed) {
-      if (typeof line === 'string') shapeErrors.push(line);
-      // After a bad line nothing will be written: only the shapes are still checked.
-      if (typeof line === 'string' || shapeErrors.length) continue;
-      try {
-        if (line.op === 'project') {
-          if (idsByTitle(tx, projectSpec, line.input.name.trim()).length > 0) counts.unchanged++;
-          else {
-            createProject(tx, line.input, now, line.id, line.times);
+  // The search index of the created tasks is built once, at the end (search-index.ts).
+  return replica.write((tx) =>
+    withDeferredSearchIndex(tx, () => {
+      const counts = { created: 0, updated: 0, unchanged: 0 };
+      const shapeErrors: string[] = [];
+      const errors: string[] = [];
+      for (const line of parsed) {
+        if (typeof line === 'string') shapeErrors.push(line);
+        // After a bad line nothing will be written: only the shapes are still checked.
+        if (typeof line === 'string' || shapeErrors.length) continue;
+        try {
+          if (line.op === 'project') {
+            if (idsByTitle(tx, projectSpec, line.input.name.trim()).length > 0) counts.unchanged++;
+            else {
+              createProject(tx, line.input, now, line.id, line.times);
+              counts.created++;
+            }
+          } else if (line.op === 'create') {
+            if (line.id && getTask(tx, line.id)) throw new UsageError(`id ${line.id} already exists; leave id out or use op "update"`);
+            const task = createTask(tx, line.input, now, line.id, line.times);
+            for (const note of line.notes) createNote(tx, task.id, note.text, now, undefined, note.createdAt);
             counts.created++;
+          } else {
+            const { task, changed } = applyTaskUpdate(tx, line.id, line.input, now);
+            for (const note of line.notes) createNote(tx, task.id, note.text, now, undefined, note.createdAt);
+            if (changed || line.notes.length > 0) counts.updated++;
+            else counts.unchanged++;
           }
-        } else if (line.op === 'create') {
-          if (line.id && getTask(tx, line.id)) throw new UsageError(`id ${line.id} already exists; leave id out or use op "update"`);
-          const task = createTask(tx, line.input, now, line.id, line.times);
-          for (const note of line.notes) createNote(tx, task.id, note.text, now, undefined, note.createdAt);
-          counts.created++;
-        } else {
-          const { task, changed } = applyTaskUpdate(tx, line.id, line.input, now);
-          for (const note of line.notes) createNote(tx, task.id, note.text, now, undefined, note.createdAt);
-          if (changed || line.notes.length > 0) counts.updated++;
-          else counts.unchanged++;
+        } catch (error) {
+          if (!(error instanceof UsageError)) throw error;
+          errors.push(`line ${line.line}: ${error.message}`);
         }
-      } catch (error) {
-        if (!(error instanceof UsageError)) throw error;
-        errors.push(`line ${line.line}: ${error.message}`);
       }
-    }
-    if (shapeErrors.length) fail(source, shapeErrors);
-    if (errors.length) fail(source, errors);
-    return counts;
-  });
+      if (shapeErrors.length) fail(source, shapeErrors);
+      if (errors.length) fail(source, errors);
+      return counts;
+    }),
+  );
 }
 
 /** What `convoy import -` reads: the piped text or bytes, or the stream itself (spooled, not held in memory). */

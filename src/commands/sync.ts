@@ -3,7 +3,7 @@ import { runHook } from '../hooks.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { summaryLine } from '../output/sync-text.js';
 import type { SyncProgress } from '../sync/engine.js';
-import { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE } from '../sync/push.js';
+import { batchSizeFor, MAX_BATCH_SIZE } from '../sync/push.js';
 
 export interface SyncOptions {
   pushOnly?: boolean;
@@ -12,9 +12,13 @@ export interface SyncOptions {
   json?: boolean;
 }
 
-/** The push batch size: --batch, else config sync.batchSize, else 200. Throws UsageError when out of range. */
-export async function resolveBatchSize(raw: string | undefined, ctx: Context): Promise<number> {
-  const value = raw ?? (await ctx.config()).get('sync.batchSize') ?? String(DEFAULT_BATCH_SIZE);
+/**
+ * The push batch size: --batch, else config sync.batchSize, else undefined
+ * (the backend's own preferred size). Throws UsageError when out of range.
+ */
+export async function resolveBatchSize(raw: string | undefined, ctx: Context): Promise<number | undefined> {
+  const value = raw ?? ctx.settings().get('sync.batchSize');
+  if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_BATCH_SIZE) {
     throw new UsageError(`--batch "${value}" must be a whole number from 1 to ${MAX_BATCH_SIZE}`);
   }
@@ -31,8 +35,9 @@ function progressBar(progress: SyncProgress): string {
 /** `convoy sync`: push queued ops, then pull; then the on-sync hook. Exit 4 when ops failed or conflicts wait. */
 export async function syncCommand(options: SyncOptions, ctx: Context): Promise<number> {
   if (options.pushOnly && options.pullOnly) throw new UsageError('--push-only and --pull-only exclude each other; give one or neither');
-  const size = await resolveBatchSize(options.batch, ctx);
+  const asked = await resolveBatchSize(options.batch, ctx);
   const backend = await ctx.backend();
+  const size = batchSizeFor(backend.pushLimits, asked);
   const { syncOnce } = await import('../sync/engine.js');
   const { reporter } = ctx;
   const summary = await syncOnce(ctx.replica(), backend, {
@@ -40,7 +45,7 @@ export async function syncCommand(options: SyncOptions, ctx: Context): Promise<n
     batchSize: size,
     now: ctx.now,
     lockWaitMs: 10_000,
-    policies: (await ctx.config()).policies(),
+    policies: ctx.settings().policies(),
     onProgress: (progress) => {
       // A bar only when there is more than one batch or page to watch.
       const large = progress.step === 'push' ? progress.total > size : progress.pulled >= 1_000;

@@ -13,6 +13,11 @@ export interface Paths {
   replica: string;
   /** Folder for locks, heartbeats and dev keys. */
   dataDir: string;
+  /**
+   * The dev key pair's folder, shared by `convoy dev token`, `convoy dev
+   * server` and `npm run dev:*`: <dataDir>/dev-keys unless CONVOY_DEV_KEY_DIR says otherwise.
+   */
+  devKeyDir: string;
   profile: string;
 }
 
@@ -32,5 +37,6 @@ export function resolvePaths(env: NodeJS.ProcessEnv): Paths {
   const base = home ? { data: home, config: home } : envPaths('convoy', { suffix: '' });
   const sub = profile === 'default' ? '' : join('profiles', profile);
   const dataDir = join(base.data, sub);
-  return { configDir: join(base.config, sub), dataDir, replica: join(dataDir, 'replica.db'), profile };
+  const devKeyDir = env.CONVOY_DEV_KEY_DIR?.trim() || join(dataDir, 'dev-keys');
+  return { configDir: join(base.config, sub), dataDir, replica: join(dataDir, 'replica.db'), devKeyDir, profile };
 }

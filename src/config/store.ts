@@ -51,8 +51,8 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
   ),
   'sync.batchSize': {
     secret: false,
-    describe: 'ops per push request (1-500, default 200)',
-    check: (v) => (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 500 ? null : 'must be a whole number from 1 to 500'),
+    describe: "ops per push request (1-5000, cut to the backend's limit; default the backend's preferred size)",
+    check: (v) => (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 5000 ? null : 'must be a whole number from 1 to 5000'),
   },
 };
 

@@ -107,3 +107,8 @@ export function requeueCreate(tx: WriteTx, spec: SyncTableSpec, recordId: string
   tx.db.update(spec.table).set({ serverVersion: null, syncStatus: 'pending' }).where(eq(spec.table.id, recordId)).run();
   return enqueueOp(tx, { op: 'create', tableName: spec.name, recordId, fields: pickSynced(spec, row), baseVersion: null, createdAt: now });
 }
+
+/** Whether the record is in the replica. Read-only; one compiled statement per table (cheap per op of a large push). */
+export function hasRecord(store: Store, spec: SyncTableSpec, id: string): boolean {
+  return compiled(store, `record:has:${spec.name}`, () => store.db.select({ one: sql`1` }).from(spec.table).where(eq(spec.table.id, sql.placeholder('id')))).all({ id }).length > 0;
+}

@@ -61,6 +61,16 @@ export const taskStatusCounts = sqliteTable('task_status_counts', {
   n: integer('n').notNull().default(0),
 });
 
+/**
+ * Set only inside a bulk write (an import, a pulled page; src/db/search-index.ts)
+ * and cleared before it commits: tasks with a rowid above `after_rowid` skip the
+ * per-row search-index triggers (drizzle/0005) and are indexed in one statement
+ * at the end of the same transaction. Empty at rest.
+ */
+export const searchIndexDeferral = sqliteTable('search_index_deferral', {
+  afterRowid: integer('after_rowid').notNull(),
+});
+
 export const syncState = sqliteTable('sync_state', {
   tableName: text('table_name').primaryKey(),
   /** Server change-counter value of the last applied pulled change. */

@@ -12,8 +12,11 @@
  * (created_at, id) and, if it takes several values, a branch per value.
  *
  * Search goes through the FTS5 trigram index `tasks_fts` (drizzle/0003): any
- * substring of 3 or more characters, case-insensitive; shorter searches
- * cannot use a trigram index and fall back to LIKE over the filtered range.
+ * substring of 3 or more characters, case-insensitive. A trigram index cannot
+ * look up 1 or 2 characters: such a search tests the newest
+ * SHORT_SEARCH_WINDOW tasks of the filtered range with LIKE (one bounded index
+ * range, never the whole table), so in a larger replica it finds matches
+ * among those only; replicas up to that size see every match.
  */
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
@@ -69,7 +72,9 @@ const projectColumn = (() => {
 const QUEUED_STATES: readonly SyncStatus[] = ['pending', 'failed'];
 const TASKS = tasksDecl.name;
 /** The trigram tokenizer indexes 3-character grams: shorter text cannot be looked up. */
-const MIN_INDEXED_SEARCH = 3;
+export const MIN_INDEXED_SEARCH = 3;
+/** How many of the newest tasks a search shorter than MIN_INDEXED_SEARCH looks through. */
+export const SHORT_SEARCH_WINDOW = 10_000;
 
 /** One index range: at most one value per multi-valued filter. */
 interface Branch {
@@ -90,12 +95,27 @@ function branches(query: TaskQuery): Branch[] {
 /** The FTS5 query for `text`: one quoted phrase (a substring for the trigram tokenizer). */
 const ftsPhrase = (text: string) => `"${text.replace(/"/g, '""')}"`;
 
-function searchCondition(text: string): SQL {
+/** The key of the oldest task a short search looks at, or undefined when the replica holds no more than the window. */
+function shortSearchFloor(store: Store): TaskKey | undefined {
+  return store.db
+    .select({ createdAt: tasks.createdAt, id: tasks.id })
+    .from(tasks)
+    .orderBy(desc(tasks.createdAt), desc(tasks.id))
+    .limit(1)
+    .offset(SHORT_SEARCH_WINDOW - 1)
+    .get();
+}
+
+function searchCondition(store: Store, text: string): SQL | undefined {
   if (searchDrives({ search: text })) {
     return sql`${tasks}.rowid IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ${ftsPhrase(text)})`;
   }
   const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return sql`(${tasks.title} LIKE ${pattern} ESCAPE '\\' OR ${tasks.description} LIKE ${pattern} ESCAPE '\\')`;
+  const floor = shortSearchFloor(store);
+  return and(
+    floor ? sql`(${tasks.createdAt}, ${tasks.id}) >= (${floor.createdAt}, ${floor.id})` : undefined,
+    sql`(${tasks.title} LIKE ${pattern} ESCAPE '\\' OR ${tasks.description} LIKE ${pattern} ESCAPE '\\')`,
+  );
 }
 
 /** Whether the search drives the query (through the FTS index) instead of a column index. */
@@ -109,7 +129,7 @@ const searchDrives = (query: TaskQuery) => query.search !== undefined && [...que
  */
 const drives = (query: TaskQuery) => searchDrives(query) || query.before !== undefined;
 
-function where(query: TaskQuery, branch: Branch, extra: (SQL | undefined)[] = []): SQL | undefined {
+function where(store: Store, query: TaskQuery, branch: Branch, extra: (SQL | undefined)[] = []): SQL | undefined {
   // With an indexed search, `+column` keeps SQLite from walking a whole status or
   // project range to test each row against the matches: the matches drive, so a
   // rare word costs the same in a million tasks as in ten.
@@ -123,7 +143,7 @@ function where(query: TaskQuery, branch: Branch, extra: (SQL | undefined)[] = []
   else if (query.pending) parts.push(inArray(tasks.syncStatus, [...QUEUED_STATES]));
   // The sync status narrows by index; the outbox (by its record index) has the last word.
   if (query.pending) parts.push(sql`EXISTS (SELECT 1 FROM ${outbox} WHERE ${outbox.recordId} = ${tasks.id} AND ${outbox.tableName} = ${TASKS})`);
-  if (query.search) parts.push(searchCondition(query.search));
+  if (query.search) parts.push(searchCondition(store, query.search));
   parts.push(...declaredConditions(query));
   return and(...parts);
 }
@@ -165,7 +185,7 @@ function branchPage(store: Store, query: TaskQuery, branch: Branch, request: Pag
   // A driving range is sorted, not walked in list order: `+` keeps the list-order index out.
   const created = query.before !== undefined ? sql`+${tasks.createdAt}` : tasks.createdAt;
   const order = up ? [asc(created), asc(tasks.id)] : [desc(created), desc(tasks.id)];
-  const base = store.db.select().from(tasks).where(where(query, branch, [bound])).orderBy(...order);
+  const base = store.db.select().from(tasks).where(where(store, query, branch, [bound])).orderBy(...order);
   const rows = request.limit !== undefined ? base.limit(request.limit).offset(offset).all() : base.all();
   return up ? rows.reverse() : rows;
 }
@@ -188,7 +208,7 @@ export function taskPage(store: Store, query: TaskQuery, request: PageRequest = 
  * the filter's index range is read, then sorted. At most `limit`. Read-only.
  */
 export function sortedTasks(store: Store, query: TaskQuery, order: SQL[], limit?: number): TaskView[] {
-  const base = store.db.select().from(tasks).where(where(query, {})).orderBy(...order);
+  const base = store.db.select().from(tasks).where(where(store, query, {})).orderBy(...order);
   return limit !== undefined ? base.limit(limit).all() : base.all();
 }
 
@@ -197,7 +217,7 @@ export function countTasks(store: Store, query: TaskQuery, newerThanKey?: TaskKe
   let total = 0;
   for (const branch of branches(query)) {
     const bound = newerThanKey ? newerThan(newerThanKey) : undefined;
-    total += store.db.select({ n: count() }).from(tasks).where(where(query, branch, [bound])).get()?.n ?? 0;
+    total += store.db.select({ n: count() }).from(tasks).where(where(store, query, branch, [bound])).get()?.n ?? 0;
   }
   return total;
 }
@@ -219,7 +239,7 @@ export function countByStatus(store: Store, query: TaskQuery): Record<TaskStatus
   if (searchDrives(query)) {
     // The matches drive: read them once, not once per status.
     for (const status of TASK_STATUSES) out[status] = 0;
-    const rows = store.db.select({ status: tasks.status, n: count() }).from(tasks).where(where({ ...query, statuses: undefined }, {})).groupBy(tasks.status).all();
+    const rows = store.db.select({ status: tasks.status, n: count() }).from(tasks).where(where(store, { ...query, statuses: undefined }, {})).groupBy(tasks.status).all();
     for (const row of rows) out[row.status] = row.n;
     return out;
   }
@@ -242,7 +262,7 @@ export function taskSlice(store: Store, query: TaskQuery & { statuses: [TaskStat
   const rows = store.db
     .select()
     .from(tasks)
-    .where(where(query, branch))
+    .where(where(store, query, branch))
     .orderBy(asc(tasks.createdAt), asc(tasks.id))
     .limit(Math.min(limit, total - start))
     .offset(fromEnd)

@@ -18,7 +18,8 @@ export const CONVOY_AUDIENCE = 'convoy';
 export const DEV_ALGORITHM = 'RS256';
 /** File name of the key pair inside the caller's key directory. */
 export const DEV_KEY_FILE = 'convoy-dev-key.json';
-const DEFAULT_TTL_SECONDS = 7 * 24 * 3600;
+/** Lifetime of dev tokens unless told otherwise: a week. */
+export const DEV_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
 
 export interface DevKey {
   kid: string;
@@ -116,7 +117,7 @@ export async function mintDevToken(options: MintOptions): Promise<string> {
     .setIssuer(options.issuer ?? DEV_ISSUER)
     .setAudience(CONVOY_AUDIENCE)
     .setIssuedAt(now)
-    .setExpirationTime(now + (options.ttlSeconds ?? DEFAULT_TTL_SECONDS))
+    .setExpirationTime(now + (options.ttlSeconds ?? DEV_TOKEN_TTL_SECONDS))
     .sign(await importJWK(key.privateJwk, DEV_ALGORITHM));
 }
 

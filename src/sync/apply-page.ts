@@ -10,6 +10,7 @@ import { noteCycles } from '../db/cycles.js';
 import { queuedFieldsByRecord } from '../db/outbox.js';
 import { withDefaults, type SyncTableSpec } from '../db/registry.js';
 import { advancePullCursor, forgetServerVersions, mergePulled, upsertPulled } from '../db/remote.js';
+import { withDeferredSearchIndex } from '../db/search-index.js';
 import type { PullPage, RemoteRecord } from '../schema/protocol.js';
 import { mergeRemote } from './conflict.js';
 
@@ -22,11 +23,14 @@ import { mergeRemote } from './conflict.js';
  * (src/db/cycles.ts). Returns how many records it changed locally.
  */
 export function applyPulledPage(replica: Replica, spec: SyncTableSpec, page: PullPage, now: number): number {
-  return replica.write((tx) => {
-    const applied = applyChanges(tx, spec, page.changes, now);
-    advancePullCursor(tx, spec.name, page.cursor, now, !page.hasMore);
-    return applied;
-  });
+  // The page's new tasks are search-indexed in one statement, not row by row (search-index.ts).
+  return replica.write((tx) =>
+    withDeferredSearchIndex(tx, () => {
+      const applied = applyChanges(tx, spec, page.changes, now);
+      advancePullCursor(tx, spec.name, page.cursor, now, !page.hasMore);
+      return applied;
+    }),
+  );
 }
 
 /**

@@ -17,6 +17,8 @@ export interface Backend {
   readonly kind: string;
   /** The URL the backend was configured with (never contains secrets). */
   readonly url: string;
+  /** How much one `push` may carry; without it the engine's defaults apply (src/sync/push.ts). */
+  readonly pushLimits?: PushLimits;
 
   /**
    * Apply a batch of ops for this user, in order, in one server transaction.
@@ -62,6 +64,20 @@ export interface Backend {
 
   /** Release sockets and timers. Idempotent. */
   close(): Promise<void>;
+}
+
+/**
+ * How much one push request may carry: the backend's documented limits, with
+ * room to spare. A batch is cut at `maxOps` ops or before the op that would
+ * take its JSON past `maxBytes`, whichever comes first.
+ */
+export interface PushLimits {
+  /** Ops per request when the user sets no batch size (the fastest the bench found within the limits). */
+  preferredOps: number;
+  /** The most ops one request may carry; a larger --batch or sync.batchSize is cut to this. */
+  maxOps: number;
+  /** The most bytes of op JSON one request may carry. */
+  maxBytes: number;
 }
 
 /**

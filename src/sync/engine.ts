@@ -11,7 +11,7 @@ import type { Backend } from './backend.js';
 import { acquireSyncLock } from './lock.js';
 import { retryingDroppedCalls } from './retry-once.js';
 import { pullTables, DEFAULT_PAGE_SIZE } from './pull.js';
-import { pushAll, DEFAULT_BATCH_SIZE, type PolicyOverrides } from './push.js';
+import { pushAll, type PolicyOverrides } from './push.js';
 
 export type SyncMode = 'both' | 'push' | 'pull';
 
@@ -66,7 +66,7 @@ export async function syncOnce(replica: Replica, direct: Backend, options: SyncO
     let knownVersions: number[] = [];
     if (mode !== 'pull') {
       const pushed = await pushAll(replica, backend, {
-        batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
+        batchSize: options.batchSize,
         policies: options.policies,
         now,
         onBatch: (done, total) => options.onProgress?.({ step: 'push', done, total }),

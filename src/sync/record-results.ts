@@ -5,7 +5,7 @@
 import { adoptServerState, deleteOp, markOpRejected, newerQueuedFields } from '../db/outbox.js';
 import type { Replica, WriteTx } from '../db/open.js';
 import { refreshSyncStatus } from '../db/record-status.js';
-import { getRecord } from '../db/changes.js';
+import { hasRecord } from '../db/changes.js';
 import { recordConflicts } from '../db/conflicts.js';
 import { specFor, withDefaults } from '../db/registry.js';
 import type { OpView } from '../db/views.js';
@@ -54,7 +54,7 @@ export function recordPushResults(replica: Replica, ops: OpView[], results: OpRe
         deleteOp(tx, op.seq);
         adoptServerState(tx, spec, op.recordId, result.version, withDefaults(spec, effect.adopt, false));
         // A record missing locally (a replica rebuilt by convoy doctor) must come back in the pull.
-        if (getRecord(tx, spec, op.recordId) !== undefined) tally.known.push(result.version);
+        if (hasRecord(tx, spec, op.recordId)) tally.known.push(result.version);
         recordConflicts(tx, op, effect.conflicts, now);
         tally.pushed++;
         tally.conflicts += effect.conflicts.length;

@@ -19,6 +19,7 @@ import type { ConflictView, OpView, TaskView } from '../db/views.js';
 import { tasks as tasksDecl, type TaskStatus } from '../schema/tables.js';
 import { syncOnce, type SyncProgress, type SyncSummary } from '../sync/engine.js';
 import { syncOverview, type SyncOverview } from '../sync/overview.js';
+import { MAX_BATCH_SIZE } from '../sync/push.js';
 
 export interface TaskDetail {
   task: TaskView;
@@ -120,7 +121,7 @@ function taskDetail(ctx: Context, id: string): TaskDetail | null {
 
 function batchSizeOf(config: ConfigStore): number | undefined {
   const value = Number(config.get('sync.batchSize'));
-  return Number.isInteger(value) && value >= 1 && value <= 500 ? value : undefined;
+  return Number.isInteger(value) && value >= 1 && value <= MAX_BATCH_SIZE ? value : undefined;
 }
 
 /**

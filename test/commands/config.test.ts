@@ -51,7 +51,7 @@ describe('convoy config', () => {
     await configGetCommand('backend', {}, ctx);
     expect(ctx.reporter.parsed()).toMatchObject({ value: null, source: 'unset' });
     await expect(configSetCommand('backend', 'firebase', {}, testContext({ home }))).rejects.toThrow(UsageError);
-    await expect(configSetCommand('sync.batchSize', '0', {}, testContext({ home }))).rejects.toThrow(/1 to 500/);
+    await expect(configSetCommand('sync.batchSize', '0', {}, testContext({ home }))).rejects.toThrow(/1 to 5000/);
     await expect(configGetCommand('nope', {}, testContext({ home }))).rejects.toThrow(/unknown config key "nope"; use one of backend/);
   });
 

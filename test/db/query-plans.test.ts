@@ -12,8 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openReplica, type Replica } from '../../src/db/open.js';
 import { addProject } from '../../src/db/projects.js';
 import { queueCounts } from '../../src/db/sync-state.js';
-import { countByStatus, countTasks, taskPage, taskSlice } from '../../src/db/task-query.js';
-import { addTask, listTasks } from '../../src/db/tasks.js';
+import { countByStatus, countTasks, SHORT_SEARCH_WINDOW, taskPage, taskSlice } from '../../src/db/task-query.js';
+import { addTask, createTask, listTasks } from '../../src/db/tasks.js';
 
 interface Ran {
   sql: string;
@@ -130,5 +130,26 @@ describe('query plans at any size', () => {
     const found = plans(replica, () => queueCounts(replica));
     expect(found.map((f) => f.sql).join('\n')).not.toMatch(/from "outbox"/);
     expect(queueCounts(replica)).toEqual({ pending: 201, failed: 0, conflicts: 0 });
+  });
+});
+
+describe('a search of 1 or 2 characters (the trigram index cannot look it up)', () => {
+  it('reads the newest SHORT_SEARCH_WINDOW tasks of its range, whatever the replica size', () => {
+    const { replica } = seeded();
+    // Older than the window: a match the short search no longer reaches (a 3-character one does).
+    replica.write((tx) => {
+      createTask(tx, { title: 'old zq match', status: 'done' }, 10);
+      for (let i = 0; i < SHORT_SEARCH_WINDOW; i++) createTask(tx, { title: `filler ${i}`, status: i % 2 ? 'todo' : 'done' }, 2000 + i);
+    });
+    addTask(replica, { title: 'new zq match', status: 'done' }, 1_000_000);
+    const titles = (search: string) => listTasks(replica, { search, limit: 50 }).map((t) => t.title);
+    expect(titles('zq')).toEqual(['new zq match']);
+    expect(titles('ZQ ')).toEqual(['new zq match', 'old zq match']);
+    expect(countByStatus(replica, { search: 'zq' })).toEqual({ todo: 0, in_progress: 0, done: 1, canceled: 0 });
+    for (const run of [() => listTasks(replica, { search: 'zq', limit: 50 }), () => countByStatus(replica, { search: 'q' }), () => listTasks(replica, { search: 'zq', statuses: ['done'] })]) {
+      const found = plans(replica, run).filter((f) => /LIKE/.test(f.sql));
+      expect(found.length).toBeGreaterThan(0);
+      for (const { sql, plan } of found) expect(plan.join('\n'), sql).toMatch(/SEARCH tasks USING (COVERING )?INDEX tasks_\w+_idx \((status=\? AND )?\(created_at,id\)>\(\?,\?\)\)/);
+    }
   });
 });

@@ -13,7 +13,7 @@ describe('service recipes', () => {
 
   it('the systemd user unit runs the daemon and reloads with SIGHUP', () => {
     const text = readFileSync(unit, 'utf8');
-    expect(text).toMatch(/^ExecStart=.*convoy sync --watch/m);
+    expect(text).toMatch(/^ExecStart=\/\S+\/node \/\S+\/bin\/convoy\.cjs sync --watch/m);
     expect(text).toMatch(/^ExecReload=\/bin\/kill -HUP \$MAINPID$/m);
   });
 
@@ -27,9 +27,16 @@ describe('service recipes', () => {
     const script = 'import json, plistlib, sys; print(json.dumps(plistlib.load(open(sys.argv[1], "rb"))))';
     const result = spawnSync('python3', ['-c', script, plist], { encoding: 'utf8' });
     expect(result.status).toBe(0);
-    const parsed = JSON.parse(result.stdout) as { Label: string; ProgramArguments: string[]; KeepAlive: { SuccessfulExit: boolean } };
+    const parsed = JSON.parse(result.stdout) as {
+      Label: string;
+      ProgramArguments: string[];
+      KeepAlive: { SuccessfulExit: boolean };
+      EnvironmentVariables: { PATH: string };
+    };
     expect(parsed.Label).toBe('dev.convoy.sync');
-    expect(parsed.ProgramArguments.slice(1, 3)).toEqual(['sync', '--watch']);
+    // launchd's PATH is bare: node and convoy's script by absolute path, and an explicit PATH.
+    expect(parsed.ProgramArguments.slice(0, 4)).toEqual(['/usr/local/bin/node', '/usr/local/lib/node_modules/convoy/bin/convoy.cjs', 'sync', '--watch']);
+    expect(parsed.EnvironmentVariables.PATH.split(':')[0]).toBe('/usr/local/bin');
     expect(parsed.KeepAlive.SuccessfulExit).toBe(false);
   });
 });

@@ -110,7 +110,9 @@ describe('hooks', () => {
     await daemon.waitFor('sync', 10_000);
     const file = join(home, 'daemon-synced.json');
     const started = Date.now();
-    while (!existsSync(file) && Date.now() - started < 5_000) await new Promise((r) => setTimeout(r, 50));
+    // The hook's shell creates the file before cat has written it: wait for the whole document.
+    const written = () => existsSync(file) && readFileSync(file, 'utf8').endsWith('}');
+    while (!written() && Date.now() - started < 5_000) await new Promise((r) => setTimeout(r, 50));
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ pushed: 1, failed: 0 });
     daemon.child.kill('SIGTERM');
     expect(await daemon.exited).toBe(0);

@@ -2,43 +2,9 @@
  * Ink and React load for `convoy board` only: a trace of every CommonJS
  * `Module._load` and every ESM resolution while the built binary runs.
  */
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ensureBuilt } from '../helpers/cli.js';
-import { tempHome } from '../helpers/replica.js';
-
-const TRACER = `
-const fs = require('node:fs');
-const Module = require('node:module');
-const out = process.env.TRACE_FILE;
-const load = Module._load;
-Module._load = function (request) {
-  fs.appendFileSync(out, 'cjs ' + request + '\\n');
-  return load.apply(this, arguments);
-};
-Module.register('data:text/javascript,' + encodeURIComponent(
-  "import { appendFileSync } from 'node:fs';" +
-  'export async function resolve(specifier, context, next) {' +
-  '  appendFileSync(' + JSON.stringify(out) + ", 'esm ' + specifier + '\\\\n');" +
-  '  return next(specifier, context);' +
-  '}'));
-`;
-
-function trace(args: string[]): string[] {
-  const home = tempHome();
-  const tracer = join(home, 'tracer.cjs');
-  const out = join(home, 'trace.txt');
-  writeFileSync(tracer, TRACER);
-  writeFileSync(out, '');
-  const result = spawnSync(process.execPath, ['-r', tracer, BIN, ...args], {
-    env: { PATH: process.env.PATH, HOME: home, CONVOY_HOME: home, TRACE_FILE: out },
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) throw new Error(`convoy ${args.join(' ')} failed: ${result.stderr}`);
-  return readFileSync(out, 'utf8').split('\n').filter(Boolean);
-}
+import { ensureBuilt } from '../helpers/cli.js';
+import { trace } from '../helpers/trace-loads.js';
 
 const UI_PACKAGES = /^(cjs|esm) (ink|react|react\/.*|react-reconciler|scheduler|yoga-layout)$/;
 

@@ -11,6 +11,7 @@
  */
 import { CONFLICT_POLICIES, MAX_KNOWN_RANGES } from '../../schema/protocol.js';
 import type { Registry } from '../../schema/registry.js';
+import { MAX_PUSH_OPS } from '../../schema/server/push.js';
 import { lit, perTable, spoken } from './sql.js';
 
 function checks(registry: Registry): string {
@@ -69,9 +70,9 @@ begin
   if jsonb_typeof(p_batch -> 'ops') is distinct from 'array' or jsonb_typeof(v_client) is distinct from 'string'
      or jsonb_typeof(p_batch -> 'policies') is distinct from 'object' then
     v_bad := ${lit(`a batch is {clientId: string, policies: {${names.join(', ')}}, ops: array}`)};
-  elsif jsonb_array_length(p_batch -> 'ops') > 500 then
+  elsif jsonb_array_length(p_batch -> 'ops') > ${MAX_PUSH_OPS} then
     raise exception using errcode = 'P0001', detail = 'batch_too_large',
-      message = format('%s ops in one push; send at most 500', jsonb_array_length(p_batch -> 'ops'));
+      message = format('%s ops in one push; send at most ${MAX_PUSH_OPS}', jsonb_array_length(p_batch -> 'ops'));
   elsif (v_client #>> '{}') in ('', 'web') or char_length(v_client #>> '{}') > 200 then
     v_bad := format('invalid client id %s', v_client::text);
   elsif not coalesce(${policiesOk}, false) then

@@ -12,8 +12,12 @@ import { recordFields, VersionCounter, writeRecord } from './records.js';
 import { settleUpdate } from './settle.js';
 import { ServerError, type SyncStore } from './store.js';
 
-/** Largest batch accepted; keeps a batch well inside Convex's per-transaction limits. */
-export const MAX_PUSH_OPS = 500;
+/**
+ * Largest batch accepted: keeps a batch well inside Convex's per-transaction
+ * limits and Supabase's statement timeout. Clients send less (each backend's
+ * PushLimits); an older server's smaller limit is honoured when it says so.
+ */
+export const MAX_PUSH_OPS = 2_000;
 
 /** The client id web writes record as their writer; no replica may use it. */
 export const WEB_WRITER = 'web';

@@ -5,6 +5,7 @@ import { createConvexBackend } from '../../../src/sync/backends/convex/index.js'
 import type { PushBatch } from '../../../src/schema/protocol.js';
 import { startConvexServer, type ConvexTestServer } from '../../../src/dev/servers/convex/server.js';
 import { newId, OpSeq, taskFields } from '../contract-helpers.js';
+import { MAX_PUSH_OPS } from '../../../src/schema/server/push.js';
 import { closeRaw, rawServer } from '../../helpers/raw-server.js';
 
 let convex: ConvexTestServer;
@@ -60,7 +61,7 @@ describe('convex backend errors', () => {
   it('does not retry requests the server refuses as such', async () => {
     const backend = createConvexBackend({ url: convex.url, token });
     const ops = new OpSeq();
-    const tooBig = ops.batch(Array.from({ length: 501 }, () => ops.create(newId(), taskFields('x'))));
+    const tooBig = ops.batch(Array.from({ length: MAX_PUSH_OPS + 1 }, () => ops.create(newId(), taskFields('x'))));
     expect(await failure(backend.push(tooBig))).toMatchObject({ retryable: false, auth: false });
     // An undeclared field (refused by the push) and an undeclared table (by argument validation).
     for (const [table, fields, named] of [['tasks', { ...taskFields('x'), color: 'red' }, /color/], ['colors', taskFields('x'), /colors/]] as const) {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BackendError } from '../../../src/errors.js';
 import { createMemoryBackend, MemoryServer } from '../../../src/sync/backends/memory/index.js';
 import { headOf, newId, OpSeq, taskFields } from '../contract-helpers.js';
+import { MAX_PUSH_OPS } from '../../../src/schema/server/push.js';
 
 const setup = () => {
   const server = new MemoryServer();
@@ -18,7 +19,7 @@ describe('memory backend', () => {
     const cases: [Parameters<typeof backend.push>[0], RegExp][] = [
       [ops.batch([good, { ...good, seq: 1 }]), /bad_request\): op 1: seq 1 does not increase/],
       [{ ...ops.batch([good]), clientId: 'web' }, /invalid client id "web"/],
-      [ops.batch(Array.from({ length: 501 }, (_, i) => ({ ...good, seq: i + 1 }))), /batch_too_large\): 501 ops in one push; send at most 500/],
+      [ops.batch(Array.from({ length: MAX_PUSH_OPS + 1 }, (_, i) => ({ ...good, seq: i + 1 }))), /batch_too_large\): 2001 ops in one push; send at most 2000/],
       [ops.batch([good, { ...good, seq: 9, table: 'nope' }]), /op 1: unknown table "nope"/],
     ];
     for (const [batch, message] of cases) {

@@ -101,7 +101,7 @@ describe('supabase backend token renewal', () => {
     const { refreshToken } = await supabase.session('alice');
     const renewed: { accessToken: string; refreshToken: string }[] = [];
     const expired = await supabase.mintToken('alice', { ttlSeconds: -5 });
-    const b = backend({ accessToken: expired, refreshToken, onTokens: (t) => renewed.push(t) });
+    const b = backend({ accessToken: expired, refreshToken, onTokens: (t) => void renewed.push(t) });
     await b.ping();
     await b.ping();
     expect(renewed).toHaveLength(1);
@@ -115,7 +115,7 @@ describe('supabase backend token renewal', () => {
   it('renews once when a token that looked fresh is refused', async () => {
     const { refreshToken } = await supabase.session('alice');
     let renewals = 0;
-    const b = backend({ accessToken: `${token.slice(0, -4)}AAAA`, refreshToken, onTokens: () => renewals++ });
+    const b = backend({ accessToken: `${token.slice(0, -4)}AAAA`, refreshToken, onTokens: () => void renewals++ });
     await b.ping();
     expect(renewals).toBe(1);
   });

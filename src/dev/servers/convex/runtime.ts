@@ -6,9 +6,6 @@
  * crossing the function boundary (8,192 elements per array).
  */
 import { randomBytes } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { convexTest } from 'convex-test';
 import { makeFunctionReference, type UserIdentity } from 'convex/server';
 import { convexToJson, jsonToConvex, type JSONValue, type Value } from 'convex/values';
@@ -17,9 +14,9 @@ import { FUNCTION_MODULES, syncFunctions } from '../../../../convex/model/functi
 import { convexSchema } from '../../../../convex/model/schema.js';
 import type { Registry } from '../../../schema/registry.js';
 import { installIndexCache } from './index-cache.js';
+import { CONVEX_MODULES, type Modules } from './modules.js';
 
 export type UdfKind = 'query' | 'mutation' | 'action';
-type Modules = Record<string, () => Promise<Record<string, unknown>>>;
 
 /** An HTTP answer: status code and JSON body. */
 export interface Reply {
@@ -28,24 +25,18 @@ export interface Reply {
 }
 
 export const MAX_ARRAY_LENGTH = 8192;
-const CONVEX_DIR = fileURLToPath(new URL('../../../../convex/', import.meta.url));
 
 /**
- * Every function file under convex/ (including _generated, which convex-test
- * uses to find the root), keyed "convex/<path>", loaded on first use.
+ * The convex/ modules, each imported once: a dynamic import per call costs
+ * more than the call itself under tsx.
  */
-export async function loadModules(dir = CONVEX_DIR): Promise<Modules> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const modules: Modules = {};
-  for (const entry of entries) {
-    if (!entry.isFile() || !/\.(ts|js)$/.test(entry.name) || entry.name.endsWith('.d.ts')) continue;
-    const file = join(entry.parentPath, entry.name);
-    const key = `convex/${relative(dir, file).split(sep).join('/')}`;
-    // Imported once: a dynamic import per call costs more than the call itself under tsx.
-    let loaded: Promise<Record<string, unknown>> | undefined;
-    modules[key] = () => (loaded ??= import(pathToFileURL(file).href) as Promise<Record<string, unknown>>);
-  }
-  return modules;
+export function loadModules(modules: Modules = CONVEX_MODULES): Modules {
+  return Object.fromEntries(
+    Object.entries(modules).map(([key, load]) => {
+      let loaded: Promise<Record<string, unknown>> | undefined;
+      return [key, () => (loaded ??= load())];
+    }),
+  );
 }
 
 /**
@@ -53,12 +44,11 @@ export async function loadModules(dir = CONVEX_DIR): Promise<Modules> {
  * instead of the app's tables (convex/model/functions.ts): the same code
  * serving another set of declared tables.
  */
-export async function modulesFor(registry: Registry): Promise<Modules> {
-  const modules = await loadModules();
+export function modulesFor(registry: Registry): Modules {
+  const modules = loadModules();
   const functions = syncFunctions(registry) as Record<string, unknown>;
   for (const [file, names] of Object.entries(FUNCTION_MODULES)) {
     const exports = Object.fromEntries(names.map((name) => [name, functions[name]]));
-    delete modules[`convex/${file}.js`];
     modules[`convex/${file}.ts`] = async () => exports;
   }
   return modules;
@@ -111,8 +101,8 @@ export class ConvexRuntime {
   static async create(options: { indexCache: boolean; registry?: Registry }): Promise<ConvexRuntime> {
     const runtime =
       options.registry === undefined
-        ? new ConvexRuntime(await loadModules())
-        : new ConvexRuntime(await modulesFor(options.registry), convexSchema(options.registry));
+        ? new ConvexRuntime(loadModules())
+        : new ConvexRuntime(modulesFor(options.registry), convexSchema(options.registry));
     if (options.indexCache && !installIndexCache(await runtime.database())) {
       throw new Error('convex-test internals changed: update src/dev/servers/convex/index-cache.ts or pass indexCache: false');
     }

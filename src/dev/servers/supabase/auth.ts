@@ -9,6 +9,8 @@ import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 
 /** The Supabase CLI's default local JWT secret. */
 export const DEFAULT_JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long';
+/** The `iss` of access tokens (GoTrue's URL); not checked by PostgREST. */
+export const LOCAL_AUTH_ISSUER = 'http://127.0.0.1/auth/v1';
 /** Fixed claims, so the same secret always gives the same API keys (they survive restarts). */
 const API_KEY_IAT = 1_641_769_200;
 const API_KEY_EXP = 2_000_000_000;

@@ -56,3 +56,42 @@ $$;
 alter default privileges in schema public grant all on tables to anon, authenticated, service_role;
 alter default privileges in schema public grant all on functions to anon, authenticated, service_role;
 alter default privileges in schema public grant all on sequences to anon, authenticated, service_role;
+
+-- Supabase Realtime's part of the database, as far as convoy's migrations
+-- use it: realtime.messages (the broadcasts; a private channel may be joined
+-- only where its row-level security lets the user read the topic's
+-- messages), realtime.topic() (the topic being checked) and realtime.send()
+-- (insert a broadcast; like Realtime's, a refusal is a warning, never the
+-- caller's error). Realtime picks messages up by replication once the
+-- transaction commits; the local server hears them through NOTIFY, which is
+-- also delivered at commit.
+create schema if not exists realtime;
+grant usage on schema realtime to anon, authenticated, service_role;
+
+create table if not exists realtime.messages (
+  id bigint generated always as identity primary key,
+  topic text not null,
+  extension text not null,
+  payload jsonb,
+  event text,
+  private boolean default false,
+  inserted_at timestamp not null default now()
+);
+alter table realtime.messages enable row level security;
+grant select, insert on table realtime.messages to anon, authenticated, service_role;
+
+create or replace function realtime.topic() returns text language sql stable as $$
+  select nullif(current_setting('realtime.topic', true), '')
+$$;
+
+create or replace function realtime.send(payload jsonb, event text, topic text, private boolean default true) returns void
+language plpgsql as $$
+begin
+  begin
+    perform set_config('realtime.topic', topic, true);
+    insert into realtime.messages (payload, event, topic, private, extension) values (payload, event, topic, private, 'broadcast');
+    perform pg_notify('realtime_local', jsonb_build_object('topic', topic, 'event', event, 'payload', payload, 'private', private)::text);
+  exception when others then
+    raise warning 'ErrorSendingBroadcastMessage: %', sqlerrm;
+  end;
+end $$;

@@ -10,6 +10,7 @@
  * as header or query parameter; else 401 like Supabase's gateway):
  *   POST /rest/v1/rpc/<fn>                       PostgREST's function call (postgrest.ts)
  *   POST /auth/v1/token?grant_type=refresh_token GoTrue's token refresh (rotating refresh tokens)
+ *   GET  /realtime/v1/websocket (upgrade)        Realtime's broadcast channels (realtime.ts)
  *
  * The database is PGlite unless `databaseUrl` (default: the DATABASE_URL
  * environment variable) names a PostgreSQL server, where a fresh database
@@ -20,9 +21,10 @@ import type { AddressInfo } from 'node:net';
 import type { JWTPayload } from 'jose';
 import { generateSupabaseSql } from '../../../gen/supabase-sql.js';
 import type { Registry } from '../../../schema/registry.js';
-import { DEFAULT_JWT_SECRET, Keys, userIdFor } from './auth.js';
+import { DEFAULT_JWT_SECRET, Keys, LOCAL_AUTH_ISSUER, userIdFor } from './auth.js';
 import { openPglite, openPostgres, type Database } from './database.js';
 import { pgrstError, RpcHandler, type Reply } from './postgrest.js';
+import { RealtimeSockets } from './realtime.js';
 
 export interface SupabaseServerOptions {
   /** Port to listen on; default: a free one chosen by the OS. */
@@ -33,6 +35,10 @@ export interface SupabaseServerOptions {
   jwtSecret?: string;
   /** Serve the SQL generated for these tables instead of supabase/migrations (TABLES). */
   registry?: Registry;
+  /** PGlite only: keep the data in this directory across runs (default: in memory). */
+  dataDir?: string;
+  /** PGlite only: where to cache the loaded schema (see openPglite). */
+  cacheDir?: string;
 }
 
 export interface SupabaseTestServer {
@@ -48,7 +54,11 @@ export interface SupabaseTestServer {
   mintToken(user: string, options?: { ttlSeconds?: number }): Promise<string>;
   /** A signed-in session for `user`: an access token and a refresh token. */
   session(user: string, options?: { ttlSeconds?: number }): Promise<{ accessToken: string; refreshToken: string }>;
-  /** Close the listening socket and every open connection; the data stays. */
+  /** Realtime channels joined over WebSockets right now. */
+  joinedChannels(): number;
+  /** Realtime WebSockets opened since the server started. */
+  realtimeSockets(): number;
+  /** Close the listening socket and every open connection (Realtime's too); the data stays. */
   stop(): Promise<void>;
   /** Listen again on the same port with the same data. */
   start(): Promise<void>;
@@ -60,21 +70,29 @@ export interface SupabaseTestServer {
 export async function startSupabaseServer(options: SupabaseServerOptions = {}): Promise<SupabaseTestServer> {
   const databaseUrl = options.databaseUrl === undefined ? process.env.DATABASE_URL : options.databaseUrl;
   const schema = options.registry === undefined ? {} : { sql: generateSupabaseSql(options.registry) };
-  const db = databaseUrl ? await openPostgres(databaseUrl, schema) : await openPglite(schema);
-  const keys = await Keys.create(options.jwtSecret ?? DEFAULT_JWT_SECRET, 'http://127.0.0.1/auth/v1');
+  const db = databaseUrl ? await openPostgres(databaseUrl, schema) : await openPglite({ ...schema, dataDir: options.dataDir, cacheDir: options.cacheDir });
+  const keys = await Keys.create(options.jwtSecret ?? DEFAULT_JWT_SECRET, LOCAL_AUTH_ISSUER);
   const users = new Set<string>();
-  const ensureUser = async (user: string) => {
-    if (users.has(user)) return;
-    await db.query('insert into auth.users (id, email) values ($1, $2) on conflict (id) do nothing', [userIdFor(user), `${user}@example.test`]);
-    users.add(user);
+  // A user exists once a token names it: minted here, by `convoy dev token --supabase`, or refreshed.
+  const ensureUserId = async (id: string, email: string | null) => {
+    if (users.has(id)) return;
+    await db.query('insert into auth.users (id, email) values ($1, $2) on conflict (id) do nothing', [id, email]);
+    users.add(id);
   };
-  const app = new App(db, keys, ensureUser);
-  const listener = new Listener((req, res) => {
-    app.handle(req).then(
-      (reply) => send(res, reply),
-      (error: unknown) => send(res, pgrstError(500, 'PGRST000', String((error as Error)?.message ?? error))),
-    );
-  }, options.port ?? 0);
+  const ensureUser = (user: string) => ensureUserId(userIdFor(user), `${user}@example.test`);
+  const app = new App(db, keys, ensureUser, ensureUserId);
+  const realtime = new RealtimeSockets(db, keys);
+  await realtime.start();
+  const listener = new Listener(
+    (req, res) => {
+      app.handle(req).then(
+        (reply) => send(res, reply),
+        (error: unknown) => send(res, pgrstError(500, 'PGRST000', String((error as Error)?.message ?? error))),
+      );
+    },
+    realtime,
+    options.port ?? 0,
+  );
   await listener.start();
   const mintToken = async (user: string, o: { ttlSeconds?: number } = {}) => {
     await ensureUser(user);
@@ -88,6 +106,8 @@ export async function startSupabaseServer(options: SupabaseServerOptions = {}): 
     userId: userIdFor,
     mintToken,
     session: async (user, o) => ({ accessToken: await mintToken(user, o), refreshToken: keys.refreshToken(user) }),
+    joinedChannels: () => realtime.joinedChannels(),
+    realtimeSockets: () => realtime.opened,
     stop: () => listener.stop(),
     start: () => listener.start(),
     close: async () => {
@@ -103,12 +123,14 @@ class Listener {
 
   constructor(
     private readonly handler: (req: IncomingMessage, res: ServerResponse) => void,
+    private readonly realtime: RealtimeSockets,
     public port: number,
   ) {}
 
   async start(): Promise<void> {
     if (this.#server !== null) return;
     const s = createServer(this.handler);
+    s.on('upgrade', (req, socket, head) => this.realtime.handleUpgrade(req, socket, head as Buffer));
     await new Promise<void>((resolve, reject) => {
       s.once('error', reject);
       s.listen(this.port, '127.0.0.1', () => resolve());
@@ -123,9 +145,12 @@ class Listener {
     this.#server = null;
     const closed = new Promise<void>((resolve) => s.close(() => resolve()));
     s.closeAllConnections();
+    this.realtime.closeAll();
     await closed;
   }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 class App {
   readonly #rpc: RpcHandler;
@@ -134,6 +159,7 @@ class App {
     db: Database,
     private readonly keys: Keys,
     private readonly ensureUser: (user: string) => Promise<void>,
+    private readonly ensureUserId: (id: string, email: string | null) => Promise<void>,
   ) {
     this.#rpc = new RpcHandler(db);
   }
@@ -170,7 +196,11 @@ class App {
     const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
     if (token === '') return { ok: true, claims: { role: 'anon' } };
     const verified = await this.keys.verify(token);
-    if (verified.ok) return { ok: true, claims: verified.claims };
+    if (verified.ok) {
+      const { sub, role, email } = verified.claims;
+      if (role === 'authenticated' && typeof sub === 'string' && UUID.test(sub)) await this.ensureUserId(sub, typeof email === 'string' ? email : null);
+      return { ok: true, claims: verified.claims };
+    }
     const reply = pgrstError(401, 'PGRST301', verified.message);
     return { ok: false, reply: { ...reply, headers: { 'www-authenticate': `Bearer error="invalid_token", error_description="${verified.message}"` } } };
   }

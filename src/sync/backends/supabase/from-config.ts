@@ -6,9 +6,14 @@
 import type { ConfigStore } from '../../../config/store.js';
 import { ConfigError } from '../../../errors.js';
 import type { Backend } from '../../backend.js';
+import type { SaveSetting } from '../create-backend.js';
 
-/** Throws ConfigError naming the missing setting and how to set it. Imports supabase-js only now. */
-export async function supabaseFromConfig(config: ConfigStore): Promise<Backend> {
+/**
+ * Throws ConfigError naming the missing setting and how to set it. Imports
+ * the adapter (and its client) only now. `save` stores a setting (renewed
+ * tokens): `config` itself may be the read-only settings.
+ */
+export async function supabaseFromConfig(config: ConfigStore, save: SaveSetting): Promise<Backend> {
   const url = config.get('supabase.url');
   if (!url) throw new ConfigError('supabase.url is not set; run convoy init --supabase <url> --anon-key <key> --access-token - or set CONVOY_SUPABASE_URL');
   const anonKey = config.get('supabase.anonKey');
@@ -24,9 +29,9 @@ export async function supabaseFromConfig(config: ConfigStore): Promise<Backend> 
     anonKey,
     accessToken,
     refreshToken,
-    onTokens: (tokens) => {
-      config.set('supabase.accessToken', tokens.accessToken);
-      config.set('supabase.refreshToken', tokens.refreshToken);
+    onTokens: async (tokens) => {
+      await save('supabase.accessToken', tokens.accessToken);
+      await save('supabase.refreshToken', tokens.refreshToken);
     },
   });
 }

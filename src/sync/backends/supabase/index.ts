@@ -1,10 +1,12 @@
 /**
- * The Supabase backend: the `Backend` interface over the official
- * `@supabase/supabase-js` client's `rpc`, calling the SQL functions in
- * supabase/migrations (convoy_push, convoy_pull, convoy_head) as the signed-in
- * user, so row-level security applies. The only file in src/ that imports
- * supabase-js; from-config.ts imports it dynamically, so `convoy add`
- * never loads the SDK.
+ * The Supabase backend: the `Backend` interface over Supabase's official
+ * PostgREST client (`@supabase/postgrest-js`, the `rpc` of supabase-js),
+ * calling the SQL functions in supabase/migrations (convoy_push,
+ * convoy_pull_all, convoy_head) as the signed-in user, so row-level security
+ * applies. Only that client is loaded, not all of supabase-js (auth, storage,
+ * functions, realtime: ~150 ms of module loading a sync does not need); the
+ * daemon's live feed loads the Realtime client when it subscribes (live.ts).
+ * from-config.ts imports this file dynamically, so `convoy add` loads neither.
  *
  * Credentials: the project's anon key (the `apikey` header) and the user's
  * access token (the `Authorization` header, through supabase-js's
@@ -16,16 +18,25 @@
  * 5); convoy's functions missing from the project → not retryable, saying to
  * apply the migrations; 408/429/5xx → retryable; any other refusal → not.
  */
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import ws from 'ws';
+import { PostgrestClient } from '@supabase/postgrest-js';
 import { BackendError, ConfigError } from '../../../errors.js';
 import type { Backend } from '../../backend.js';
 import type { ChecksumAnswer, ChecksumRequest, PullAllPage, PullAllRequest, PullPage, PullRequest, PushBatch, PushResult } from '../../../schema/protocol.js';
 import { describeCause, SupabaseSession, type SessionTokens } from './session.js';
 import { createHttpFetch } from '../http-fetch.js';
 import { safeUrl } from '../safe-url.js';
+import { subscribeToHead, type LiveFeed } from './live.js';
 
 export const DEFAULT_TIMEOUT_MS = 20_000;
+
+/**
+ * One push is one convoy_push call, one transaction. What bounds it is the
+ * role's statement timeout (8 s for `authenticated` on Supabase) and the
+ * request size the API gateway takes; 2,000 ops in at most 2 MiB of JSON
+ * stay far inside both (the bench's server time is well under 1 ms an op).
+ * The preferred size is what the bench (round-trip) measured fastest.
+ */
+export const SUPABASE_PUSH_LIMITS = { preferredOps: 1_000, maxOps: 2_000, maxBytes: 2 * 1024 * 1024 } as const;
 
 export interface SupabaseBackendOptions {
   /** Project URL, e.g. https://abcdefghijklmnop.supabase.co or http://127.0.0.1:54321. */
@@ -36,8 +47,8 @@ export interface SupabaseBackendOptions {
   accessToken: string | null;
   /** Renews the access token when it is about to expire or is refused. */
   refreshToken?: string | null;
-  /** Called with the new pair after each renewal (Supabase rotates refresh tokens: store both). */
-  onTokens?: (tokens: SessionTokens) => void;
+  /** Called with the new pair after each renewal (Supabase rotates refresh tokens: store both); awaited. */
+  onTokens?: (tokens: SessionTokens) => void | Promise<void>;
   /** Per-request limit, including reading the response; default 20 s. */
   timeoutMs?: number;
   /** fetch to use (tests); default one over node:http (http-fetch.ts: no exit delay). */
@@ -69,9 +80,11 @@ export function createSupabaseBackend(options: SupabaseBackendOptions): Backend 
     fetch: fetchImpl,
   });
   const rpc = new Rpc(connect(options, url, session, fetchImpl), session, safeUrl(url), timeoutMs);
+  const feeds = new Set<LiveFeed>();
   return {
     kind: 'supabase',
     url: rpc.url,
+    pushLimits: SUPABASE_PUSH_LIMITS,
     push: async (batch: PushBatch) => expectShape<PushResult>(await rpc.call('convoy_push', { batch }), 'results', rpc.url),
     pull: async (request: PullRequest) =>
       expectShape<PullPage>(await rpc.call('convoy_pull', { p_table: request.table, p_cursor: request.cursor, p_limit: request.limit }), 'changes', rpc.url),
@@ -81,25 +94,45 @@ export function createSupabaseBackend(options: SupabaseBackendOptions): Backend 
     ping: async () => {
       expectShape(await rpc.call('convoy_head', {}), 'headVersion', rpc.url);
     },
+    subscribe: (onChange) => {
+      const feed = subscribeToHead({ url, anonKey: options.anonKey, session, onChange });
+      feeds.add(feed);
+      return () => {
+        feeds.delete(feed);
+        feed.close();
+      };
+    },
     close: async () => {
-      await rpc.close();
+      rpc.close();
+      for (const feed of feeds) feed.close();
+      feeds.clear();
       own?.close();
     },
   };
 }
 
-/** The supabase-js client, sending the session's access token. Throws ConfigError for an unusable URL. */
-function connect(options: SupabaseBackendOptions, url: string, session: SupabaseSession, fetchImpl: typeof fetch): SupabaseClient {
+/**
+ * The PostgREST client at <url>/rest/v1, sending what supabase-js sends: the
+ * anon key as `apikey`, and the session's access token (else the anon key)
+ * as the bearer. Throws ConfigError for an unusable URL.
+ */
+function connect(options: SupabaseBackendOptions, url: string, session: SupabaseSession, fetchImpl: typeof fetch): PostgrestClient {
+  let base: URL;
   try {
-    return createClient(url, options.anonKey, {
-      accessToken: async () => session.accessToken,
-      // Node 20 has no global WebSocket; supabase-js's realtime client needs one to be constructed.
-      realtime: { transport: ws as never },
-      global: { fetch: fetchImpl },
-    });
+    base = new URL(url);
   } catch (error) {
     throw new ConfigError(`supabase.url ${JSON.stringify(options.url)} is not usable: ${(error as Error).message}`);
   }
+  if (base.protocol !== 'http:' && base.protocol !== 'https:') {
+    throw new ConfigError(`supabase.url ${JSON.stringify(options.url)} is not usable: it must be an http or https URL`);
+  }
+  const withAuth: typeof fetch = (input, init) => {
+    const headers = new Headers(init?.headers);
+    headers.set('apikey', options.anonKey);
+    headers.set('authorization', `Bearer ${session.accessToken ?? options.anonKey}`);
+    return fetchImpl(input, { ...init, headers });
+  };
+  return new PostgrestClient(`${url}/rest/v1`, { fetch: withAuth });
 }
 
 /** Calls of convoy's SQL functions, with a deadline, one renewal on a refused token, and classified errors. */
@@ -107,7 +140,7 @@ class Rpc {
   #closed = false;
 
   constructor(
-    private readonly client: SupabaseClient,
+    private readonly client: PostgrestClient,
     private readonly session: SupabaseSession,
     readonly url: string,
     private readonly timeoutMs: number,
@@ -132,10 +165,8 @@ class Rpc {
     return { data, error, status, timedOut: deadline.aborted };
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
+  close(): void {
     this.#closed = true;
-    await this.client.realtime.disconnect();
   }
 }
 

@@ -23,7 +23,8 @@ export interface SessionOptions {
   anonKey: string;
   accessToken: string | null;
   refreshToken: string | null;
-  onRefresh?: (tokens: SessionTokens) => void;
+  /** Stores the new pair; awaited, so a renewal counts only once the rotated refresh token is kept. */
+  onRefresh?: (tokens: SessionTokens) => void | Promise<void>;
   timeoutMs: number;
   fetch: typeof fetch;
   now?: () => number;
@@ -95,7 +96,7 @@ export class SupabaseSession {
     if (response.ok && typeof body.access_token === 'string' && typeof body.refresh_token === 'string') {
       this.#accessToken = body.access_token;
       this.#refreshToken = body.refresh_token;
-      this.options.onRefresh?.({ accessToken: body.access_token, refreshToken: body.refresh_token });
+      await this.options.onRefresh?.({ accessToken: body.access_token, refreshToken: body.refresh_token });
       return;
     }
     const detail = String(body.msg ?? body.message ?? body.error_description ?? body.error ?? text.slice(0, 200));

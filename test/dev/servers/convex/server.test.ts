@@ -12,6 +12,7 @@ import { api } from '../../../../convex/_generated/api.js';
 import { mintDevToken } from '../../../../src/dev/token.js';
 import { newId, OpSeq, taskFields } from '../../../sync/contract-helpers.js';
 import { startConvexServer, type ConvexTestServer } from '../../../../src/dev/servers/convex/server.js';
+import { MAX_PUSH_OPS } from '../../../../src/schema/server/push.js';
 
 let server: ConvexTestServer;
 let client: ConvexHttpClient;
@@ -98,7 +99,7 @@ describe('local Convex server', () => {
     const huge = ops.batch(Array.from({ length: 8193 }, () => ops.create(newId(), taskFields('x'))));
     const arrayError = await errorOf(client.mutation(api.push.push, huge));
     expect(arrayError?.message).toContain('Array length is too long (8193 > maximum length 8192)');
-    const tooMany = await errorOf(client.mutation(api.push.push, { ...huge, ops: huge.ops.slice(0, 501) }));
+    const tooMany = await errorOf(client.mutation(api.push.push, { ...huge, ops: huge.ops.slice(0, MAX_PUSH_OPS + 1) }));
     expect(tooMany?.data).toMatchObject({ code: 'batch_too_large' });
     const big = JSON.stringify({ path: 'pull:head', format: 'convex_encoded_json', args: [{ pad: 'x'.repeat(16 * 1024 * 1024) }] });
     const response = await post('/api/query', big, await server.mintToken('alice'));

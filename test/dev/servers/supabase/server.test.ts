@@ -10,6 +10,7 @@ import ws from 'ws';
 import { newId, OpSeq, taskFields } from '../../../sync/contract-helpers.js';
 import type { SqlSession } from '../../../../src/dev/servers/supabase/database.js';
 import { startSupabaseServer, type SupabaseTestServer } from '../../../../src/dev/servers/supabase/server.js';
+import { MAX_PUSH_OPS } from '../../../../src/schema/server/push.js';
 
 let server: SupabaseTestServer;
 beforeAll(async () => {
@@ -74,10 +75,10 @@ describe('local Supabase server: rpc through supabase-js', () => {
     expect(await clientFor(token).rpc('convoy_nothing')).toMatchObject({ status: 404, error: { code: 'PGRST202' } });
     expect(await clientFor(token).rpc('convoy_pull', { p_table: 'tasks' })).toMatchObject({ status: 404, error: { code: 'PGRST202' } });
     const tooBig = new OpSeq();
-    const batch = tooBig.batch(Array.from({ length: 501 }, () => tooBig.create(newId(), taskFields('x'))));
+    const batch = tooBig.batch(Array.from({ length: MAX_PUSH_OPS + 1 }, () => tooBig.create(newId(), taskFields('x'))));
     expect(await clientFor(token).rpc('convoy_push', { batch })).toMatchObject({
       status: 400,
-      error: { code: 'P0001', message: '501 ops in one push; send at most 500', details: 'batch_too_large' },
+      error: { code: 'P0001', message: '2001 ops in one push; send at most 2000', details: 'batch_too_large' },
     });
     const bare = await fetch(`${server.url}/rest/v1/rpc/convoy_head`, { method: 'POST', body: '{}' });
     expect([bare.status, await bare.json()]).toEqual([401, { message: 'No API key found in request', hint: 'No `apikey` request header or url param was found.' }]);

@@ -910,9 +910,9 @@ begin
   if jsonb_typeof(p_batch -> 'ops') is distinct from 'array' or jsonb_typeof(v_client) is distinct from 'string'
      or jsonb_typeof(p_batch -> 'policies') is distinct from 'object' then
     v_bad := 'a batch is {clientId: string, policies: {projects, tasks, task_tags, task_blockers, task_notes}, ops: array}';
-  elsif jsonb_array_length(p_batch -> 'ops') > 500 then
+  elsif jsonb_array_length(p_batch -> 'ops') > 2000 then
     raise exception using errcode = 'P0001', detail = 'batch_too_large',
-      message = format('%s ops in one push; send at most 500', jsonb_array_length(p_batch -> 'ops'));
+      message = format('%s ops in one push; send at most 2000', jsonb_array_length(p_batch -> 'ops'));
   elsif (v_client #>> '{}') in ('', 'web') or char_length(v_client #>> '{}') > 200 then
     v_bad := format('invalid client id %s', v_client::text);
   elsif not coalesce(p_batch -> 'policies' ->> 'projects' = any (array['local-wins', 'remote-wins', 'last-write-wins', 'manual'])
@@ -1824,6 +1824,29 @@ begin
   end if;
   return jsonb_build_object('count', v_count, 'digest', lpad(to_hex(v_digest), 16, '0'), 'buckets', v_buckets,
     'records', v_records, 'headVersion', convoy.head(v_user));
+end $$;
+
+-- Part 6: the live feed (a Realtime broadcast of the head, per user, when it moves).
+
+create or replace function convoy.signal_head() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  if new.value = 0 or (tg_op = 'UPDATE' and new.value = old.value) then return null; end if;
+  perform realtime.send(jsonb_build_object('head', new.value), 'head', 'convoy:' || new.user_id::text, true);
+  return null;
+end $$;
+
+do $$
+begin
+  if to_regprocedure('realtime.send(jsonb, text, text, boolean)') is null then
+    drop trigger if exists convoy_signal_head on convoy.counters;
+    return;
+  end if;
+  create or replace trigger convoy_signal_head after insert or update of value on convoy.counters
+    for each row execute function convoy.signal_head();
+  drop policy if exists convoy_head_signal on realtime.messages;
+  create policy convoy_head_signal on realtime.messages for select to authenticated
+    using (extension = 'broadcast' and (select realtime.topic()) = 'convoy:' || (select auth.uid())::text);
 end $$;
 
 -- Only signed-in users (and the service role) may call anything: Supabase

@@ -1,0 +1,3 @@
+CREATE TABLE `search_index_deferral` (
+	`after_rowid` integer NOT NULL
+);
