@@ -15,6 +15,7 @@ import { convoyAsync as convoy, ensureBuilt } from '../helpers/cli.js';
 import { startDaemon } from '../helpers/daemon.js';
 import { tempHome, tempReplica } from '../helpers/replica.js';
 import { join } from 'node:path';
+import { until } from '../helpers/until.js';
 
 let server: SupabaseTestServer;
 beforeAll(async () => {
@@ -22,14 +23,6 @@ beforeAll(async () => {
   server = await startSupabaseServer();
 }, 60_000);
 afterAll(() => server?.close());
-
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.ceil(q * values.length) - 1]!;
 

@@ -19,6 +19,7 @@ import { convoyAsync as convoy, ensureBuilt } from '../helpers/cli.js';
 import { startDaemon } from '../helpers/daemon.js';
 import { startConvexServer, type ConvexTestServer } from '../../src/dev/servers/convex/server.js';
 import { initialisedReplica } from '../helpers/convex-replica.js';
+import { until } from '../helpers/until.js';
 
 let live: ConvexTestServer;
 let plain: ConvexTestServer;
@@ -44,14 +45,6 @@ async function inReplica(home: string, title: string, timeoutMs: number): Promis
     await sleep(50);
   }
   throw new Error(`"${title}" did not reach the replica within ${timeoutMs} ms`);
-}
-
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(20);
-  }
 }
 
 describe('convoy sync --watch: live pull', () => {

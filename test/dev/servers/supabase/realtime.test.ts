@@ -16,6 +16,7 @@ import { newId, OpSeq, taskFields } from '../../../sync/contract-helpers.js';
 import { startSupabaseServer, type SupabaseTestServer } from '../../../../src/dev/servers/supabase/server.js';
 import { findPostgres, startPostgresCluster, type PostgresCluster } from './postgres.js';
 import { supabaseWebClient } from './web-client.js';
+import { until } from '../../../helpers/until.js';
 
 const install = process.env.DATABASE_URL ? null : findPostgres();
 const missing = install !== null && 'missing' in install ? install.missing : null;
@@ -54,14 +55,6 @@ function join(client: SupabaseClient, name: string, isPrivate = true): Promise<{
         if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') reject(error ?? new Error(status));
       });
   });
-}
-
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe.each(TARGETS)('local Supabase server on $name: Realtime broadcast', ({ skip, start }) => {
