@@ -12,6 +12,8 @@ export const ExitCode = {
   incomplete: 4,
   config: 5,
   busy: 6,
+  /** The server refused access: not (or no longer) a member of the workspace, or not its owner. */
+  denied: 7,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -48,11 +50,18 @@ export class BackendError extends Error {
   readonly retryable: boolean;
   readonly offline: boolean;
   readonly auth: boolean;
-  constructor(message: string, opts: { retryable: boolean; offline?: boolean; auth?: boolean; cause?: unknown }) {
+  /**
+   * The server's code when it refused the call (src/schema/server/store.ts
+   * `ServerErrorCode`): e.g. `forbidden` (not a member of the workspace, or
+   * not its owner: exit 7), `exists`, `invalid`.
+   */
+  readonly refusal: string | undefined;
+  constructor(message: string, opts: { retryable: boolean; offline?: boolean; auth?: boolean; refusal?: string; cause?: unknown }) {
     super(message, { cause: opts.cause });
     this.retryable = opts.retryable;
     this.offline = opts.offline ?? false;
     this.auth = opts.auth ?? false;
+    this.refusal = opts.refusal;
   }
 }
 
@@ -103,6 +112,7 @@ export function exitCodeFor(error: unknown): ExitCode {
   if (environmentProblem(error)) return ExitCode.config;
   if (error instanceof BackendError) {
     if (error.auth) return ExitCode.config;
+    if (error.refusal === 'forbidden') return ExitCode.denied;
     // Unreachable, or still failing after retries: nothing lost, try later.
     if (error.offline || error.retryable) return ExitCode.offline;
     return ExitCode.unexpected;
@@ -120,4 +130,5 @@ export const ERROR_CODES: Record<ExitCode, string> = {
   4: 'sync_incomplete',
   5: 'not_configured',
   6: 'busy',
+  7: 'denied',
 };

@@ -7,7 +7,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Replica } from '../../src/db/open.js';
 import { createTask } from '../../src/db/tasks.js';
-import { pullAllByPages, type Backend } from '../../src/sync/backend.js';
+import { personalWorkspaceOnly, pullAllByPages, type Backend } from '../../src/sync/backend.js';
 import type { OpResult, PullPage, PullRequest, PushBatch, PushResult, RemoteRecord } from '../../src/schema/protocol.js';
 
 /** The worker's input: one JSON argument. */
@@ -53,6 +53,7 @@ export interface Metered {
 
 // Benchmarks never verify: a checksum call is a bug in the bench.
 const noLiveFeed = {
+  ...personalWorkspaceOnly(),
   ping: async () => {},
   close: async () => {},
   checksum: async (): Promise<never> => {

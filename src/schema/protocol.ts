@@ -38,6 +38,8 @@ export interface PushOp {
 
 export interface PushBatch {
   clientId: string;
+  /** The workspace every op of the batch writes to; absent: the caller's personal workspace. */
+  workspace?: WorkspaceId;
   /** The client's conflict policy for each table it syncs (from its registry); a table left out gets its declared default. */
   policies: Record<string, ConflictPolicy>;
   /** Ops in increasing seq order. */
@@ -52,6 +54,12 @@ export interface FieldConflict {
   policy: ConflictPolicy;
   /** `pending` only for the manual policy: the server kept its value until resolved. */
   winner: 'local' | 'remote' | 'pending';
+  /**
+   * Who wrote the remote value: the user behind the replica (or web call)
+   * that last changed the field, as the server knows them; null when unknown
+   * (e.g. written before workspaces). Absent from older servers.
+   */
+  remoteWriter?: Identity | null;
 }
 
 /**
@@ -78,6 +86,8 @@ export interface RemoteRecord {
 }
 
 export interface PullRequest {
+  /** Absent: the caller's personal workspace. */
+  workspace?: WorkspaceId;
   table: SyncTableName;
   /** Return changes with version > cursor; 0 for the initial pull. */
   cursor: number;
@@ -110,6 +120,8 @@ export const MAX_KNOWN_RANGES = 1000;
 
 /** A combined pull: every table the client syncs, in one request. */
 export interface PullAllRequest {
+  /** The workspace read; absent: the caller's personal workspace. */
+  workspace?: WorkspaceId;
   /** table -> cursor (0 for the initial pull); only these tables are read. */
   cursors: Record<SyncTableName, number>;
   /** Most records read for the whole answer (servers cap it: 1,000); tables are read in registry order until it is used up. */
@@ -128,8 +140,14 @@ export interface TablePage {
 export interface PullAllPage {
   /** One page per table asked, under its name. */
   tables: Record<SyncTableName, TablePage>;
-  /** The user's current change counter (see `PullPage.headVersion`). */
+  /** The workspace's current change counter (see `PullPage.headVersion`). */
   headVersion: number;
+  /**
+   * The caller's identity and workspaces as `listWorkspaces` gives them, so a
+   * sync learns of a membership change without a request of its own. Servers
+   * of this protocol always send it; absent only from doubles.
+   */
+  workspaces?: WorkspaceList;
 }
 
 /**
@@ -140,6 +158,8 @@ export const CHECKSUM_LEAF = 64;
 
 /** Ask for the checksum of one table's records whose id ends with `suffix` ('' for all). */
 export interface ChecksumRequest {
+  /** Absent: the caller's personal workspace. */
+  workspace?: WorkspaceId;
   table: SyncTableName;
   /** Lowercase hex digits and '-' only, at most 36 characters (a whole id). */
   suffix: string;
@@ -162,4 +182,54 @@ export interface ChecksumAnswer extends ChecksumSum {
   records: RemoteRecord[] | null;
   /** The user's current change counter. */
   headVersion: number;
+}
+
+/**
+ * A workspace: the scope of sync. Every record belongs to exactly one; the
+ * change counter (versions, head), pull cursors and per-client push
+ * bookkeeping are per workspace, and only its members read or write it.
+ * On the wire a request names the workspace by id; a request without one
+ * means the caller's personal workspace, whose id is the caller's user id:
+ * it exists for every user without being created and cannot be shared.
+ * Other workspaces get a server-made id (never a client's choice, so no one
+ * can make a workspace whose id is somebody's user id).
+ */
+export type WorkspaceId = string;
+
+export const WORKSPACE_ROLES = ['owner', 'member'] as const;
+/** `owner`: manages members, and reads and writes like a member; `member`: reads and writes projects and tasks. */
+export type WorkspaceRole = (typeof WORKSPACE_ROLES)[number];
+
+/** What a personal workspace is called (no other workspace may take the name). */
+export const PERSONAL_WORKSPACE_NAME = 'personal';
+/** Longest workspace name, in characters; names follow the `visible` text rule (src/schema/rules.ts). */
+export const MAX_WORKSPACE_NAME = 100;
+
+/** A user as the server knows them: the token's subject and, when the token has one, its `name` (else `email`) claim. */
+export interface Identity {
+  userId: string;
+  name: string | null;
+}
+
+/** One workspace the caller belongs to. */
+export interface WorkspaceInfo {
+  id: WorkspaceId;
+  name: string;
+  /** The caller's role in it (owner of their personal one). */
+  role: WorkspaceRole;
+  personal: boolean;
+}
+
+/** The caller and their workspaces: the personal one first, then the rest by name. */
+export interface WorkspaceList {
+  user: Identity;
+  workspaces: WorkspaceInfo[];
+}
+
+/** One member of a workspace. */
+export interface MemberInfo {
+  userId: string;
+  role: WorkspaceRole;
+  /** From the member's token when the server has seen them call; else null. */
+  name: string | null;
 }

@@ -1,4 +1,20 @@
-import type { ChecksumAnswer, ChecksumRequest, PullAllPage, PullAllRequest, PullPage, PullRequest, PushBatch, PushResult } from '../schema/protocol.js';
+import type {
+  ChecksumAnswer,
+  ChecksumRequest,
+  MemberInfo,
+  PullAllPage,
+  PullAllRequest,
+  PullPage,
+  PullRequest,
+  PushBatch,
+  PushResult,
+  WorkspaceId,
+  WorkspaceInfo,
+  WorkspaceList,
+  WorkspaceRole,
+} from '../schema/protocol.js';
+import { PERSONAL_WORKSPACE_NAME } from '../schema/protocol.js';
+import { BackendError } from '../errors.js';
 
 /**
  * A sync backend: the one interface the engine talks to. Implementations live
@@ -7,7 +23,12 @@ import type { ChecksumAnswer, ChecksumRequest, PullAllPage, PullAllRequest, Pull
  * Errors: every method throws `BackendError` (never a bare SDK error):
  * `offline: true` when the server could not be reached or timed out (nothing
  * was applied as far as the client can know), `auth: true` for a refused or
- * expired credential, `retryable: true` for transient server failures.
+ * expired credential, `retryable: true` for transient server failures, and
+ * `refusal` the server's code when it refused the call (`forbidden`: the
+ * caller is not a member of the workspace named, or not its owner).
+ *
+ * Every data method acts on one workspace: the one its request names, else
+ * the caller's personal workspace (src/schema/protocol.ts `WorkspaceId`).
  */
 export interface Backend {
   /**
@@ -55,12 +76,42 @@ export interface Backend {
   /** Cheap reachability and credential check; resolves or throws BackendError. */
   ping(): Promise<void>;
 
+  /** The caller's identity and workspaces (personal first, then by name). Read-only. */
+  listWorkspaces(): Promise<WorkspaceList>;
+
   /**
-   * Optional live feed: calls `onChange` whenever the user's head version may
-   * have moved. Returns an unsubscribe function. Backends without a live
-   * channel omit it and the daemon polls.
+   * Create a workspace named `name` with the caller as its only member, an
+   * owner; the server makes its id. Not idempotent: a name the caller already
+   * has a workspace of is refused (`refusal: 'exists'`), a bad name too
+   * (`invalid`).
    */
-  subscribe?(onChange: (headVersion: number) => void): () => void;
+  createWorkspace(name: string): Promise<WorkspaceInfo>;
+
+  /** The members of `workspace`, by user id; the caller must be one (else `forbidden`). Read-only. */
+  listMembers(workspace: WorkspaceId): Promise<MemberInfo[]>;
+
+  /**
+   * Make `userId` a member of `workspace` with `role` (or change their role).
+   * Owners only (else `forbidden`); a personal workspace cannot be shared
+   * (`invalid`). Idempotent. Returns the members afterwards.
+   */
+  addMember(workspace: WorkspaceId, userId: string, role: WorkspaceRole): Promise<MemberInfo[]>;
+
+  /**
+   * Take `userId` out of `workspace`: an owner may remove anyone, anyone may
+   * remove themself (leaving). Refused (`invalid`) when it would leave the
+   * workspace without an owner. Idempotent. Returns the members afterwards
+   * (empty when the caller left).
+   */
+  removeMember(workspace: WorkspaceId, userId: string): Promise<MemberInfo[]>;
+
+  /**
+   * Optional live feed: calls `onChange` whenever the head version of
+   * `workspace` (absent: the personal one) may have moved. Returns an
+   * unsubscribe function. Backends without a live channel omit it and the
+   * daemon polls.
+   */
+  subscribe?(onChange: (headVersion: number) => void, workspace?: WorkspaceId): () => void;
 
   /** Release sockets and timers. Idempotent. */
   close(): Promise<void>;
@@ -81,6 +132,21 @@ export interface PushLimits {
 }
 
 /**
+ * The workspace calls of a double that serves one user's personal workspace
+ * and nothing else: it lists only that and refuses every member change.
+ */
+export function personalWorkspaceOnly(userId = 'me'): Pick<Backend, 'listWorkspaces' | 'createWorkspace' | 'listMembers' | 'addMember' | 'removeMember'> {
+  const refuse = () => Promise.reject(new BackendError('this backend serves only the personal workspace', { retryable: false, refusal: 'invalid' }));
+  return {
+    listWorkspaces: async () => ({ user: { userId, name: null }, workspaces: [{ id: userId, name: PERSONAL_WORKSPACE_NAME, role: 'owner', personal: true }] }),
+    createWorkspace: refuse,
+    listMembers: async () => [{ userId, role: 'owner', name: null }],
+    addMember: refuse,
+    removeMember: refuse,
+  };
+}
+
+/**
  * A combined pull made of one `pull` per table: for doubles and adapters
  * that only serve single-table pages. Sends every change (no echo
  * filtering) and reads up to `limit` per table; `headVersion` is the
@@ -89,7 +155,7 @@ export interface PushLimits {
 export async function pullAllByPages(pull: (request: PullRequest) => Promise<PullPage>, request: PullAllRequest): Promise<PullAllPage> {
   const answer: PullAllPage = { tables: {}, headVersion: 0 };
   for (const [table, cursor] of Object.entries(request.cursors)) {
-    const { headVersion, ...page } = await pull({ table, cursor, limit: request.limit });
+    const { headVersion, ...page } = await pull({ ...(request.workspace === undefined ? {} : { workspace: request.workspace }), table, cursor, limit: request.limit });
     answer.tables[table] = page;
     answer.headVersion = Math.max(answer.headVersion, headVersion);
   }

@@ -6,7 +6,7 @@ import * as ink from 'ink';
 import { render } from 'ink-testing-library';
 import { afterEach } from 'vitest';
 import { cleanup } from 'ink-testing-library';
-import { pullAllByPages, type Backend } from '../../src/sync/backend.js';
+import { personalWorkspaceOnly, pullAllByPages, type Backend } from '../../src/sync/backend.js';
 import type { OpResult, PushBatch } from '../../src/schema/protocol.js';
 import { BoardApp } from '../../src/tui/components/board-app.js';
 import { InkContext } from '../../src/tui/ink.js';
@@ -23,6 +23,7 @@ export function fakeBackend(overrides: Partial<Backend> = {}): Backend {
   return {
     kind: 'convex',
     url: 'http://fake.test:3210',
+    ...personalWorkspaceOnly(),
     async push(batch: PushBatch) {
       const results: OpResult[] = batch.ops.map((op) => ({ seq: op.seq, status: 'applied', version: ++version, fields: op.fields }));
       return { results };

@@ -75,7 +75,8 @@ export interface SyncStore {
 }
 
 /** Why the server refuses a whole call; `code` is what clients match on. */
-export type ServerErrorCode = 'bad_request' | 'batch_too_large' | 'invalid' | 'exists' | 'not_found';
+/** `forbidden`: the caller is not a member of the workspace named (or not its owner, for member changes). */
+export type ServerErrorCode = 'bad_request' | 'batch_too_large' | 'invalid' | 'exists' | 'not_found' | 'forbidden';
 
 /**
  * A refused call: nothing was applied. Push throws it only for a malformed

@@ -66,6 +66,12 @@ export function createConvexBackend(options: ConvexBackendOptions): Backend {
     ping: async () => {
       await call(() => client.query(api.pull.head, {}));
     },
+    // Workspaces (issue #16): replaced by the real calls before this lands.
+    listWorkspaces: () => Promise.reject(new BackendError('workspaces are not implemented yet', { retryable: false })),
+    createWorkspace: () => Promise.reject(new BackendError('workspaces are not implemented yet', { retryable: false })),
+    listMembers: () => Promise.reject(new BackendError('workspaces are not implemented yet', { retryable: false })),
+    addMember: () => Promise.reject(new BackendError('workspaces are not implemented yet', { retryable: false })),
+    removeMember: () => Promise.reject(new BackendError('workspaces are not implemented yet', { retryable: false })),
     subscribe: (onChange) => (closed || live === null ? () => undefined : live.subscribe(onChange)),
     close: async () => {
       closed = true;

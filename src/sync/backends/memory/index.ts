@@ -43,6 +43,12 @@ export function createMemoryBackend(options: MemoryBackendOptions): Backend {
     ping: async () => {
       await call(() => server.head(token));
     },
+    // Workspaces (issue #16): replaced by the real calls before this lands.
+    listWorkspaces: () => Promise.reject(new BackendError('workspaces are not implemented yet', { retryable: false })),
+    createWorkspace: () => Promise.reject(new BackendError('workspaces are not implemented yet', { retryable: false })),
+    listMembers: () => Promise.reject(new BackendError('workspaces are not implemented yet', { retryable: false })),
+    addMember: () => Promise.reject(new BackendError('workspaces are not implemented yet', { retryable: false })),
+    removeMember: () => Promise.reject(new BackendError('workspaces are not implemented yet', { retryable: false })),
     subscribe: (onChange) => (closed ? () => undefined : server.subscribe(token, onChange)),
     close: async () => {
       closed = true;

@@ -94,6 +94,12 @@ export function createSupabaseBackend(options: SupabaseBackendOptions): Backend 
     ping: async () => {
       expectShape(await rpc.call('convoy_head', {}), 'headVersion', rpc.url);
     },
+    // Workspaces (issue #16): replaced by the real calls before this lands.
+    listWorkspaces: () => Promise.reject(new BackendError('workspaces are not implemented yet', { retryable: false })),
+    createWorkspace: () => Promise.reject(new BackendError('workspaces are not implemented yet', { retryable: false })),
+    listMembers: () => Promise.reject(new BackendError('workspaces are not implemented yet', { retryable: false })),
+    addMember: () => Promise.reject(new BackendError('workspaces are not implemented yet', { retryable: false })),
+    removeMember: () => Promise.reject(new BackendError('workspaces are not implemented yet', { retryable: false })),
     subscribe: (onChange) => {
       const feed = subscribeToHead({ url, anonKey: options.anonKey, session, onChange });
       feeds.add(feed);
