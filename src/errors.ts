@@ -65,6 +65,15 @@ export class BackendError extends Error {
   }
 }
 
+/**
+ * Access to a workspace is gone or was never there: the replica's copy of a
+ * workspace the user left (or was removed from) is read-only. Exit 7
+ * (denied), like a push the server refused as `forbidden`.
+ */
+export class DeniedError extends Error {
+  override name = 'DeniedError';
+}
+
 /** Not possible right now (e.g. another process is syncing this replica): nothing lost, try later. Exit 6 (busy). */
 export class RetryLaterError extends Error {
   override name = 'RetryLaterError';
@@ -117,6 +126,7 @@ export function exitCodeFor(error: unknown): ExitCode {
     if (error.offline || error.retryable) return ExitCode.offline;
     return ExitCode.unexpected;
   }
+  if (error instanceof DeniedError) return ExitCode.denied;
   if (error instanceof RetryLaterError || error instanceof StateError) return ExitCode.busy;
   return ExitCode.unexpected;
 }
