@@ -5,14 +5,18 @@
  *
  * Errors (PostgREST turns them into HTTP statuses): 28000 no signed-in user
  * (403); P0001 a malformed batch, which will fail the same way again (400);
- * 22023 invalid arguments (400); 23505 web create of a known id (409); PT404
- * web update of an unknown id (404). Data problems in a pushed op are per-op
- * 'rejected' results, never errors.
+ * 22023 invalid arguments (400; refusal `invalid`); 23505 web create of a
+ * known id, or a workspace name the caller already has (409; `exists`);
+ * 42501 not a member of the workspace named, or not its owner (403;
+ * `forbidden`, exit 7: the Supabase adapter maps these codes to
+ * BackendError.refusal); PT404 web update of an unknown id (404). Data
+ * problems in a pushed op are per-op 'rejected' results, never errors.
  */
 import { CONFLICT_POLICIES, MAX_KNOWN_RANGES } from '../../schema/protocol.js';
 import type { Registry } from '../../schema/registry.js';
 import { MAX_PUSH_OPS } from '../../schema/server/push.js';
 import { lit, perTable, spoken } from './sql.js';
+import { WORKSPACE_FUNCTIONS, workspacesSql } from './workspaces.js';
 
 function checks(registry: Registry): string {
   const names = registry.map((t) => t.name);
@@ -110,10 +114,10 @@ const api = (registry: Registry): string => `-- Records of p_table with version 
 -- most min(p_limit, 1000). \`cursor\` is the last version in the page (the
 -- request cursor when empty); \`headVersion\` the user's counter, so a client
 -- whose cursor is above it knows the server was reset. Read-only.
-create or replace function public.convoy_pull(p_table text, p_cursor bigint, p_limit integer) returns jsonb
+create or replace function public.convoy_pull(p_table text, p_cursor bigint, p_limit integer, p_workspace text default null) returns jsonb
 language plpgsql stable security invoker set search_path = '' as $$
 declare
-  v_user uuid := convoy.require_user();
+  v_ws uuid := convoy.workspace_of(p_workspace);
   v_limit integer := greatest(1, least(coalesce(p_limit, 1), 1000));
   v_page jsonb;
   v_rows integer;
@@ -123,11 +127,11 @@ begin
   execute format('select coalesce(jsonb_agg(jsonb_build_object(''recordId'', r.record_id, ''version'', r.version, '
     || '''fields'', convoy.row_fields(%L, r.j)) order by r.version), ''[]''), count(*) from ('
     || 'select t.record_id, t.version, to_jsonb(t) as j from public.%I t '
-    || 'where t.user_id = $1 and t.version > $2 order by t.version limit $3) r', p_table, p_table)
-    into v_page, v_rows using v_user, coalesce(p_cursor, 0), v_limit + 1;
+    || 'where t.workspace_id = $1 and t.version > $2 order by t.version limit $3) r', p_table, p_table)
+    into v_page, v_rows using v_ws, coalesce(p_cursor, 0), v_limit + 1;
   if v_rows > v_limit then v_page := v_page - v_limit; end if;
   return jsonb_build_object('changes', v_page, 'cursor', coalesce((v_page -> -1 ->> 'version')::bigint, p_cursor, 0),
-    'hasMore', v_rows > v_limit, 'headVersion', convoy.head(v_user));
+    'hasMore', v_rows > v_limit, 'headVersion', convoy.head(v_ws));
 end $$;
 
 -- The combined pull (src/schema/server/pull-all.ts): for each table in
@@ -136,11 +140,20 @@ end $$;
 -- tables; a table not reached answers its cursor unchanged and whether it has more, a
 -- table at the head is not read. Records at a version in request.known.versions
 -- whose every field request.known.clientId wrote last are read but left out
--- (the replica holds them from its push results). Read-only.
+-- (the replica holds them from its push results). Read-only (the pages);
+-- the answer carries the caller's workspaces (convoy.workspace_list).
 create or replace function public.convoy_pull_all(request jsonb) returns jsonb
-language plpgsql stable security invoker set search_path = '' as $$
+language plpgsql volatile security invoker set search_path = '' as $$
+begin
+  perform convoy.remember_me();
+  -- One statement: the stable function reads everything in one snapshot.
+  return convoy.pull_all(request) || jsonb_build_object('workspaces', convoy.workspace_list());
+end $$;
+
+create or replace function convoy.pull_all(request jsonb) returns jsonb
+language plpgsql stable set search_path = '' as $$
 declare
-  v_user uuid := convoy.require_user();
+  v_ws uuid := convoy.workspace_of(request ->> 'workspace');
   v_cursors jsonb := request -> 'cursors';
   v_client text := request #>> '{known,clientId}';
   v_ranges jsonb := coalesce(request #> '{known,versions}', '[]');
@@ -165,7 +178,7 @@ begin
     end if;
   end loop;
   v_budget := greatest(1, least(floor((request ->> 'limit')::numeric), 1000))::integer;
-  v_head := convoy.head(v_user);
+  v_head := convoy.head(v_ws);
   foreach v_table in array ${`array[${registry.map((t) => lit(t.name)).join(', ')}]`} loop
     continue when not v_cursors ? v_table;
     v_cursor := (v_cursors ->> v_table)::bigint;
@@ -173,7 +186,7 @@ begin
       -- Not reached: one cheap look says whether it has anything (the head is every table's, not its own).
       v_more := v_cursor < v_head;
       if v_more then
-        execute format('select exists (select 1 from public.%I t where t.user_id = $1 and t.version > $2)', v_table) into v_more using v_user, v_cursor;
+        execute format('select exists (select 1 from public.%I t where t.workspace_id = $1 and t.version > $2)', v_table) into v_more using v_ws, v_cursor;
       end if;
       v_tables := v_tables || jsonb_build_object(v_table, jsonb_build_object('changes', '[]'::jsonb, 'cursor', v_cursor, 'hasMore', v_more));
       continue;
@@ -186,8 +199,8 @@ begin
       || '($4 is not null and t.field_writers <> ''{}'' '
       || 'and exists (select 1 from jsonb_array_elements($5) k where t.version between (k ->> 0)::bigint and (k ->> 1)::bigint) '
       || 'and not exists (select 1 from jsonb_each_text(t.field_writers) w where w.value <> $4)) as known '
-      || 'from public.%I t where t.user_id = $1 and t.version > $2 order by t.version limit $3 + 1) r', v_table, v_table)
-      into v_page, v_rows, v_last using v_user, v_cursor, v_budget, v_client, v_ranges;
+      || 'from public.%I t where t.workspace_id = $1 and t.version > $2 order by t.version limit $3 + 1) r', v_table, v_table)
+      into v_page, v_rows, v_last using v_ws, v_cursor, v_budget, v_client, v_ranges;
     v_tables := v_tables || jsonb_build_object(v_table, jsonb_build_object('changes', v_page,
       'cursor', coalesce(v_last, v_cursor), 'hasMore', v_rows > v_budget));
     v_budget := v_budget - least(v_rows, v_budget);
@@ -195,20 +208,20 @@ begin
   return jsonb_build_object('tables', v_tables, 'headVersion', v_head);
 end $$;
 
--- The caller's current change counter: {headVersion}. Cheap; used as a ping.
-create or replace function public.convoy_head() returns jsonb
+-- The workspace's current change counter: {headVersion}. Cheap; used as a ping.
+create or replace function public.convoy_head(p_workspace text default null) returns jsonb
 language sql stable security invoker set search_path = '' as $$
-  select jsonb_build_object('headVersion', convoy.head(convoy.require_user()))
+  select jsonb_build_object('headVersion', convoy.head(convoy.workspace_of(p_workspace)))
 $$;
 
 -- What a web app calls to edit a record directly (convex/web.ts): the writer
 -- is 'web' and the web value always wins; versions are bumped by the same
 -- trigger as push. A create fills what a form leaves out. Returns
 -- {recordId, version, fields}.
-create or replace function convoy.web_write(p_table text, p_record_id text, p_fields json, p_kind text) returns jsonb
+create or replace function convoy.web_write(p_table text, p_record_id text, p_fields json, p_kind text, p_workspace text) returns jsonb
 language plpgsql set search_path = '' as $$
 declare
-  v_user uuid := convoy.require_user();
+  v_ws uuid := convoy.workspace_of(p_workspace);
   v_fields jsonb := convoy.without_nul(p_fields)::jsonb;
   v_problem jsonb;
   v_row jsonb;
@@ -224,41 +237,85 @@ begin
   if v_problem is not null then
     raise exception using errcode = '22023', message = v_problem ->> 'message', detail = v_problem ->> 'field';
   end if;
-  perform convoy.lock_user(v_user);
-  v_row := convoy.find_record(p_table, v_user, p_record_id::uuid);
+  perform convoy.remember_me();
+  perform convoy.lock_workspace(v_ws), set_config('convoy.locked', 'on', true);
+  v_row := convoy.find_record(p_table, v_ws, p_record_id::uuid);
   if p_kind = 'create' and v_row is not null then
     raise exception using errcode = '23505', message = format('%s %s already exists', p_table, p_record_id);
   elsif p_kind = 'update' and v_row is null then
     raise exception using errcode = 'PT404', message = format('no %s %s', p_table, p_record_id);
   end if;
   perform set_config('convoy.writer', '', true), set_config('convoy.time', '', true);
-  v_row := case when v_row is null then convoy.insert_record(p_table, v_user, p_record_id::uuid, v_fields)
+  v_row := case when v_row is null then convoy.insert_record(p_table, v_ws, p_record_id::uuid, v_fields)
     else convoy.update_record(p_table, (v_row ->> 'id')::bigint, v_fields) end;
+  perform set_config('convoy.locked', '', true);
   return jsonb_build_object('recordId', p_record_id) || convoy.state(p_table, v_row);
 end $$;
 
-create or replace function public.convoy_web_create(p_table text, p_record_id text, p_fields json) returns jsonb
+create or replace function public.convoy_web_create(p_table text, p_record_id text, p_fields json, p_workspace text default null) returns jsonb
 language sql volatile security invoker set search_path = '' as $$
-  select convoy.web_write(p_table, p_record_id, p_fields, 'create')
+  select convoy.web_write(p_table, p_record_id, p_fields, 'create', p_workspace)
 $$;
 
-create or replace function public.convoy_web_update(p_table text, p_record_id text, p_fields json) returns jsonb
+create or replace function public.convoy_web_update(p_table text, p_record_id text, p_fields json, p_workspace text default null) returns jsonb
 language sql volatile security invoker set search_path = '' as $$
-  select convoy.web_write(p_table, p_record_id, p_fields, 'update')
+  select convoy.web_write(p_table, p_record_id, p_fields, 'update', p_workspace)
 $$;`;
+
+const PUBLIC_FUNCTIONS = [
+  'public.convoy_push(json)',
+  'public.convoy_pull(text, bigint, integer, text)',
+  'public.convoy_pull_all(jsonb)',
+  'public.convoy_head(text)',
+  'public.convoy_checksum(text, text, text)',
+  'public.convoy_web_create(text, text, json, text)',
+  'public.convoy_web_update(text, text, json, text)',
+  ...WORKSPACE_FUNCTIONS,
+].join(', ');
 
 export const GRANTS = `-- Only signed-in users (and the service role) may call anything: Supabase
 -- grants execute on new functions in public to anon by default, and
 -- PostgreSQL grants it to PUBLIC.
 revoke execute on all functions in schema convoy from public, anon;
-revoke execute on function public.convoy_push(json), public.convoy_pull(text, bigint, integer), public.convoy_pull_all(jsonb), public.convoy_head(),
-  public.convoy_checksum(text, text), public.convoy_web_create(text, text, json), public.convoy_web_update(text, text, json) from public, anon;
+revoke execute on function ${PUBLIC_FUNCTIONS} from public, anon;
 grant execute on all functions in schema convoy to authenticated, service_role;
-grant execute on function public.convoy_push(json), public.convoy_pull(text, bigint, integer), public.convoy_pull_all(jsonb), public.convoy_head(),
-  public.convoy_checksum(text, text), public.convoy_web_create(text, text, json), public.convoy_web_update(text, text, json) to authenticated, service_role;`;
+grant execute on function ${PUBLIC_FUNCTIONS} to authenticated, service_role;`;
+
+/**
+ * Functions of earlier migrations whose signature or parameter names this
+ * one changes (CREATE OR REPLACE cannot rename a parameter, and an old
+ * public overload would make PostgREST's calls ambiguous): dropped first,
+ * then created again below. Plain functions: nothing depends on them.
+ */
+export function droppedSql(registry: Registry): string {
+  const tableFunctions = registry.flatMap((t) => [
+    `convoy.${t.name}_find(uuid, uuid)`,
+    `convoy.${t.name}_insert(uuid, uuid, jsonb)`,
+    `convoy.${t.name}_push(uuid, text, convoy.op[])`,
+  ]);
+  const old = [
+    'public.convoy_pull(text, bigint, integer)',
+    'public.convoy_head()',
+    'public.convoy_checksum(text, text)',
+    'public.convoy_web_create(text, text, json)',
+    'public.convoy_web_update(text, text, json)',
+    'convoy.web_write(text, text, json, text)',
+    'convoy.lock_user(uuid)',
+    'convoy.take_versions(uuid, integer)',
+    'convoy.next_version(uuid)',
+    'convoy.head(uuid)',
+    'convoy.find_record(text, uuid, uuid)',
+    'convoy.insert_record(text, uuid, uuid, jsonb)',
+    'convoy.apply_op(uuid, text, text, convoy.op, json)',
+    'convoy.replay_missing(uuid, convoy.op)',
+    ...tableFunctions,
+  ];
+  return `-- Functions whose parameters changed (workspaces): dropped, then created again below.
+${old.map((f) => `drop function if exists ${f};`).join('\n')}`;
+}
 
 export function apiSql(registry: Registry): string {
-  return [`-- Part 4: checks, pull, head and the web-side writes.`, checks(registry), api(registry)].join('\n\n');
+  return [`-- Part 4: checks, workspaces, pull, head and the web-side writes.`, checks(registry), workspacesSql(), api(registry)].join('\n\n');
 }
 
 /**

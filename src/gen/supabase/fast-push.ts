@@ -38,7 +38,7 @@ export function fastPushFunction(table: TableDecl): string {
   const insertedWire = `jsonb_build_object(${fields.map(([field, , decl]) => `${lit(field)}, ${createValue('n.fields', field, decl, 'v_now')}`).join(', ')})`;
   const sets = fields.map(([field, col, decl]) => `${col} = case when n.w ? ${lit(field)} then ${fromWire('n.w', field, decl)} else t.${col} end`);
   return `-- Apply the new ${name} ops of a push whose records it touches once (see convoy_push).
-create or replace function convoy.${name}_push(p_user uuid, p_client text, p_ops convoy.op[]) returns convoy.op_result[]
+create or replace function convoy.${name}_push(p_workspace uuid, p_client text, p_ops convoy.op[]) returns convoy.op_result[]
 language plpgsql volatile set search_path = '' as $$
 declare
   v_now double precision := floor(extract(epoch from clock_timestamp()) * 1000);
@@ -57,7 +57,7 @@ begin
     select o.*, t.id as tid, t.version, t.field_versions, t.field_writers, t.cur
     from o left join lateral (
       select t.id, t.version, t.field_versions, t.field_writers, ${wireObject(table, (col) => `t.${col}`)} as cur
-      from public.${name} t where t.user_id = p_user and t.record_id = o.rid limit 1
+      from public.${name} t where t.workspace_id = p_workspace and t.record_id = o.rid limit 1
     ) t on true
   ), p as materialized (
     select r.i, r.seq, r.rid, r.fields, r.ctime::double precision as tm, r.tid, r.version, r.cur,
@@ -75,10 +75,10 @@ begin
       count(*) filter (where p.cls = 'insert' or (p.cls = 'update' and p.w <> '{}')) over (order by p.i) end as k
     from p
   ), v as materialized (
-    select convoy.take_versions(p_user, (select count(n.k)::integer from n)) - 1 as base, ${stamp('p_client')} as writers
+    select convoy.take_versions(p_workspace, (select count(n.k)::integer from n)) - 1 as base, ${stamp('p_client')} as writers
   ), ins as (
-    insert into public.${name} as t (user_id, record_id, ${cols}, version, field_versions, field_writers, field_times)
-    select p_user, n.rid,
+    insert into public.${name} as t (workspace_id, record_id, ${cols}, version, field_versions, field_writers, field_times)
+    select p_workspace, n.rid,
       ${created},
       v.base + n.k, ${stamp('v.base + n.k')}, v.writers, ${stamp('n.tm')}
     from n cross join v where n.cls = 'insert'

@@ -53,22 +53,24 @@ end $$;
 -- Apply one valid new op on its own (the op by op path); p_raw is its
 -- fields as sent (conflicts are reported in that order, as Convex does).
 -- Data problems become a 'rejected' result, never an error.
-create or replace function convoy.apply_op(p_user uuid, p_client text, p_policy text, p_op convoy.op, p_raw json) returns jsonb
+create or replace function convoy.apply_op(p_workspace uuid, p_client text, p_policy text, p_op convoy.op, p_raw json) returns jsonb
 language plpgsql set search_path = '' as $$
 declare
   v_row jsonb;
   v_settled jsonb;
   v_status text;
+  v_writers jsonb;
 begin
   perform set_config('convoy.time', p_op.ctime::text, true);
-  v_row := convoy.find_record(p_op.tbl, p_user, p_op.rid);
+  v_row := convoy.find_record(p_op.tbl, p_workspace, p_op.rid);
   if v_row is null then
     if p_op.kind = 'update' then return jsonb_build_object('seq', p_op.seq, 'status', 'rejected', 'reason', 'unknown record'); end if;
-    v_row := convoy.insert_record(p_op.tbl, p_user, p_op.rid, p_op.fields);
+    v_row := convoy.insert_record(p_op.tbl, p_workspace, p_op.rid, p_op.fields);
     return jsonb_build_object('seq', p_op.seq, 'status', 'applied') || convoy.state(p_op.tbl, v_row);
   end if;
   -- A create of a record the server already has (e.g. created by another
   -- replica with the same id) is an update that never saw the server version.
+  v_writers := v_row -> 'field_writers';
   v_settled := convoy.settle(p_raw, case when p_op.kind = 'create' then null else p_op.base end,
     p_op.ctime, p_client, p_policy, convoy.row_fields(p_op.tbl, v_row), v_row);
   if v_settled -> 'writes' <> '{}'::jsonb then
@@ -76,21 +78,35 @@ begin
   end if;
   if jsonb_array_length(v_settled -> 'conflicts') > 0 then
     return jsonb_build_object('seq', p_op.seq, 'status', 'conflict') || convoy.state(p_op.tbl, v_row)
-      || jsonb_build_object('conflicts', v_settled -> 'conflicts');
+      || jsonb_build_object('conflicts', convoy.with_writers(p_workspace, v_settled -> 'conflicts', v_writers));
   end if;
   v_status := case when (v_settled ->> 'othersChanged')::boolean then 'merged' else 'applied' end;
   return jsonb_build_object('seq', p_op.seq, 'status', v_status) || convoy.state(p_op.tbl, v_row);
 end $$;
 
+-- Each conflict with remoteWriter: the user behind the client that wrote the
+-- remote value (p_writers: field -> client id, before the op), as the
+-- workspace's clients bookkeeping knows them; null for a web write or an
+-- unknown client.
+create or replace function convoy.with_writers(p_workspace uuid, p_conflicts jsonb, p_writers jsonb) returns jsonb
+language sql stable set search_path = '' as $$
+  select coalesce(jsonb_agg(c.value || jsonb_build_object('remoteWriter', (
+      select jsonb_build_object('userId', k.user_id, 'name', u.name)
+      from convoy.clients k left join convoy.users u on u.user_id = k.user_id
+      where k.workspace_id = p_workspace and k.client_id = p_writers ->> (c.value ->> 'field') and k.user_id is not null))
+    order by c.n), '[]')
+  from jsonb_array_elements(p_conflicts) with ordinality c (value, n)
+$$;
+
 -- The answer for an op at or below the client's last applied sequence whose
 -- result is no longer stored: the record's current state (a replica that
 -- lost its state resending long-acknowledged ops), never applying it twice.
-create or replace function convoy.replay_missing(p_user uuid, p_op convoy.op) returns jsonb
+create or replace function convoy.replay_missing(p_workspace uuid, p_op convoy.op) returns jsonb
 language plpgsql volatile set search_path = '' as $$
 declare
   v jsonb;
 begin
-  if p_op.rid is not null then v := convoy.find_record(p_op.tbl, p_user, p_op.rid); end if;
+  if p_op.rid is not null then v := convoy.find_record(p_op.tbl, p_workspace, p_op.rid); end if;
   if v is null then
     return jsonb_build_object('seq', p_op.seq, 'status', 'rejected', 'reason', 'already processed; its result is no longer stored');
   end if;
@@ -150,18 +166,21 @@ function convoyPush(registry: Registry): string {
   const fast = registry.map((t) => {
     const name = ident(t.name);
     return `  if ${lit(t.name)} = any (v_tables) then
-    v_res := v_res || convoy.${name}_push(v_user, v_client, array(select o from unnest(v_ops) o where o.cls = 'new' and o.tbl = ${lit(t.name)}));
+    v_res := v_res || convoy.${name}_push(v_ws, v_client, array(select o from unnest(v_ops) o where o.cls = 'new' and o.tbl = ${lit(t.name)}));
   end if;`;
   });
   return `-- Apply a replica's ops, in order, in this one transaction (Backend.push in
 -- src/sync/backend.ts). Idempotent per client and sequence number; one
 -- result per op, in op order; a rejected op still advances the client's
--- applied sequence. Holds the user's counter lock from the start, so pushes
--- of one user (and their web writes) run one at a time.
+-- applied sequence. The batch's workspace (batch.workspace, else the
+-- personal one) must be the caller's (convoy.workspace_of). Holds the
+-- workspace's counter lock from the start, so pushes to one workspace (and
+-- its web writes) run one at a time.
 create or replace function public.convoy_push(batch json) returns jsonb
 language plpgsql volatile security invoker set search_path = '' as $$
 declare
-  v_user uuid := convoy.require_user();
+  v_ws uuid := convoy.workspace_of(convoy.without_nul(batch) ->> 'workspace');
+  v_user uuid := convoy.remember_me();
   v_batch jsonb;
   v_client text;
   v_known bigint;
@@ -183,22 +202,22 @@ begin
   perform convoy.check_batch_head(v_batch);
   v_client := v_batch ->> 'clientId';
   v_policies := v_batch -> 'policies';
-  perform set_config('convoy.counter', convoy.lock_user(v_user)::text, true), set_config('convoy.counter_user', v_user::text, true),
-    set_config('convoy.writer', v_client, true);
-  select c.last_seq into v_known from convoy.clients c where c.user_id = v_user and c.client_id = v_client;
+  perform set_config('convoy.counter', convoy.lock_workspace(v_ws)::text, true), set_config('convoy.counter_workspace', v_ws::text, true),
+    set_config('convoy.writer', v_client, true), set_config('convoy.locked', 'on', true);
+  select c.last_seq into v_known from convoy.clients c where c.workspace_id = v_ws and c.client_id = v_client;
   v_ops := convoy.read_ops(v_batch, coalesce(v_known, 0));
   if exists (select 1 from unnest(v_ops) o where o.cls = 'bad') then
     perform convoy.check_batch(batch);
     raise exception using errcode = 'P0001', detail = 'bad_request', message = 'malformed op';
   end if;
-  delete from convoy.op_results r where r.user_id = v_user and r.client_id = v_client and r.last_seq < v_ops[1].seq;
+  delete from convoy.op_results r where r.workspace_id = v_ws and r.client_id = v_client and r.last_seq < v_ops[1].seq;
   -- Replays and rejections write nothing.
   v_res := array(
     select row(o.i, o.seq, case o.cls
         when 'rejected' then jsonb_build_object('seq', o.seq, 'status', 'rejected', 'reason', o.reason)
         else coalesce((select r.results -> (array_position(r.seqs, o.seq) - 1) from convoy.op_results r
-            where r.user_id = v_user and r.client_id = v_client and r.first_seq <= o.seq order by r.first_seq desc limit 1),
-          convoy.replay_missing(v_user, o)) end)::convoy.op_result
+            where r.workspace_id = v_ws and r.client_id = v_client and r.first_seq <= o.seq order by r.first_seq desc limit 1),
+          convoy.replay_missing(v_ws, o)) end)::convoy.op_result
     from unnest(v_ops) o
     where o.cls in ('replay', 'rejected'));
   -- Records the batch touches once: set-based, per table. These statements
@@ -216,19 +235,20 @@ ${fast.join('\n')}
     order by o.i
   loop
     v_op := v_ops[v_i];
-    v_res := v_res || row(v_op.i, v_op.seq, convoy.apply_op(v_user, v_client, v_policies ->> v_op.tbl, v_op, v_raw))::convoy.op_result;
+    v_res := v_res || row(v_op.i, v_op.seq, convoy.apply_op(v_ws, v_client, v_policies ->> v_op.tbl, v_op, v_raw))::convoy.op_result;
   end loop;
   select coalesce(jsonb_agg(r.result order by r.i), '[]'), array_agg(r.seq order by r.i), max(r.seq)
   into v_results, v_seqs, v_last from unnest(v_res) r where r.result is not null;
   if v_last > coalesce(v_known, 0) then
-    insert into convoy.op_results (user_id, client_id, first_seq, last_seq, seqs, results)
-    values (v_user, v_client, (select min(q) from unnest(v_seqs) q where q > coalesce(v_known, 0)), v_last, v_seqs, v_results);
-    insert into convoy.clients as c (user_id, client_id, last_seq) values (v_user, v_client, v_last)
-    on conflict (user_id, client_id) do update set last_seq = excluded.last_seq;
+    insert into convoy.op_results (workspace_id, client_id, first_seq, last_seq, seqs, results)
+    values (v_ws, v_client, (select min(q) from unnest(v_seqs) q where q > coalesce(v_known, 0)), v_last, v_seqs, v_results);
+    insert into convoy.clients as c (workspace_id, client_id, last_seq, user_id) values (v_ws, v_client, v_last, v_user)
+    on conflict (workspace_id, client_id) do update set last_seq = excluded.last_seq, user_id = excluded.user_id;
   end if;
   update convoy.counters c set value = current_setting('convoy.counter')::bigint
-  where c.user_id = v_user and c.value < current_setting('convoy.counter')::bigint;
-  perform set_config('convoy.writer', '', true), set_config('convoy.time', '', true), set_config('convoy.counter_user', '', true);
+  where c.workspace_id = v_ws and c.value < current_setting('convoy.counter')::bigint;
+  perform set_config('convoy.writer', '', true), set_config('convoy.time', '', true), set_config('convoy.counter_workspace', '', true),
+    set_config('convoy.locked', '', true);
   return jsonb_build_object('results', v_results);
 end $$;`;
 }

@@ -1,5 +1,5 @@
 /**
- * Part 3 of the generated SQL: the per-user change counter, the trigger that
+ * Part 3 of the generated SQL: the per-workspace change counter, the trigger that
  * stamps versions on every write to a synced table (from convoy_push's op by
  * op path or directly from a web app), and the reads and writes of one
  * record, generated per table and reached through dispatchers over the
@@ -9,19 +9,20 @@ import type { TableDecl } from '../../schema/declare.js';
 import type { Registry } from '../../schema/registry.js';
 import { createValue, fieldsOf, fromWire, ident, lit, NOW_MS, perTable } from './sql.js';
 
-const COUNTER = `-- Lock the user's counter row (creating it), so this transaction's writes
--- and every other writer of the user are serialized. Returns the head.
-create or replace function convoy.lock_user(p_user uuid) returns bigint
+const COUNTER = `-- Lock the workspace's counter row (creating it), so this transaction's
+-- writes and every other writer of the workspace are serialized. Returns the
+-- head. (The caller's membership is checked first: convoy.workspace_of.)
+create or replace function convoy.lock_workspace(p_workspace uuid) returns bigint
 language plpgsql set search_path = '' as $$
 declare
   v bigint;
 begin
-  insert into convoy.counters (user_id) values (p_user) on conflict (user_id) do nothing;
-  select c.value into v from convoy.counters c where c.user_id = p_user for update;
+  insert into convoy.counters (workspace_id) values (p_workspace) on conflict (workspace_id) do nothing;
+  select c.value into v from convoy.counters c where c.workspace_id = p_workspace for update;
   return v;
 end $$;
 
--- The next p_count versions for the user (returns the first): the counter
+-- The next p_count versions of the workspace (returns the first): the counter
 -- row updated in the writing transaction. Its row lock is held until commit,
 -- so version N+1 is handed out only after the transaction that took N has
 -- committed (or rolled back): a pull that has seen N has seen everything
@@ -30,44 +31,46 @@ end $$;
 -- the earlier one for good.
 --
 -- convoy_push holds that lock from its start and counts in the transaction
--- instead (convoy.counter_user / convoy.counter, saved once at its end):
+-- instead (convoy.counter_workspace / convoy.counter, saved once at its end):
 -- updating one row many times in a transaction makes each update walk a
 -- longer chain of row versions.
-create or replace function convoy.take_versions(p_user uuid, p_count integer) returns bigint
+create or replace function convoy.take_versions(p_workspace uuid, p_count integer) returns bigint
 language plpgsql set search_path = '' as $$
 declare
   v bigint;
 begin
-  if current_setting('convoy.counter_user', true) = p_user::text then
+  if current_setting('convoy.counter_workspace', true) = p_workspace::text then
     v := current_setting('convoy.counter')::bigint + 1;
     perform set_config('convoy.counter', (v + p_count - 1)::text, true);
     return v;
   end if;
-  insert into convoy.counters as c (user_id, value) values (p_user, p_count)
-  on conflict (user_id) do update set value = c.value + p_count
+  insert into convoy.counters as c (workspace_id, value) values (p_workspace, p_count)
+  on conflict (workspace_id) do update set value = c.value + p_count
   returning c.value - p_count + 1 into v;
   return v;
 end $$;
 
-create or replace function convoy.next_version(p_user uuid) returns bigint
+create or replace function convoy.next_version(p_workspace uuid) returns bigint
 language sql set search_path = '' as $$
-  select convoy.take_versions(p_user, 1)
+  select convoy.take_versions(p_workspace, 1)
 $$;
 
--- The user's current head (0 before the first write).
-create or replace function convoy.head(p_user uuid) returns bigint
+-- The workspace's current head (0 before the first write).
+create or replace function convoy.head(p_workspace uuid) returns bigint
 language sql stable set search_path = '' as $$
-  select coalesce((select c.value from convoy.counters c where c.user_id = p_user), 0)
+  select coalesce((select c.value from convoy.counters c where c.workspace_id = p_workspace), 0)
 $$;
 
--- Before any insert/update statement on a synced table: take the caller's
--- counter lock before any row lock, so writers always lock in the same order.
--- (convoy_push, which sets convoy.writer, holds it from its start already.)
+-- Before any insert/update statement on a synced table written directly
+-- (a table endpoint): take the caller's personal counter lock before any row
+-- lock, so writers of it always lock in the same order. (A write to another
+-- workspace takes its counter lock at its first row.) convoy_push and the
+-- web functions, which set convoy.locked, hold their workspace's already.
 create or replace function convoy.lock_writer() returns trigger
 language plpgsql set search_path = '' as $$
 begin
-  if auth.uid() is not null and coalesce(current_setting('convoy.writer', true), '') = '' then
-    perform convoy.lock_user(auth.uid());
+  if auth.uid() is not null and coalesce(current_setting('convoy.locked', true), '') = '' then
+    perform convoy.lock_workspace(auth.uid());
   end if;
   return null;
 end $$;
@@ -91,8 +94,9 @@ declare
   v_time double precision := coalesce(nullif(current_setting('convoy.time', true), '')::double precision, ${NOW_MS});
 begin
   if tg_op = 'UPDATE' then
-    if new.user_id is distinct from old.user_id or new.record_id is distinct from old.record_id then
-      raise exception using errcode = '22023', message = 'user_id and record_id of a synced record cannot change';
+    if new.user_id is distinct from old.user_id or new.record_id is distinct from old.record_id
+       or new.workspace_id is distinct from old.workspace_id then
+      raise exception using errcode = '22023', message = 'user_id, workspace_id and record_id of a synced record cannot change';
     end if;
     new.version := old.version;
     new.field_versions := old.field_versions;
@@ -113,7 +117,7 @@ begin
   if v_problem is not null then
     raise exception using errcode = '23514', message = v_problem ->> 'message', column = v_problem ->> 'field';
   end if;
-  v_version := convoy.next_version(new.user_id);
+  v_version := convoy.next_version(new.workspace_id);
   new.version := v_version;
   select new.field_versions || jsonb_object_agg(k, v_version),
          new.field_writers || jsonb_object_agg(k, v_writer),
@@ -139,18 +143,18 @@ function recordFunctions(table: TableDecl): string {
   const cols = fields.map(([, col]) => col).join(', ');
   const created = fields.map(([field, , decl]) => createValue('p_fields', field, decl, NOW_MS)).join(',\n    ');
   const sets = fields.map(([field, col, decl]) => `${col} = case when p_fields ? ${lit(field)} then ${fromWire('p_fields', field, decl)} else t.${col} end`);
-  return `-- The caller's ${name} record (to_jsonb of the row), locked, or null.
-create or replace function convoy.${name}_find(p_user uuid, p_record_id uuid) returns jsonb
+  return `-- The workspace's ${name} record (to_jsonb of the row), locked, or null.
+create or replace function convoy.${name}_find(p_workspace uuid, p_record_id uuid) returns jsonb
 language sql volatile set search_path = '' as $$
-  select to_jsonb(t) from public.${name} t where t.user_id = p_user and t.record_id = p_record_id for update
+  select to_jsonb(t) from public.${name} t where t.workspace_id = p_workspace and t.record_id = p_record_id for update
 $$;
 
 -- Insert a ${name} record with the given wire fields (absent ones take the
 -- declared defaults); the stamp trigger versions it. Returns the row.
-create or replace function convoy.${name}_insert(p_user uuid, p_record_id uuid, p_fields jsonb) returns jsonb
+create or replace function convoy.${name}_insert(p_workspace uuid, p_record_id uuid, p_fields jsonb) returns jsonb
 language sql volatile set search_path = '' as $$
-  insert into public.${name} as t (user_id, record_id, ${cols})
-  values (p_user, p_record_id,
+  insert into public.${name} as t (workspace_id, record_id, ${cols})
+  values (p_workspace, p_record_id,
     ${created})
   returning to_jsonb(t)
 $$;
@@ -166,15 +170,15 @@ $$;`;
 }
 
 function dispatchers(registry: Registry): string {
-  return `-- The caller's record of p_table (to_jsonb of the row), locked, or null.
-create or replace function convoy.find_record(p_table text, p_user uuid, p_record_id uuid) returns jsonb
+  return `-- The workspace's record of p_table (to_jsonb of the row), locked, or null.
+create or replace function convoy.find_record(p_table text, p_workspace uuid, p_record_id uuid) returns jsonb
 language sql volatile set search_path = '' as $$
-  select ${perTable(registry, 'p_table', (t) => `convoy.${t.name}_find(p_user, p_record_id)`)}
+  select ${perTable(registry, 'p_table', (t) => `convoy.${t.name}_find(p_workspace, p_record_id)`)}
 $$;
 
-create or replace function convoy.insert_record(p_table text, p_user uuid, p_record_id uuid, p_fields jsonb) returns jsonb
+create or replace function convoy.insert_record(p_table text, p_workspace uuid, p_record_id uuid, p_fields jsonb) returns jsonb
 language sql volatile set search_path = '' as $$
-  select ${perTable(registry, 'p_table', (t) => `convoy.${t.name}_insert(p_user, p_record_id, p_fields)`)}
+  select ${perTable(registry, 'p_table', (t) => `convoy.${t.name}_insert(p_workspace, p_record_id, p_fields)`)}
 $$;
 
 create or replace function convoy.update_record(p_table text, p_id bigint, p_fields jsonb) returns jsonb
@@ -207,7 +211,7 @@ function webDefaults(table: TableDecl): string {
 
 export function recordsSql(registry: Registry): string {
   return [
-    `-- Part 3: the per-user change counter, version stamping, and the reads and writes of one record.`,
+    `-- Part 3: the per-workspace change counter, version stamping, and the reads and writes of one record.`,
     COUNTER,
     ...registry.map(triggers),
     ...registry.map(recordFunctions),

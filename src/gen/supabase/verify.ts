@@ -44,15 +44,15 @@ language sql immutable as $$
   select ('x' || substr(encode(sha256(convert_to(convoy.checksum_text(p_table, p_id, p_row), 'UTF8')), 'hex'), 1, 16))::bit(64)::bigint
 $$;
 
--- The caller's records of p_table whose id ends with p_suffix: {count,
+-- The workspace's records of p_table whose id ends with p_suffix: {count,
 -- digest (XOR of the records' digests), buckets, records, headVersion}.
 -- Above ${CHECKSUM_LEAF} records, buckets by the id's character before the suffix
 -- (each {count, digest}) and records null; else the records, as convoy_pull
 -- gives them, in id order, and buckets null. Read-only.
-create or replace function public.convoy_checksum(p_table text, p_suffix text) returns jsonb
+create or replace function public.convoy_checksum(p_table text, p_suffix text, p_workspace text default null) returns jsonb
 language plpgsql stable security invoker set search_path = '' as $$
 declare
-  v_user uuid := convoy.require_user();
+  v_ws uuid := convoy.workspace_of(p_workspace);
   v_count integer;
   v_digest bigint;
   v_buckets jsonb;
@@ -63,19 +63,19 @@ begin
   if p_suffix is null or p_suffix !~ '^[0-9a-f-]{0,36}$' then
     raise exception using errcode = '22023', message = 'suffix must be the last characters of a lowercase UUID (0-9, a-f, -)';
   end if;
-  v_from := format('from public.%I t where t.user_id = $1 and right(t.record_id::text, $2) = $3', p_table);
+  v_from := format('from public.%I t where t.workspace_id = $1 and right(t.record_id::text, $2) = $3', p_table);
   execute format('select count(*)::integer, coalesce(bit_xor(${DIGEST}), 0) %s', p_table, v_from)
-    into v_count, v_digest using v_user, char_length(p_suffix), p_suffix;
+    into v_count, v_digest using v_ws, char_length(p_suffix), p_suffix;
   if v_count > ${CHECKSUM_LEAF} then
     execute format('select jsonb_object_agg(b.k, jsonb_build_object(''count'', b.n, ''digest'', lpad(to_hex(b.x), 16, ''0''))) from ('
       || 'select substr(t.record_id::text, 36 - $2, 1) as k, count(*)::integer as n, bit_xor(${DIGEST}) as x %s group by 1) b',
-      p_table, v_from) into v_buckets using v_user, char_length(p_suffix), p_suffix;
+      p_table, v_from) into v_buckets using v_ws, char_length(p_suffix), p_suffix;
   else
     execute format('select coalesce(jsonb_agg(jsonb_build_object(''recordId'', t.record_id, ''version'', t.version, '
       || '''fields'', convoy.row_fields(%L, to_jsonb(t))) order by t.record_id::text collate "C"), ''[]'') %s', p_table, v_from)
-      into v_records using v_user, char_length(p_suffix), p_suffix;
+      into v_records using v_ws, char_length(p_suffix), p_suffix;
   end if;
   return jsonb_build_object('count', v_count, 'digest', lpad(to_hex(v_digest), 16, '0'), 'buckets', v_buckets,
-    'records', v_records, 'headVersion', convoy.head(v_user));
+    'records', v_records, 'headVersion', convoy.head(v_ws));
 end $$;`;
 }

@@ -2,8 +2,9 @@
  * The Supabase backend: the `Backend` interface over Supabase's official
  * PostgREST client (`@supabase/postgrest-js`, the `rpc` of supabase-js),
  * calling the SQL functions in supabase/migrations (convoy_push,
- * convoy_pull_all, convoy_head) as the signed-in user, so row-level security
- * applies. Only that client is loaded, not all of supabase-js (auth, storage,
+ * convoy_pull_all, convoy_head, the workspace functions) as the signed-in
+ * user, so row-level security applies. A request's workspace goes through
+ * as the functions' `workspace` / `p_workspace` (absent: personal). Only that client is loaded, not all of supabase-js (auth, storage,
  * functions, realtime: ~150 ms of module loading a sync does not need); the
  * daemon's live feed loads the Realtime client when it subscribes (live.ts).
  * from-config.ts imports this file dynamically, so `convoy add` loads neither.
@@ -16,12 +17,28 @@
  * Errors are classified here, once: unreachable or timed out → offline
  * (retryable); refused anon key, access token or refresh token → auth (exit
  * 5); convoy's functions missing from the project → not retryable, saying to
- * apply the migrations; 408/429/5xx → retryable; any other refusal → not.
+ * apply the migrations; convoy's own refusals (SQLSTATE 42501, 23505, 22023)
+ * → BackendError.refusal forbidden (exit 7), exists, invalid; 408/429/5xx →
+ * retryable; any other refusal → not.
  */
 import { PostgrestClient } from '@supabase/postgrest-js';
 import { BackendError, ConfigError } from '../../../errors.js';
 import type { Backend } from '../../backend.js';
-import type { ChecksumAnswer, ChecksumRequest, PullAllPage, PullAllRequest, PullPage, PullRequest, PushBatch, PushResult } from '../../../schema/protocol.js';
+import type {
+  ChecksumAnswer,
+  ChecksumRequest,
+  MemberInfo,
+  PullAllPage,
+  PullAllRequest,
+  PullPage,
+  PullRequest,
+  PushBatch,
+  PushResult,
+  WorkspaceId,
+  WorkspaceInfo,
+  WorkspaceList,
+  WorkspaceRole,
+} from '../../../schema/protocol.js';
 import { describeCause, SupabaseSession, type SessionTokens } from './session.js';
 import { createHttpFetch } from '../http-fetch.js';
 import { safeUrl } from '../safe-url.js';
@@ -87,21 +104,30 @@ export function createSupabaseBackend(options: SupabaseBackendOptions): Backend 
     pushLimits: SUPABASE_PUSH_LIMITS,
     push: async (batch: PushBatch) => expectShape<PushResult>(await rpc.call('convoy_push', { batch }), 'results', rpc.url),
     pull: async (request: PullRequest) =>
-      expectShape<PullPage>(await rpc.call('convoy_pull', { p_table: request.table, p_cursor: request.cursor, p_limit: request.limit }), 'changes', rpc.url),
+      expectShape<PullPage>(
+        await rpc.call('convoy_pull', { p_table: request.table, p_cursor: request.cursor, p_limit: request.limit, ...inWorkspace(request.workspace) }),
+        'changes',
+        rpc.url,
+      ),
     pullAll: async (request: PullAllRequest) => expectShape<PullAllPage>(await rpc.call('convoy_pull_all', { request }), 'tables', rpc.url),
     checksum: async (request: ChecksumRequest) =>
-      expectShape<ChecksumAnswer>(await rpc.call('convoy_checksum', { p_table: request.table, p_suffix: request.suffix }), 'digest', rpc.url),
+      expectShape<ChecksumAnswer>(
+        await rpc.call('convoy_checksum', { p_table: request.table, p_suffix: request.suffix, ...inWorkspace(request.workspace) }),
+        'digest',
+        rpc.url,
+      ),
     ping: async () => {
       expectShape(await rpc.call('convoy_head', {}), 'headVersion', rpc.url);
     },
-    // Workspaces (issue #16): replaced by the real calls before this lands.
-    listWorkspaces: () => Promise.reject(new BackendError('workspaces are not implemented yet', { retryable: false })),
-    createWorkspace: () => Promise.reject(new BackendError('workspaces are not implemented yet', { retryable: false })),
-    listMembers: () => Promise.reject(new BackendError('workspaces are not implemented yet', { retryable: false })),
-    addMember: () => Promise.reject(new BackendError('workspaces are not implemented yet', { retryable: false })),
-    removeMember: () => Promise.reject(new BackendError('workspaces are not implemented yet', { retryable: false })),
-    subscribe: (onChange) => {
-      const feed = subscribeToHead({ url, anonKey: options.anonKey, session, onChange });
+    listWorkspaces: async () => expectShape<WorkspaceList>(await rpc.call('convoy_workspaces', {}), 'workspaces', rpc.url),
+    createWorkspace: async (name: string) => expectShape<WorkspaceInfo>(await rpc.call('convoy_create_workspace', { p_name: name }), 'id', rpc.url),
+    listMembers: async (workspace: WorkspaceId) => expectList<MemberInfo>(await rpc.call('convoy_members', { p_workspace: workspace }), rpc.url),
+    addMember: async (workspace: WorkspaceId, userId: string, role: WorkspaceRole) =>
+      expectList<MemberInfo>(await rpc.call('convoy_add_member', { p_workspace: workspace, p_user: userId, p_role: role }), rpc.url),
+    removeMember: async (workspace: WorkspaceId, userId: string) =>
+      expectList<MemberInfo>(await rpc.call('convoy_remove_member', { p_workspace: workspace, p_user: userId }), rpc.url),
+    subscribe: (onChange, workspace) => {
+      const feed = subscribeToHead({ url, anonKey: options.anonKey, session, onChange, workspace });
       feeds.add(feed);
       return () => {
         feeds.delete(feed);
@@ -181,11 +207,22 @@ function isGatewayRefusal(outcome: RpcOutcome): boolean {
   return /API key/i.test(outcome.error?.message ?? '');
 }
 
+/** The workspace argument of a function that takes one (absent: the personal workspace). */
+const inWorkspace = (workspace: WorkspaceId | undefined): { p_workspace?: WorkspaceId } => (workspace === undefined ? {} : { p_workspace: workspace });
+
+/** The answer, if it is the array a convoy function returns; else a clear error. */
+function expectList<T>(data: unknown, url: string): T[] {
+  if (Array.isArray(data)) return data as T[];
+  throw new BackendError(`${url} answered something other than convoy's functions do (not a list): check supabase.url`, { retryable: false });
+}
+
 /** The answer, if it is the object a convoy function returns (`key` present); else a clear error. */
 function expectShape<T>(data: unknown, key: string, url: string): T {
   if (typeof data === 'object' && data !== null && key in data) return data as T;
   throw new BackendError(`${url} answered something other than convoy's functions do (no "${key}"): check supabase.url`, { retryable: false });
 }
+
+const REFUSALS: Record<string, string> = { '42501': 'forbidden', '23505': 'exists', '22023': 'invalid' };
 
 const AUTH_HELP = 'give a current one (convoy config set supabase.accessToken -, or CONVOY_SUPABASE_TOKEN), or set supabase.refreshToken so convoy renews it';
 
@@ -198,6 +235,10 @@ export function toBackendError(outcome: RpcOutcome, url: string, timeoutMs: numb
     const why = outcome.timedOut ? `no answer within ${timeoutMs} ms` : transportCause(error);
     return new BackendError(`cannot reach Supabase at ${url}: ${why}`, { retryable: true, offline: true });
   }
+  // convoy's own refusals (src/gen/supabase/api.ts): 42501 not a member or
+  // not an owner, 23505 a name already taken, 22023 invalid arguments.
+  const refusal = error?.code === undefined ? undefined : REFUSALS[error.code];
+  if (refusal !== undefined && status < 500) return new BackendError(message, { retryable: false, refusal });
   if (status === 401 || status === 403) {
     const text = isGatewayRefusal(outcome)
       ? `Supabase refused the anon key (${message}): check supabase.anonKey (the project's anon/publishable key)`

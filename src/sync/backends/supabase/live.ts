@@ -1,13 +1,15 @@
 /**
  * The Supabase backend's live feed, for the daemon: Supabase Realtime's
  * official client (`@supabase/realtime-js`, what supabase-js's `channel()`
- * uses) joined to the user's private broadcast topic `convoy:<user id>`.
- * The generated SQL sends one broadcast there, event `head` with payload
- * `{ head }` (the user's change counter and nothing else), after each
+ * uses) joined to a workspace's private broadcast topic `convoy:<workspace
+ * id>` (the personal one's is `convoy:<user id>`). The generated SQL sends
+ * one broadcast there, event `head` with payload `{ head }` (the
+ * workspace's change counter and nothing else), after each
  * transaction that moves the counter: a push, a web write. Realtime lets a
  * socket join the topic only when the row-level security policy on
  * realtime.messages says this user may read it (the migration's
- * `convoy_head_signal`), so no one hears another user's counter.
+ * `convoy_head_signal`: members only), so no one hears a counter of a
+ * workspace they are not in.
  *
  * Loaded only when the daemon subscribes: a one-shot `convoy sync` never
  * opens a socket or loads the client. Failure to connect is not an error:
@@ -30,11 +32,13 @@ export interface LiveOptions {
   session: SupabaseSession;
   /** Called when the head may have moved: with the new head, or 0 after a rejoin. */
   onChange: (headVersion: number) => void;
+  /** The workspace followed; absent: the user's personal one. */
+  workspace?: string;
 }
 
-/** The Realtime topic of a user's head signal (the SQL's `'convoy:' || user_id`). */
-export function headTopic(userId: string): string {
-  return `convoy:${userId}`;
+/** The Realtime topic of a workspace's head signal (the SQL's `'convoy:' || workspace_id`; a personal workspace's id is its user's id). */
+export function headTopic(workspaceId: string): string {
+  return `convoy:${workspaceId}`;
 }
 
 /** The user id (`sub`) of a Supabase access token, or null. */
@@ -54,8 +58,8 @@ export function subscribeToHead(options: LiveOptions): LiveFeed {
   let stop: (() => void) | null = null;
   void (async () => {
     await options.session.ensureFresh().catch(() => undefined);
-    const userId = tokenSubject(options.session.accessToken);
-    if (closed || userId === null) return;
+    const workspaceId = options.workspace ?? tokenSubject(options.session.accessToken);
+    if (closed || workspaceId === null) return;
     const [{ RealtimeClient }, { default: ws }] = await Promise.all([
       importLazy<typeof import('@supabase/realtime-js')>('@supabase/realtime-js'),
       importLazy<typeof import('ws')>('ws'),
@@ -75,7 +79,7 @@ export function subscribeToHead(options: LiveOptions): LiveFeed {
     if (closed) return void client.disconnect();
     let joined = 0;
     const channel = client
-      .channel(headTopic(userId), { config: { private: true } })
+      .channel(headTopic(workspaceId), { config: { private: true } })
       .on('broadcast', { event: 'head' }, (message: { payload?: { head?: unknown } }) => {
         options.onChange(Number(message.payload?.head) || 0);
       })

@@ -76,13 +76,13 @@ async function lateCommitRace(server: SupabaseTestServer, reader: Backend, user:
   }
 }
 
-/** Turn the counter into what a naive schema would have: a bare sequence, no per-user lock. */
+/** Turn the counter into what a naive schema would have: a bare sequence, no per-workspace lock. */
 const SABOTAGE = `
   create sequence convoy.bare_versions;
   grant usage on sequence convoy.bare_versions to authenticated;
-  create or replace function convoy.take_versions(p_user uuid, p_count integer) returns bigint language sql as
+  create or replace function convoy.take_versions(p_workspace uuid, p_count integer) returns bigint language sql as
     $$ select min(v) from (select nextval('convoy.bare_versions') as v from generate_series(1, p_count)) s $$;
-  create or replace function convoy.lock_user(p_user uuid) returns bigint language sql as $$ select 0::bigint $$;`;
+  create or replace function convoy.lock_workspace(p_workspace uuid) returns bigint language sql as $$ select 0::bigint $$;`;
 
 describe.skipIf(missing !== null)(`concurrent writers on real PostgreSQL${missing ? ` — skipped: ${missing}` : ''}`, () => {
   let cluster: PostgresCluster | null = null;

@@ -118,7 +118,7 @@ describe('row-level security, under the API roles', () => {
     const bob = await sqlAs('bob', async (s) => ({
       visible: await s.query('select count(*)::int as n from public.tasks where record_id = $1', [id]),
       updated: await s.query(`update public.tasks set title = 'stolen' where record_id = $1 returning id`, [id]),
-      counters: await s.query('select count(*)::int as n from convoy.counters where user_id <> $1', [server.userId('bob')]),
+      counters: await s.query('select count(*)::int as n from convoy.counters where workspace_id <> $1', [server.userId('bob')]),
     }));
     expect(bob).toEqual({ visible: [{ n: 0 }], updated: [], counters: [{ n: 0 }] });
     const forged = await sqlAs('bob', (s) =>
@@ -126,6 +126,10 @@ describe('row-level security, under the API roles', () => {
     );
     expect(forged).toBeInstanceOf(Error);
     expect(String(forged)).toMatch(/row-level security|row level security/);
+    const intoAlices = await sqlAs('bob', (s) =>
+      s.query(`insert into public.tasks (workspace_id, record_id, title) values ($1, $2, 'forged')`, [server.userId('alice'), newId()]),
+    );
+    expect(String(intoAlices)).toMatch(/row-level security|row level security/);
     const anon = await sqlAs(null, (s) => s.query('select * from public.tasks'));
     expect(String(anon)).toMatch(/permission denied/);
   });
