@@ -39,6 +39,9 @@ export function httpStatusFor(sqlState: string, authenticated: boolean): number 
   return byClass[sqlState.slice(0, 2)] ?? 400;
 }
 
+/** The database role a request runs as: its token's role when it is an API role, else anon. */
+export const apiRole = (claims: JWTPayload): string => (typeof claims.role === 'string' && API_ROLES.has(claims.role) ? claims.role : 'anon');
+
 export class RpcHandler {
   /** PostgREST's schema cache: function signatures, loaded on first call. */
   readonly #functions = new Map<string, FunctionInfo | null>();
@@ -63,7 +66,7 @@ export class RpcHandler {
         `Searched for the function public.${fn} with parameters ${[...names].sort().join(', ') || 'none'} or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.`,
       );
     }
-    const role = typeof claims.role === 'string' && API_ROLES.has(claims.role) ? claims.role : 'anon';
+    const role = apiRole(claims);
     const params: unknown[] = [];
     const bound = info.args
       .filter((a) => a.name in args)
@@ -76,7 +79,7 @@ export class RpcHandler {
     const call = `select to_jsonb(public."${fn}"(${bound.join(', ')})) as result`;
     try {
       const result = await this.db.transaction(async (s) => {
-        await setRequestContext(s, role, claims, fn, headers);
+        await setRequestContext(s, role, claims, `rpc/${fn}`, headers);
         return (await s.query(call, params))[0]?.result;
       });
       return info.returns === 'void' ? { status: 204, body: undefined } : { status: 200, body: result ?? null };
@@ -107,17 +110,18 @@ export class RpcHandler {
   }
 }
 
-async function setRequestContext(s: SqlSession, role: string, claims: JWTPayload, fn: string, headers: Record<string, unknown>) {
+/** What PostgREST sets up in a request's transaction: the role, then the claims, method, path and headers. */
+export async function setRequestContext(s: SqlSession, role: string, claims: JWTPayload, path: string, headers: Record<string, unknown>, method = 'POST') {
   await s.query(`set local role ${role}`);
   await s.query(
-    `select set_config('request.jwt.claims', $1, true), set_config('request.method', 'POST', true),
+    `select set_config('request.jwt.claims', $1, true), set_config('request.method', $4, true),
             set_config('request.path', $2, true), set_config('request.headers', $3, true)`,
-    [JSON.stringify(claims), `/rpc/${fn}`, JSON.stringify(headers)],
+    [JSON.stringify(claims), `/${path}`, JSON.stringify(headers), method],
   );
 }
 
 /** A PostgreSQL error as PostgREST reports it. */
-function pgError(error: unknown, authenticated: boolean): Reply {
+export function pgError(error: unknown, authenticated: boolean): Reply {
   const e = error as { code?: string; message?: string; detail?: string; hint?: string };
   if (typeof e.code !== 'string') return pgrstError(500, 'PGRST000', String((error as Error)?.message ?? error));
   return pgrstError(httpStatusFor(e.code, authenticated), e.code, e.message ?? '', e.detail ?? null, e.hint ?? null);

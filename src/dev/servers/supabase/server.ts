@@ -9,6 +9,7 @@
  * Routes, each behind the API gateway's `apikey` check (anon or service key,
  * as header or query parameter; else 401 like Supabase's gateway):
  *   POST /rest/v1/rpc/<fn>                       PostgREST's function call (postgrest.ts)
+ *   GET, POST, PATCH /rest/v1/<table>            PostgREST's table endpoints (tables.ts)
  *   POST /auth/v1/token?grant_type=refresh_token GoTrue's token refresh (rotating refresh tokens)
  *   GET  /realtime/v1/websocket (upgrade)        Realtime's broadcast channels (realtime.ts)
  *
@@ -23,7 +24,8 @@ import { generateSupabaseSql } from '../../../gen/supabase-sql.js';
 import type { Registry } from '../../../schema/registry.js';
 import { DEFAULT_JWT_SECRET, Keys, LOCAL_AUTH_ISSUER, userIdFor } from './auth.js';
 import { openPglite, openPostgres, type Database } from './database.js';
-import { pgrstError, RpcHandler, type Reply } from './postgrest.js';
+import { apiRole, pgrstError, RpcHandler, type Reply } from './postgrest.js';
+import { handleTable } from './tables.js';
 import { RealtimeSockets } from './realtime.js';
 
 export interface SupabaseServerOptions {
@@ -156,7 +158,7 @@ class App {
   readonly #rpc: RpcHandler;
 
   constructor(
-    db: Database,
+    private readonly db: Database,
     private readonly keys: Keys,
     private readonly ensureUser: (user: string) => Promise<void>,
     private readonly ensureUserId: (id: string, email: string | null) => Promise<void>,
@@ -174,9 +176,10 @@ class App {
     const raw = await readBody(req);
     if (req.method === 'POST' && url.pathname === '/auth/v1/token') return await this.#token(url, raw);
     const rpc = /^\/rest\/v1\/rpc\/([A-Za-z_][A-Za-z0-9_]*)$/.exec(url.pathname);
-    if (rpc === null) return pgrstError(404, 'PGRST125', `Invalid path specified in request URL: ${url.pathname}`);
-    if (req.method !== 'POST') return pgrstError(405, 'PGRST117', `Unsupported HTTP method: ${req.method}`);
-    const profile = req.headers['content-profile'];
+    const table = /^\/rest\/v1\/([A-Za-z_][A-Za-z0-9_]*)$/.exec(url.pathname);
+    if (rpc === null && table === null) return pgrstError(404, 'PGRST125', `Invalid path specified in request URL: ${url.pathname}`);
+    if (rpc !== null && req.method !== 'POST') return pgrstError(405, 'PGRST117', `Unsupported HTTP method: ${req.method}`);
+    const profile = req.headers['content-profile'] ?? req.headers['accept-profile'];
     if (profile !== undefined && profile !== 'public') {
       return pgrstError(406, 'PGRST106', 'The schema must be one of the following: public', null, null);
     }
@@ -188,7 +191,11 @@ class App {
     } catch {
       return pgrstError(400, 'PGRST102', 'Empty or invalid json');
     }
-    return await this.#rpc.call(rpc[1]!, body, auth.claims, req.headers);
+    if (table !== null) {
+      const request = { method: req.method ?? 'GET', table: table[1]!, query: url.searchParams, body, role: apiRole(auth.claims), claims: auth.claims };
+      return await handleTable(this.db, { ...request, prefer: String(req.headers.prefer ?? ''), headers: req.headers });
+    }
+    return await this.#rpc.call(rpc![1]!, body, auth.claims, req.headers);
   }
 
   /** PostgREST's JWT handling: no token means the anon role; a bad or expired one is refused. */
