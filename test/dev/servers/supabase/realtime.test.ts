@@ -5,7 +5,8 @@
  * generated policy on realtime.messages) and hears the generated signal
  * after each push and each web write, carrying the head and nothing else;
  * another user may not join that topic; a public channel of the same name
- * hears nothing; a bad apikey gets no socket. On PGlite and on real
+ * hears nothing; a bad apikey gets no socket; a shared workspace's topic
+ * (`convoy:<workspace id>`) is joined by its members only and hears its pushes. On PGlite and on real
  * PostgreSQL (NOTIFY is heard on a connection of its own there; skipped,
  * saying why, without PostgreSQL binaries or DATABASE_URL).
  */
@@ -16,6 +17,7 @@ import { newId, OpSeq, taskFields } from '../../../sync/contract-helpers.js';
 import { startSupabaseServer, type SupabaseTestServer } from '../../../../src/dev/servers/supabase/server.js';
 import { findPostgres, startPostgresCluster, type PostgresCluster } from './postgres.js';
 import { supabaseWebClient } from './web-client.js';
+import { createSupabaseBackend } from '../../../../src/sync/backends/supabase/index.js';
 import { until } from '../../../helpers/until.js';
 
 const install = process.env.DATABASE_URL ? null : findPostgres();
@@ -98,5 +100,27 @@ describe.each(TARGETS)('local Supabase server on $name: Realtime broadcast', ({ 
       socket.on('open', () => resolve(101));
     });
     expect(refused).toBe(401);
+  });
+
+  it.skipIf(skip !== null)('signals a shared workspace on its own topic, which members join and others may not', async () => {
+    const owner = createSupabaseBackend({ url: server.url, anonKey: server.anonKey, accessToken: await server.mintToken('rt-owner') });
+    const team = await owner.createWorkspace('Live');
+    await owner.addMember(team.id, server.userId('rt-member'), 'member');
+    const heads: number[] = [];
+    const member = createSupabaseBackend({ url: server.url, anonKey: server.anonKey, accessToken: await server.mintToken('rt-member') });
+    const before = server.joinedChannels();
+    const unsubscribe = member.subscribe!((head) => heads.push(head), team.id);
+    try {
+      await until(() => server.joinedChannels() > before, 5_000, 'the member joining');
+      const outsider = await clientFor(await server.mintToken('rt-outsider'));
+      await expect(join(outsider, `convoy:${team.id}`)).rejects.toThrow(/Unauthorized/);
+      const ops = new OpSeq();
+      await owner.push({ ...ops.batch([ops.create(newId(), taskFields('live'))]), workspace: team.id });
+      await until(() => heads.includes(1), 5_000, 'the workspace signal');
+    } finally {
+      unsubscribe();
+      await member.close();
+      await owner.close();
+    }
   });
 });

@@ -158,6 +158,26 @@ describe('workspaces on Supabase', () => {
     expect(await a!.removeMember(team.id, personal)).toEqual([]);
   });
 
+  it('names the teammate who wrote the remote side of a conflict (null for a web write)', async () => {
+    const [a, b] = await Promise.all(['who-a', 'who-b'].map(backendFor));
+    const team = await a!.createWorkspace('Who');
+    await a!.addMember(team.id, server.userId('who-b'), 'member');
+    const [opsA, opsB] = [new OpSeq(), new OpSeq()];
+    const id = newId();
+    const base = versionOf((await a!.push({ ...opsA.batch([opsA.create(id, taskFields('base'))]), workspace: team.id })).results[0]);
+    await a!.push({ ...opsA.batch([opsA.update(id, { title: 'by A' }, base)]), workspace: team.id });
+    const web = supabaseWebClient(server.url, server.anonKey, await server.mintToken('who-a'));
+    await web.update('tasks', id, { stage: 'by the web' }, team.id);
+    const answer = await b!.push({ ...opsB.batch([opsB.update(id, { title: 'by B', stage: 'by B' }, base)]), workspace: team.id });
+    expect(answer.results[0]).toMatchObject({
+      status: 'conflict',
+      conflicts: [
+        { field: 'title', remote: 'by A', remoteWriter: { userId: server.userId('who-a'), name: 'who-a@example.test' } },
+        { field: 'stage', remote: 'by the web', remoteWriter: null },
+      ],
+    });
+  });
+
   it('counts versions and keeps push results per workspace', async () => {
     const a = await backendFor('count-a');
     const team = await a.createWorkspace('Counters');
