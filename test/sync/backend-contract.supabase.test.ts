@@ -33,8 +33,8 @@ function supabaseHarness(project: Project): Harness {
   return {
     backend: async (user) => createSupabaseBackend({ url: project.url, anonKey: project.anonKey, accessToken: await project.tokenFor(user) }),
     invalidBackend: async () => createSupabaseBackend({ url: project.url, anonKey: project.anonKey, accessToken: await project.badToken() }),
-    webCreateTask: async (user, recordId, fields) => void (await (await web(user)).createTask(recordId, fields)),
-    webUpdateTask: async (user, recordId, fields) => void (await (await web(user)).updateTask(recordId, fields)),
+    webCreateTask: async (user, recordId, fields, workspace) => void (await (await web(user)).create('tasks', recordId, fields, workspace)),
+    webUpdateTask: async (user, recordId, fields, workspace) => void (await (await web(user)).update('tasks', recordId, fields, workspace)),
     close: project.close,
   };
 }
@@ -55,7 +55,7 @@ async function localProject(): Promise<Project> {
  * server once the Supabase side of workspaces (SQL, RLS, adapter, and the
  * harness's `workspace` argument to its web writes) has landed: flip to true then.
  */
-const SUPABASE_WORKSPACES = false;
+const SUPABASE_WORKSPACES = true;
 
 // PGlite is PostgreSQL compiled to WebAssembly: the 2,500-record case takes
 // seconds on its own and more on a busy CI machine than the default 30 s allows.
