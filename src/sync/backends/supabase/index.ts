@@ -236,9 +236,10 @@ export function toBackendError(outcome: RpcOutcome, url: string, timeoutMs: numb
     return new BackendError(`cannot reach Supabase at ${url}: ${why}`, { retryable: true, offline: true });
   }
   // convoy's own refusals (src/gen/supabase/api.ts): 42501 not a member or
-  // not an owner, 23505 a name already taken, 22023 invalid arguments.
+  // not an owner, 23505 a name already taken, 22023 invalid arguments. (An
+  // anonymous caller's 42501 is a 401: no token, handled below.)
   const refusal = error?.code === undefined ? undefined : REFUSALS[error.code];
-  if (refusal !== undefined && status < 500) return new BackendError(message, { retryable: false, refusal });
+  if (refusal !== undefined && status !== 401 && status < 500) return new BackendError(message, { retryable: false, refusal });
   if (status === 401 || status === 403) {
     const text = isGatewayRefusal(outcome)
       ? `Supabase refused the anon key (${message}): check supabase.anonKey (the project's anon/publishable key)`

@@ -4,17 +4,20 @@
  * (A creates Team, adds B and C; B writes, C updates, A pulls it; D sees
  * nothing and cannot write), refusals mapped to BackendError.refusal, the
  * per-workspace Realtime topic, and row-level security on the table
- * endpoints (supabase-js `from(table)`) for a non-member.
+ * endpoints (supabase-js `from(table)`) for a non-member. On PGlite and on
+ * real PostgreSQL (skipped, saying why, without PostgreSQL binaries or
+ * DATABASE_URL).
  */
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import ws from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startSupabaseServer, type SupabaseTestServer } from '../../../../src/dev/servers/supabase/server.js';
 import { createSupabaseBackend } from '../../../../src/sync/backends/supabase/index.js';
 import type { Backend } from '../../../../src/sync/backend.js';
 import { BackendError, exitCodeFor, ExitCode } from '../../../../src/errors.js';
 import { newId, OpSeq, taskFields, versionOf } from '../../../sync/contract-helpers.js';
 import { supabaseWebClient } from './web-client.js';
+import { findPostgres, startPostgresCluster, type PostgresCluster } from './postgres.js';
 
 let server: SupabaseTestServer;
 const backends: Backend[] = [];
@@ -43,16 +46,33 @@ async function refusalOf(call: Promise<unknown>): Promise<string | undefined> {
   }
 }
 
-beforeAll(async () => {
-  server = await startSupabaseServer();
-});
-afterAll(async () => {
-  await Promise.all(backends.map((b) => b.close()));
-  await Promise.all(clients.map((c) => c.removeAllChannels()));
-  await server?.close();
-});
+const install = process.env.DATABASE_URL ? null : findPostgres();
+const missing = install !== null && 'missing' in install ? install.missing : null;
+const TARGETS = [
+  { name: 'PGlite', skip: null, start: async () => ({ server: await startSupabaseServer({ databaseUrl: null }), cluster: null }) },
+  {
+    name: 'PostgreSQL',
+    skip: missing,
+    start: async () => {
+      const cluster: PostgresCluster | null = install !== null && !('missing' in install) ? await startPostgresCluster(install) : null;
+      return { server: await startSupabaseServer({ databaseUrl: cluster?.url ?? process.env.DATABASE_URL }), cluster };
+    },
+  },
+];
 
-describe('workspaces on Supabase', () => {
+describe.each(TARGETS)('workspaces on Supabase ($name)', ({ skip, start }) => {
+  let cluster: PostgresCluster | null = null;
+  beforeAll(async () => {
+    if (skip === null) ({ server, cluster } = await start());
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all(backends.splice(0).map((b) => b.close()));
+    await Promise.all(clients.splice(0).map((c) => c.removeAllChannels()));
+    await server?.close();
+    await cluster?.stop();
+  });
+  const it = skip === null ? test : test.skip;
+
   it('A creates Team and adds B and C; B writes, C updates, A pulls it; D sees nothing and cannot write', async () => {
     const [a, b, c, d] = await Promise.all(['ws-a', 'ws-b', 'ws-c', 'ws-d'].map(backendFor));
     const team = await a!.createWorkspace('Team');
@@ -85,15 +105,15 @@ describe('workspaces on Supabase', () => {
     expect((await a!.pullAll({ cursors: { tasks: 0 }, limit: 100 })).tables.tasks!.changes).toEqual([]);
 
     const opsD = new OpSeq();
-    const forbidden = [
-      d!.push({ ...opsD.batch([opsD.update(id, { title: 'mine' }, null)]), workspace: team.id }),
-      d!.pull({ workspace: team.id, table: 'tasks', cursor: 0, limit: 10 }),
-      d!.pullAll({ workspace: team.id, cursors: { tasks: 0 }, limit: 10 }),
-      d!.checksum({ workspace: team.id, table: 'tasks', suffix: '' }),
-      d!.listMembers(team.id),
-      d!.addMember(team.id, server.userId('ws-d'), 'owner'),
-    ];
-    for (const call of forbidden) expect(await refusalOf(call)).toBe('forbidden');
+    const refusals = await Promise.all([
+      refusalOf(d!.push({ ...opsD.batch([opsD.update(id, { title: 'mine' }, null)]), workspace: team.id })),
+      refusalOf(d!.pull({ workspace: team.id, table: 'tasks', cursor: 0, limit: 10 })),
+      refusalOf(d!.pullAll({ workspace: team.id, cursors: { tasks: 0 }, limit: 10 })),
+      refusalOf(d!.checksum({ workspace: team.id, table: 'tasks', suffix: '' })),
+      refusalOf(d!.listMembers(team.id)),
+      refusalOf(d!.addMember(team.id, server.userId('ws-d'), 'owner')),
+    ]);
+    expect(refusals).toEqual(Array(6).fill('forbidden'));
     const error = await d!.pullAll({ workspace: team.id, cursors: { tasks: 0 }, limit: 10 }).catch((e: unknown) => e);
     expect(exitCodeFor(error)).toBe(ExitCode.denied);
     expect(String(error)).toContain(`not a member of workspace ${team.id}`);
