@@ -1,6 +1,6 @@
 /** Error classification and token renewal of the Supabase backend adapter (the contract suite covers its semantics). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BackendError, ConfigError } from '../../../src/errors.js';
+import { BackendError, ConfigError, ExitCode, exitCodeFor } from '../../../src/errors.js';
 import { createSupabaseBackend } from '../../../src/sync/backends/supabase/index.js';
 import type { PushBatch } from '../../../src/schema/protocol.js';
 import { startSupabaseServer, type SupabaseTestServer } from '../../../src/dev/servers/supabase/server.js';
@@ -76,6 +76,20 @@ describe('supabase backend errors', () => {
     for (const accessToken of [`${token.slice(0, -4)}AAAA`, null]) {
       expect(await failure(backend({ accessToken }).ping())).toMatchObject({ auth: true, retryable: false, offline: false });
     }
+  });
+
+  it('carries convoy’s refusal codes: forbidden (exit 7 denied), exists, invalid; names users by their token', async () => {
+    const owner = backend({ accessToken: await supabase.mintToken('refusing-owner', { name: 'Rita' }) });
+    const other = backend({ accessToken: await supabase.mintToken('refusing-outsider') });
+    expect((await owner.listWorkspaces()).user).toEqual({ userId: supabase.userId('refusing-owner'), name: 'Rita' });
+    const team = await owner.createWorkspace('Refusals');
+    const denied = await failure(other.pull({ workspace: team.id, table: 'tasks', cursor: 0, limit: 1 }));
+    expect(denied).toMatchObject({ refusal: 'forbidden', retryable: false, auth: false, offline: false });
+    expect(exitCodeFor(denied)).toBe(ExitCode.denied);
+    expect(await failure(owner.createWorkspace('refusals'))).toMatchObject({ refusal: 'exists', retryable: false });
+    expect(await failure(owner.createWorkspace('personal'))).toMatchObject({ refusal: 'invalid', retryable: false });
+    expect(await failure(backend({ accessToken: null }).ping())).toMatchObject({ auth: true, refusal: undefined });
+    await Promise.all([owner.close(), other.close()]);
   });
 
   it('does not retry a malformed batch', async () => {

@@ -44,10 +44,11 @@ export class Keys {
     return new Keys(secret, issuer, await apiKey('anon'), await apiKey('service_role'));
   }
 
-  /** An access token for `user`; a negative ttl gives an expired one. */
-  async accessToken(user: string, ttlSeconds = 3600): Promise<string> {
+  /** An access token for `user` (with a `name` claim when given); a negative ttl gives an expired one. */
+  async accessToken(user: string, ttlSeconds = 3600, name?: string): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({ role: 'authenticated', email: `${user}@example.test`, aal: 'aal1', is_anonymous: false, session_id: randomBytes(8).toString('hex') })
+    const claims = { role: 'authenticated', email: `${user}@example.test`, ...(name === undefined ? {} : { name }), aal: 'aal1', is_anonymous: false };
+    return new SignJWT({ ...claims, session_id: randomBytes(8).toString('hex') })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(userIdFor(user))
       .setAudience('authenticated')

@@ -52,8 +52,12 @@ export interface SupabaseTestServer {
   db: Database;
   /** The UUID (auth.uid()) of test user `user`. */
   userId(user: string): string;
-  /** An access token for `user` (created in auth.users on first use); negative ttl: expired. */
-  mintToken(user: string, options?: { ttlSeconds?: number }): Promise<string>;
+  /**
+   * An access token for `user` (created in auth.users on first use); negative
+   * ttl: expired. Its claims carry `email` (<user>@example.test) and, when
+   * given, `name`: what the server remembers as the user's display name.
+   */
+  mintToken(user: string, options?: { ttlSeconds?: number; name?: string }): Promise<string>;
   /** A signed-in session for `user`: an access token and a refresh token. */
   session(user: string, options?: { ttlSeconds?: number }): Promise<{ accessToken: string; refreshToken: string }>;
   /** Realtime channels joined over WebSockets right now. */
@@ -96,9 +100,9 @@ export async function startSupabaseServer(options: SupabaseServerOptions = {}): 
     options.port ?? 0,
   );
   await listener.start();
-  const mintToken = async (user: string, o: { ttlSeconds?: number } = {}) => {
+  const mintToken = async (user: string, o: { ttlSeconds?: number; name?: string } = {}) => {
     await ensureUser(user);
-    return keys.accessToken(user, o.ttlSeconds);
+    return keys.accessToken(user, o.ttlSeconds, o.name);
   };
   return {
     url: `http://127.0.0.1:${listener.port}`,
