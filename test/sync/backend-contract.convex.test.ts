@@ -34,20 +34,27 @@ function convexHarness(url: string, tokenFor: (user: string) => Promise<string>,
   return {
     backend: async (user) => createConvexBackend({ url, token: await tokenFor(user) }),
     invalidBackend: async () => createConvexBackend({ url, token: await badToken() }),
-    webCreateTask: async (user, recordId, fields: Fields) => {
-      await (await web(user)).mutation(api.web.create, { table: 'tasks', recordId, fields });
+    webCreateTask: async (user, recordId, fields: Fields, workspace) => {
+      await (await web(user)).mutation(api.web.create, { table: 'tasks', recordId, fields, ...(workspace === undefined ? {} : { workspace }) });
     },
-    webUpdateTask: async (user, recordId, fields: Fields) => {
-      await (await web(user)).mutation(api.web.update, { table: 'tasks', recordId, fields });
+    webUpdateTask: async (user, recordId, fields: Fields, workspace) => {
+      await (await web(user)).mutation(api.web.update, { table: 'tasks', recordId, fields, ...(workspace === undefined ? {} : { workspace }) });
     },
     close,
   };
 }
 
-describeBackendContract('convex, local server', async () => {
-  const server = await startConvexServer();
-  return convexHarness(server.url, (user) => server.mintToken(user), () => server.mintToken('alice', { ttlSeconds: -60 }), server.close);
-});
+/** The workspace cases run once the Convex functions serve workspaces. */
+const CONVEX_WORKSPACES = true;
+
+describeBackendContract(
+  'convex, local server',
+  async () => {
+    const server = await startConvexServer();
+    return convexHarness(server.url, (user) => server.mintToken(user), () => server.mintToken('alice', { ttlSeconds: -60 }), server.close);
+  },
+  { workspaces: CONVEX_WORKSPACES },
+);
 
 const realUrl = process.env.CONVOY_CONVEX_URL;
 const realTokens: Record<string, string | undefined> = {
@@ -64,5 +71,7 @@ describe.skipIf(!realUrl || !realTokens.alice)('real deployment (set CONVOY_CONV
   const badToken = async () => `${(await tokenFor('alice')).replace(/\.[^.]*$/, '')}.AAAA`;
   describeBackendContract('convex, CONVOY_CONVEX_URL', async () => convexHarness(realUrl!, tokenFor, badToken, async () => {}), {
     secondUser: Boolean(realTokens.bob),
+    // The workspace cases need four users' tokens; a real deployment gives two.
+    workspaces: false,
   });
 });

@@ -9,9 +9,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../../src/sync/backend.js';
 import { BackendError } from '../../src/errors.js';
-import type { Fields, OpResult } from '../../src/schema/protocol.js';
+import type { Fields, OpResult, WorkspaceId } from '../../src/schema/protocol.js';
 import { checksumCases } from './backend-contract-checksum.js';
 import { pullAllCases } from './backend-contract-pull-all.js';
+import { workspaceCases } from './backend-contract-workspaces.js';
 import { byId, headOf, newId, OpSeq, projectFields, pullAll, taskFields, versionOf } from './contract-helpers.js';
 
 export interface Harness {
@@ -19,16 +20,22 @@ export interface Harness {
   backend(user: string, clientId?: string): Promise<Backend>;
   /** A backend whose credential the server must refuse (bad signature or expired). */
   invalidBackend(): Promise<Backend>;
-  /** Create a task as the web app would, for `user`. */
-  webCreateTask(user: string, recordId: string, fields: Fields): Promise<void>;
-  /** Update a task as the web app would (the web value always wins). */
-  webUpdateTask(user: string, recordId: string, fields: Fields): Promise<void>;
+  /** Create a task as the web app would, for `user`, in `workspace` (absent: their personal one). */
+  webCreateTask(user: string, recordId: string, fields: Fields, workspace?: WorkspaceId): Promise<void>;
+  /** Update a task as the web app would (the web value always wins), in `workspace` (absent: their personal one). */
+  webUpdateTask(user: string, recordId: string, fields: Fields, workspace?: WorkspaceId): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface ContractOptions {
   /** False when only one user's credential is available: user-isolation cases are skipped. */
   secondUser?: boolean;
+  /**
+   * False when the workspace cases (backend-contract-workspaces.ts) cannot
+   * run: fewer than four users' credentials (WORKSPACE_USERS), or a backend
+   * whose server side of workspaces has not landed yet.
+   */
+  workspaces?: boolean;
 }
 
 const ALICE = 'alice';
@@ -58,6 +65,7 @@ export function describeBackendContract(name: string, makeHarness: () => Promise
     describe('combined pull', () => pullAllCases(suite, ALICE));
     describe('checksum (convoy verify)', () => checksumCases(suite, ALICE));
     describe('identity', () => identityCases(suite, options));
+    if (options.workspaces !== false) describe('workspaces', () => workspaceCases(suite));
   });
 }
 

@@ -15,7 +15,7 @@ async function sha256Hex(text: string): Promise<string> {
 }
 
 /**
- * The user's records of `request.table` whose id ends with `request.suffix`:
+ * The workspace's records of `request.table` whose id ends with `request.suffix`:
  * their count and digest (src/schema/checksum.ts), and either their buckets
  * by the id's next character (more than CHECKSUM_LEAF records) or the
  * records themselves, as a pull gives them, in id order. Reads every record

@@ -11,7 +11,7 @@ export const MAX_PULL_LIMIT = 1000;
  * Records of `table` with version > `cursor`, in ascending version order, at
  * most min(limit, 1000). `cursor` in the answer is the last version in the
  * page (the request cursor when the page is empty); `headVersion` is the
- * user's counter, so a client whose cursor is above it knows the server was
+ * workspace's counter, so a client whose cursor is above it knows the server was
  * reset. Throws ServerError `bad_request` for a table not in `registry`.
  */
 export async function pullPage(store: SyncStore, registry: Registry, request: PullRequest): Promise<PullPage> {
@@ -29,7 +29,7 @@ export async function pullPage(store: SyncStore, registry: Registry, request: Pu
   };
 }
 
-/** The user's current change counter (0 before the first write). */
+/** The workspace's current change counter (0 before the first write). */
 export async function headVersion(store: SyncStore): Promise<{ headVersion: number }> {
   return { headVersion: await store.readCounter() };
 }

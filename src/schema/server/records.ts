@@ -18,8 +18,8 @@ export function recordFields(table: TableDecl, record: StoredRecord): Fields {
 }
 
 /**
- * The user's change counter for one entry point: read once (which, on
- * Convex, serializes the user's writers), advanced per record write, saved
+ * The workspace's change counter for one entry point: read once (which, on
+ * Convex, serializes the workspace's writers), advanced per record write, saved
  * once at the end.
  */
 export class VersionCounter {

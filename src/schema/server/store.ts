@@ -1,16 +1,19 @@
 /**
- * The storage the server half of the protocol runs on: one user's records,
- * change counter and per-replica push bookkeeping. The Convex functions
+ * The storage the server half of the protocol runs on: one workspace's
+ * records, change counter and per-replica push bookkeeping (a workspace is
+ * the scope of sync: a user's personal one, or a shared one; which one a
+ * call acts on, and whether the caller may, src/schema/server/workspaces.ts
+ * decides before a store is opened). The Convex functions
  * implement it over `ctx.db`, the in-memory reference backend over maps; the
  * decisions (replay, validation, settlement, versions, results) live in the
  * pure modules beside this one and never in a store.
  *
  * Contract every implementation keeps:
- * - A store is bound to one user: it never finds, lists or changes another
- *   user's records, counter or clients.
+ * - A store is bound to one workspace: it never finds, lists or changes
+ *   another workspace's records, counter or clients.
  * - One entry point (a push, a web write) runs inside one transaction of the
  *   store: either everything it wrote is kept or nothing is, and two entry
- *   points of the same user never interleave (Convex: the counter read puts
+ *   points of the same workspace never interleave (Convex: the counter read puts
  *   the counter document in the read set, so writers serialize; memory: one
  *   at a time).
  * - Reads see the entry point's own earlier writes.
@@ -45,16 +48,16 @@ export interface RecordPatch {
 }
 
 export interface SyncStore {
-  /** The user's record `recordId` of `table`, or null. */
+  /** The workspace's record `recordId` of `table`, or null. */
   findRecord(table: string, recordId: string): Promise<StoredRecord | null>;
   /** Store a new record (the caller has checked that none exists). */
   insertRecord(table: string, record: StoredRecord): Promise<void>;
   /** Change `existing` (an object this store returned from findRecord): set `patch.fields`, replace version and bookkeeping. */
   patchRecord(table: string, existing: StoredRecord, patch: RecordPatch): Promise<void>;
-  /** At most `limit` of the user's records of `table` with version > `version`, in ascending version order. */
+  /** At most `limit` of the workspace's records of `table` with version > `version`, in ascending version order. */
   recordsAbove(table: string, version: number, limit: number): Promise<StoredRecord[]>;
 
-  /** The user's change counter: the last version handed out, 0 before the first write. */
+  /** The workspace's change counter: the last version handed out, 0 before the first write. */
   readCounter(): Promise<number>;
   /** Persist the counter (called at most once per entry point, with a larger value). */
   writeCounter(value: number): Promise<void>;

@@ -28,7 +28,7 @@ export interface WebWrite {
  * state. Not idempotent: a second create of an id is `exists`. Throws
  * ServerError `invalid` (field rules, unknown table; `field` names the
  * culprit), `exists` (create of a known id) or `not_found` (update of an
- * unknown id, or another user's).
+ * unknown id, or another workspace's).
  */
 export async function applyWebWrite(store: SyncStore, registry: Registry, w: WebWrite): Promise<RecordState & { recordId: string }> {
   const table = findTable(w.table, registry);

@@ -14,7 +14,7 @@ export { MemoryServer, type MemoryServerOptions } from './server.js';
 
 export interface MemoryBackendOptions {
   server: MemoryServer;
-  /** From `server.token(user)`; another string is refused as an auth error. */
+  /** From `server.token(user)` (or `server.token(user, {name})`); another string is refused as an auth error. */
   token: string;
   /** Shown as the backend's URL; default "memory://local". */
   name?: string;
@@ -43,13 +43,12 @@ export function createMemoryBackend(options: MemoryBackendOptions): Backend {
     ping: async () => {
       await call(() => server.head(token));
     },
-    // Workspaces (issue #16): replaced by the real calls before this lands.
-    listWorkspaces: () => Promise.reject(new BackendError('workspaces are not implemented yet', { retryable: false })),
-    createWorkspace: () => Promise.reject(new BackendError('workspaces are not implemented yet', { retryable: false })),
-    listMembers: () => Promise.reject(new BackendError('workspaces are not implemented yet', { retryable: false })),
-    addMember: () => Promise.reject(new BackendError('workspaces are not implemented yet', { retryable: false })),
-    removeMember: () => Promise.reject(new BackendError('workspaces are not implemented yet', { retryable: false })),
-    subscribe: (onChange) => (closed ? () => undefined : server.subscribe(token, onChange)),
+    listWorkspaces: () => call(() => server.listWorkspaces(token)),
+    createWorkspace: (name) => call(() => server.createWorkspace(token, name)),
+    listMembers: (workspace) => call(() => server.listMembers(token, workspace)),
+    addMember: (workspace, userId, role) => call(() => server.addMember(token, workspace, userId, role)),
+    removeMember: (workspace, userId) => call(() => server.removeMember(token, workspace, userId)),
+    subscribe: (onChange, workspace) => (closed ? () => undefined : server.subscribe(token, onChange, workspace)),
     close: async () => {
       closed = true;
     },
@@ -65,7 +64,7 @@ function toBackendError(error: unknown): BackendError {
       : new BackendError(`the memory server refused the token: ${error.message}`, { retryable: false, auth: true, cause: error });
   }
   if (error instanceof ServerError) {
-    return new BackendError(`the memory server refused the call (${error.code}): ${error.message}`, { retryable: false, cause: error });
+    return new BackendError(`the memory server refused the call (${error.code}): ${error.message}`, { retryable: false, refusal: error.code, cause: error });
   }
   const message = error instanceof Error ? error.message : String(error);
   return new BackendError(`memory server failed: ${message}`, { retryable: true, cause: error });

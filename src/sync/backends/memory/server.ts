@@ -1,14 +1,32 @@
 /**
  * An in-memory sync server: the reference implementation of the server half
  * (src/schema/server/) on plain maps, for tests. Several backends connect to
- * one server as different users and replicas, like clients of a deployment.
+ * one server as different users and replicas, like clients of a deployment;
+ * data is per workspace (a user's personal one, or a shared one they are a
+ * member of: src/schema/server/workspaces.ts decides).
  * Nothing persists; nothing leaves the process.
  *
- * Calls run one at a time (each is one transaction of its user's data), so
+ * Calls run one at a time (each is one transaction of one workspace's data), so
  * concurrency never interleaves two writes; `stop()` makes every call fail
  * as unreachable until `start()`, with the data kept.
  */
-import type { ChecksumAnswer, ChecksumRequest, Fields, PullAllPage, PullAllRequest, PullPage, PullRequest, PushBatch, PushResult } from '../../../schema/protocol.js';
+import type {
+  ChecksumAnswer,
+  ChecksumRequest,
+  Fields,
+  Identity,
+  MemberInfo,
+  PullAllPage,
+  PullAllRequest,
+  PullPage,
+  PullRequest,
+  PushBatch,
+  PushResult,
+  WorkspaceId,
+  WorkspaceInfo,
+  WorkspaceList,
+  WorkspaceRole,
+} from '../../../schema/protocol.js';
 import type { Registry } from '../../../schema/registry.js';
 import { checksum } from '../../../schema/server/checksum.js';
 import { applyPush } from '../../../schema/server/push.js';
@@ -16,9 +34,12 @@ import { pullAll } from '../../../schema/server/pull-all.js';
 import { headVersion, pullPage } from '../../../schema/server/read.js';
 import type { RecordState } from '../../../schema/server/records.js';
 import { applyWebWrite } from '../../../schema/server/web.js';
+import * as decide from '../../../schema/server/workspaces.js';
 import { TABLES } from '../../../schema/tables.js';
-import { emptyUserData, MemoryStore, type UserData } from './store.js';
+import { emptyWorkspaceData, MemoryStore, type WorkspaceData } from './store.js';
+import { MemoryWorkspaceStore } from './workspaces.js';
 
+/** Why a call did not run: the server is stopped, or the token is unknown. */
 /** Why a call did not run: the server is stopped, or the token is unknown. */
 export class MemoryServerUnavailable extends Error {
   override readonly name = 'MemoryServerUnavailable';
@@ -36,9 +57,10 @@ export interface MemoryServerOptions {
 
 export class MemoryServer {
   readonly registry: Registry;
-  private readonly users = new Map<string, UserData>();
-  private readonly tokens = new Map<string, string>();
-  private readonly listeners = new Set<{ user: string; onChange: (head: number) => void }>();
+  private readonly data = new Map<WorkspaceId, WorkspaceData>();
+  private readonly workspaces = new MemoryWorkspaceStore();
+  private readonly tokens = new Map<string, Identity>();
+  private readonly listeners = new Set<{ userId: string; workspace: WorkspaceId; onChange: (head: number) => void }>();
   private queue: Promise<unknown> = Promise.resolve();
   private running = true;
   private readonly now: () => number;
@@ -48,10 +70,10 @@ export class MemoryServer {
     this.now = options.now ?? Date.now;
   }
 
-  /** A token that identifies `user` to this server. */
-  token(user: string): string {
+  /** A token that identifies `user` to this server; `name` is its display-name claim (default none). */
+  token(user: string, claims: { name?: string | null } = {}): string {
     const token = `memory-${this.tokens.size + 1}-${user}`;
-    this.tokens.set(token, user);
+    this.tokens.set(token, { userId: user, name: claims.name ?? null });
     return token;
   }
 
@@ -64,68 +86,112 @@ export class MemoryServer {
     this.running = true;
   }
 
-  /** Apply a push batch as the token's user (src/schema/server/push.ts `applyPush`). */
+  /** Apply a push batch as the token's user, to the batch's workspace (src/schema/server/push.ts `applyPush`). */
   push(token: string, batch: PushBatch): Promise<PushResult> {
-    return this.transaction(token, (store) => applyPush(store, this.registry, batch));
+    return this.onData(token, batch.workspace, (store) => applyPush(store, this.registry, batch), true);
   }
 
   pull(token: string, request: PullRequest): Promise<PullPage> {
-    return this.transaction(token, (store) => pullPage(store, this.registry, request));
+    return this.onData(token, request.workspace, (store) => pullPage(store, this.registry, request));
   }
 
-  /** A combined pull (src/schema/server/pull-all.ts `pullAll`). */
+  /** A combined pull (src/schema/server/pull-all.ts `pullAll`), with the caller's workspace list. */
   pullAll(token: string, request: PullAllRequest): Promise<PullAllPage> {
-    return this.transaction(token, (store) => pullAll(store, this.registry, request));
+    return this.onData(token, request.workspace, async (store, caller) => ({
+      ...(await pullAll(store, this.registry, request)),
+      workspaces: await decide.listWorkspaces(this.workspaces, caller),
+    }));
   }
 
   /** The checksum `convoy verify` compares (src/schema/server/checksum.ts). */
   checksum(token: string, request: ChecksumRequest): Promise<ChecksumAnswer> {
-    return this.transaction(token, (store) => checksum(store, this.registry, request));
+    return this.onData(token, request.workspace, (store) => checksum(store, this.registry, request));
   }
 
-  head(token: string): Promise<{ headVersion: number }> {
-    return this.transaction(token, (store) => headVersion(store));
+  head(token: string, workspace?: WorkspaceId): Promise<{ headVersion: number }> {
+    return this.onData(token, workspace, (store) => headVersion(store));
   }
 
   /** A web app's direct write (src/schema/server/web.ts `applyWebWrite`): "web" is the writer, its value wins. */
-  webWrite(token: string, kind: 'create' | 'update', table: string, recordId: string, fields: Fields): Promise<RecordState & { recordId: string }> {
-    return this.transaction(token, (store) => applyWebWrite(store, this.registry, { table, recordId, fields, kind, now: this.now() }));
+  webWrite(token: string, kind: 'create' | 'update', table: string, recordId: string, fields: Fields, workspace?: WorkspaceId): Promise<RecordState & { recordId: string }> {
+    return this.onData(token, workspace, (store) => applyWebWrite(store, this.registry, { table, recordId, fields, kind, now: this.now() }), true);
   }
 
-  /** Calls `onChange` with the user's head after every call that moved it. Returns the unsubscribe function. */
-  subscribe(token: string, onChange: (headVersion: number) => void): () => void {
-    const user = this.userOf(token);
-    const listener = { user, onChange };
+  listWorkspaces(token: string): Promise<WorkspaceList> {
+    return this.transaction(token, (caller) => decide.listWorkspaces(this.workspaces, caller));
+  }
+
+  createWorkspace(token: string, name: string): Promise<WorkspaceInfo> {
+    return this.transaction(token, (caller) => decide.createWorkspace(this.workspaces, caller, name), true);
+  }
+
+  listMembers(token: string, workspace: WorkspaceId): Promise<MemberInfo[]> {
+    return this.transaction(token, (caller) => decide.listMembers(this.workspaces, caller, workspace));
+  }
+
+  addMember(token: string, workspace: WorkspaceId, userId: string, role: WorkspaceRole): Promise<MemberInfo[]> {
+    return this.transaction(token, (caller) => decide.addMember(this.workspaces, caller, workspace, userId, role), true);
+  }
+
+  removeMember(token: string, workspace: WorkspaceId, userId: string): Promise<MemberInfo[]> {
+    return this.transaction(token, (caller) => decide.removeMember(this.workspaces, caller, workspace, userId), true);
+  }
+
+  /**
+   * Calls `onChange` with the head of `workspace` (absent: the token user's
+   * personal one) after every call that moved it, while the user is a member
+   * of it (a non-member hears nothing). Returns the unsubscribe function.
+   */
+  subscribe(token: string, onChange: (headVersion: number) => void, workspace?: WorkspaceId): () => void {
+    const { userId } = this.callerOf(token);
+    const listener = { userId, workspace: workspace ?? userId, onChange };
     this.listeners.add(listener);
     return () => void this.listeners.delete(listener);
   }
 
   /**
-   * Run `work` on the token's user data, after every earlier call, and keep
-   * its writes only if it returns. Arguments and answers are copied, as if
-   * they crossed a network: neither side can change the other's objects.
+   * Run `work` on the data of the call's workspace (resolved, and refused
+   * for a non-member, before anything is read), keeping its writes only if
+   * it returns. `writes`: a mutation, which remembers the caller's name.
    */
-  private transaction<T>(token: string, work: (store: MemoryStore) => Promise<T>): Promise<T> {
+  private onData<T>(token: string, workspace: WorkspaceId | undefined, work: (store: MemoryStore, caller: Identity) => Promise<T>, writes = false): Promise<T> {
+    return this.transaction(
+      token,
+      async (caller) => {
+        const id = await decide.resolveWorkspace(this.workspaces, caller.userId, workspace);
+        let data = this.data.get(id);
+        if (data === undefined) this.data.set(id, (data = emptyWorkspaceData()));
+        const before = data.counter;
+        const store = new MemoryStore(data);
+        const result = await work(store, caller);
+        store.commit();
+        if (data.counter !== before) this.notify(id, data.counter);
+        return result;
+      },
+      writes,
+    );
+  }
+
+  /**
+   * Run `work` as the token's user, after every earlier call. Arguments and
+   * answers are copied, as if they crossed a network: neither side can
+   * change the other's objects.
+   */
+  private transaction<T>(token: string, work: (caller: Identity) => Promise<T>, writes = false): Promise<T> {
     const run = async (): Promise<T> => {
-      const user = this.userOf(token);
-      let data = this.users.get(user);
-      if (data === undefined) this.users.set(user, (data = emptyUserData()));
-      const before = data.counter;
-      const store = new MemoryStore(data);
-      const result = structuredClone(await work(store));
-      store.commit();
-      if (data.counter !== before) this.notify(user, data.counter);
-      return result;
+      const caller = this.callerOf(token);
+      if (writes) await decide.rememberCaller(this.workspaces, caller);
+      return structuredClone(await work(caller));
     };
     const next = this.queue.then(run, run);
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  /** Tell the user's subscribers; a subscriber that throws does not fail the write that moved the head. */
-  private notify(user: string, head: number): void {
+  /** Tell the workspace's subscribers; a subscriber that throws does not fail the write that moved the head. */
+  private notify(workspace: WorkspaceId, head: number): void {
     for (const l of this.listeners) {
-      if (l.user !== user) continue;
+      if (l.workspace !== workspace || (workspace !== l.userId && !this.workspaces.isMember(workspace, l.userId))) continue;
       try {
         l.onChange(head);
       } catch {
@@ -134,10 +200,10 @@ export class MemoryServer {
     }
   }
 
-  private userOf(token: string): string {
+  private callerOf(token: string): Identity {
     if (!this.running) throw new MemoryServerUnavailable('stopped');
-    const user = this.tokens.get(token);
-    if (user === undefined) throw new MemoryServerUnavailable('unauthenticated');
-    return user;
+    const caller = this.tokens.get(token);
+    if (caller === undefined) throw new MemoryServerUnavailable('unauthenticated');
+    return { ...caller };
   }
 }

@@ -1,13 +1,13 @@
 /**
- * `SyncStore` over one user's in-memory data, with a transaction overlay:
- * writes stay in the store until `commit()`, so a call that throws halfway
- * leaves the user's data as it was.
+ * `SyncStore` over one workspace's in-memory data, with a transaction
+ * overlay: writes stay in the store until `commit()`, so a call that throws
+ * halfway leaves the workspace's data as it was.
  */
 import type { OpResult } from '../../../schema/protocol.js';
 import type { RecordPatch, StoredRecord, SyncStore } from '../../../schema/server/store.js';
 
-/** Everything the server keeps for one user. */
-export interface UserData {
+/** Everything the server keeps for one workspace. */
+export interface WorkspaceData {
   records: Map<string, Map<string, StoredRecord>>;
   counter: number;
   lastSeqs: Map<string, number>;
@@ -15,7 +15,7 @@ export interface UserData {
   results: Map<string, Map<number, OpResult>>;
 }
 
-export function emptyUserData(): UserData {
+export function emptyWorkspaceData(): WorkspaceData {
   return { records: new Map(), counter: 0, lastSeqs: new Map(), results: new Map() };
 }
 
@@ -28,7 +28,7 @@ export class MemoryStore implements SyncStore {
   private readonly results = new Map<string, Map<number, OpResult>>();
   private readonly prunedBelow = new Map<string, number>();
 
-  constructor(private readonly data: UserData) {}
+  constructor(private readonly data: WorkspaceData) {}
 
   async findRecord(table: string, recordId: string): Promise<StoredRecord | null> {
     return this.records.get(key(table, recordId))?.record ?? this.data.records.get(table)?.get(recordId) ?? null;
@@ -85,7 +85,7 @@ export class MemoryStore implements SyncStore {
     this.prunedBelow.set(clientId, Math.max(seq, this.prunedBelow.get(clientId) ?? 0));
   }
 
-  /** Apply every write of this call to the user's data. */
+  /** Apply every write of this call to the workspace's data. */
   commit(): void {
     const d = this.data;
     for (const { table, record } of this.records.values()) {
