@@ -19,9 +19,12 @@ import type * as model_identity from "../model/identity.js";
 import type * as model_results from "../model/results.js";
 import type * as model_schema from "../model/schema.js";
 import type * as model_store from "../model/store.js";
+import type * as model_workspace_functions from "../model/workspace-functions.js";
+import type * as model_workspaces from "../model/workspaces.js";
 import type * as pull from "../pull.js";
 import type * as push from "../push.js";
 import type * as web from "../web.js";
+import type * as workspaces from "../workspaces.js";
 
 /**
  * A utility for referencing Convex functions in your app's API.
@@ -38,9 +41,12 @@ declare const fullApi: ApiFromModules<{
   "model/results": typeof model_results;
   "model/schema": typeof model_schema;
   "model/store": typeof model_store;
+  "model/workspace-functions": typeof model_workspace_functions;
+  "model/workspaces": typeof model_workspaces;
   pull: typeof pull;
   push: typeof push;
   web: typeof web;
+  workspaces: typeof workspaces;
 }>;
 export declare const api: FilterApi<
   typeof fullApi,

@@ -1,12 +1,13 @@
 /**
  * The convoy Convex functions for a registry of synced tables: thin wrappers
- * that check the caller's identity, give the server half of the protocol
- * (src/schema/server/) a `ConvexStore` over ctx.db, and turn its refusals
- * into `ConvexError`s. convex/push.ts, pull.ts and web.ts export them for the
+ * that check the caller's identity and their membership of the workspace the
+ * call names (absent: their personal one), give the server half of the
+ * protocol (src/schema/server/) a `ConvexStore` of that workspace over
+ * ctx.db, and turn its refusals into `ConvexError`s. convex/push.ts, pull.ts and web.ts export them for the
  * app's registry (src/schema/tables.ts); a test server builds the same
  * functions for another registry (src/dev/servers/convex/runtime.ts).
  */
-import { mutationGeneric, queryGeneric, type GenericDatabaseWriter, type GenericDataModel } from 'convex/server';
+import { mutationGeneric, queryGeneric, type Auth, type GenericDatabaseReader, type GenericDatabaseWriter, type GenericDataModel } from 'convex/server';
 import { ConvexError, v, type Validator } from 'convex/values';
 import type { ChecksumRequest, Fields, PullAllRequest, PushOp } from '../../src/schema/protocol.js';
 import type { Registry } from '../../src/schema/registry.js';
@@ -16,12 +17,17 @@ import { pullAll } from '../../src/schema/server/pull-all.js';
 import { headVersion, pullPage } from '../../src/schema/server/read.js';
 import { ServerError } from '../../src/schema/server/store.js';
 import { applyWebWrite } from '../../src/schema/server/web.js';
-import { requireUser } from './identity.js';
+import { listWorkspaces, rememberCaller, resolveWorkspace } from '../../src/schema/server/workspaces.js';
+import { requireIdentity } from './identity.js';
 import { checksumAnswerValidator, fieldsRecord, opResultValidator, policyValidator, pullAllArgs, pullAllPageValidator, pullPageValidator, recordStateValidator } from './results.js';
 import { ConvexStore } from './store.js';
+import { ConvexWorkspaceStore } from './workspaces.js';
 
 /** Where each function lives in convex/ ("module:export"), as `api` names them. */
 export const FUNCTION_MODULES = { push: ['push'], pull: ['pull', 'pullAll', 'checksum', 'head'], web: ['create', 'update'] } as const;
+
+/** Every data function's optional workspace argument: absent means the caller's personal workspace. */
+const workspaceArg = { workspace: v.optional(v.string()) };
 
 /** One of `names` (at least one). */
 function literals(names: readonly string[]): Validator<string, 'required', string> {
@@ -51,7 +57,7 @@ function opValidator(table: Validator<string, 'required', string>): Validator<Pu
 }
 
 /** Run the server half; its refusals become ConvexErrors carrying `{code, message, field?}`. */
-async function refusing<T>(run: () => Promise<T>): Promise<T> {
+export async function refusing<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
@@ -69,74 +75,84 @@ export function syncFunctions(registry: Registry): ReturnType<typeof buildFuncti
   return built;
 }
 
+type Reader = GenericDatabaseReader<GenericDataModel>;
+type Writer = GenericDatabaseWriter<GenericDataModel>;
+
 function buildFunctions(registry: Registry) {
   const table = literals(registry.map((t) => t.name));
-  const writer = (db: GenericDatabaseWriter<GenericDataModel>, userId: string) => new ConvexStore(registry, userId, db, db);
-  const webArgs = { table, recordId: v.string(), fields: fieldsRecord };
+  /**
+   * The caller, and a store of the workspace the call names; refused
+   * (`forbidden`) before anything is read for a non-member. `db` is ctx.db
+   * in a mutation (which also remembers the caller's display name), null in
+   * a query.
+   */
+  const open = async (ctx: { auth: Auth; db: Reader }, workspace: string | undefined, db: Writer | null) => {
+    const caller = await requireIdentity(ctx);
+    const workspaces = new ConvexWorkspaceStore(ctx.db, db);
+    if (db !== null) await rememberCaller(workspaces, caller);
+    const id = await resolveWorkspace(workspaces, caller.userId, workspace);
+    return { caller, workspaces, store: new ConvexStore(registry, id, ctx.db, db) };
+  };
+  const webArgs = { ...workspaceArg, table, recordId: v.string(), fields: fieldsRecord };
   const webWrite = (kind: 'create' | 'update') =>
     mutationGeneric({
       args: webArgs,
       returns: recordStateValidator,
-      handler: async (ctx, a: { table: string; recordId: string; fields: Fields }) => {
-        const store = writer(ctx.db, await requireUser(ctx));
-        return await refusing(() => applyWebWrite(store, registry, { ...a, kind, now: Date.now() }));
-      },
+      handler: async (ctx, { workspace, ...a }: { workspace?: string; table: string; recordId: string; fields: Fields }) =>
+        await refusing(async () => applyWebWrite((await open(ctx, workspace, ctx.db)).store, registry, { ...a, kind, now: Date.now() })),
     });
   return {
     /**
-     * `push`: apply a replica's queued ops, in order, in one transaction
-     * (src/schema/server/push.ts `applyPush` has the contract). Throws
-     * ConvexError (nothing applied) for a malformed batch (`bad_request`,
-     * `batch_too_large`) and `unauthenticated` without identity.
+     * `push`: apply a replica's queued ops to the batch's workspace, in
+     * order, in one transaction (src/schema/server/push.ts `applyPush` has
+     * the contract). Throws ConvexError (nothing applied) for a malformed
+     * batch (`bad_request`, `batch_too_large`), `forbidden` for a workspace
+     * the caller is not a member of, and `unauthenticated` without identity.
      */
     push: mutationGeneric({
-      args: { clientId: v.string(), policies: v.record(v.string(), policyValidator), ops: v.array(opValidator(table)) },
+      args: { ...workspaceArg, clientId: v.string(), policies: v.record(v.string(), policyValidator), ops: v.array(opValidator(table)) },
       returns: v.object({ results: v.array(opResultValidator) }),
-      handler: async (ctx, batch) => {
-        const store = writer(ctx.db, await requireUser(ctx));
-        return await refusing(() => applyPush(store, registry, batch));
-      },
+      handler: async (ctx, batch) => await refusing(async () => applyPush((await open(ctx, batch.workspace, ctx.db)).store, registry, batch)),
     }),
-    /** `pull`: one page of the caller's records of `table` above `cursor` (src/schema/server/read.ts). */
+    /** `pull`: one page of the workspace's records of `table` above `cursor` (src/schema/server/read.ts). */
     pull: queryGeneric({
-      args: { table, cursor: v.number(), limit: v.number() },
+      args: { ...workspaceArg, table, cursor: v.number(), limit: v.number() },
       returns: pullPageValidator,
-      handler: async (ctx, request) => {
-        const store = new ConvexStore(registry, await requireUser(ctx), ctx.db);
-        return await refusing(() => pullPage(store, registry, request));
-      },
+      handler: async (ctx, request) => await refusing(async () => pullPage((await open(ctx, request.workspace, null)).store, registry, request)),
     }),
-    /** `pullAll`: every table asked in one call, without the caller's own known writes (src/schema/server/pull-all.ts). */
+    /**
+     * `pullAll`: every table asked in one call, without the caller's own
+     * known writes (src/schema/server/pull-all.ts), and the caller's
+     * workspaces (src/schema/server/workspaces.ts `listWorkspaces`).
+     */
     pullAll: queryGeneric({
       args: pullAllArgs,
       returns: pullAllPageValidator,
-      handler: async (ctx, request) => {
-        const store = new ConvexStore(registry, await requireUser(ctx), ctx.db);
-        return await refusing(() => pullAll(store, registry, request as PullAllRequest));
-      },
+      handler: async (ctx, request) =>
+        await refusing(async () => {
+          const { caller, workspaces, store } = await open(ctx, request.workspace, null);
+          return { ...(await pullAll(store, registry, request as PullAllRequest)), workspaces: await listWorkspaces(workspaces, caller) };
+        }),
     }),
-    /** `checksum`: what `convoy verify` compares, over the caller's records of `table` ending in `suffix` (src/schema/server/checksum.ts). */
+    /** `checksum`: what `convoy verify` compares, over the workspace's records of `table` ending in `suffix` (src/schema/server/checksum.ts). */
     checksum: queryGeneric({
-      args: { table, suffix: v.string() },
+      args: { ...workspaceArg, table, suffix: v.string() },
       returns: checksumAnswerValidator,
-      handler: async (ctx, request) => {
-        const store = new ConvexStore(registry, await requireUser(ctx), ctx.db);
-        return await refusing(() => checksum(store, registry, request as ChecksumRequest));
-      },
+      handler: async (ctx, request) => await refusing(async () => checksum((await open(ctx, request.workspace, null)).store, registry, request as ChecksumRequest)),
     }),
-    /** `head`: the caller's current change counter (0 before the first write). Cheap: one index read. */
+    /** `head`: the workspace's current change counter (0 before the first write). Cheap: two index reads. The live feed subscribes to it. */
     head: queryGeneric({
-      args: {},
+      args: workspaceArg,
       returns: v.object({ headVersion: v.number() }),
-      handler: async (ctx) => await headVersion(new ConvexStore(registry, await requireUser(ctx), ctx.db)),
+      handler: async (ctx, { workspace }) => await refusing(async () => headVersion((await open(ctx, workspace, null)).store)),
     }),
     /**
      * `web:create`: create a record of `table` with a caller-chosen UUID, as a
      * web app would; fields left out take their declared defaults. Returns its
-     * state. ConvexError codes: `invalid` (with `field`), `exists`.
+     * state. ConvexError codes: `invalid` (with `field`), `exists`, `forbidden`.
      */
     create: webWrite('create'),
-    /** `web:update`: change some fields of a record; the web value wins. ConvexError codes: `invalid`, `not_found`. */
+    /** `web:update`: change some fields of a record; the web value wins. ConvexError codes: `invalid`, `not_found`, `forbidden`. */
     update: webWrite('update'),
   };
 }

@@ -1,6 +1,6 @@
 /** Validators for the protocol's push results (src/schema/protocol.ts `OpResult`). */
 import { v } from 'convex/values';
-import { CONFLICT_POLICIES } from '../../src/schema/protocol.js';
+import { CONFLICT_POLICIES, WORKSPACE_ROLES } from '../../src/schema/protocol.js';
 import { fieldValue } from './fields.js';
 
 export const policyValidator = v.union(...CONFLICT_POLICIES.map((p) => v.literal(p)));
@@ -39,10 +39,19 @@ export const pullPageValidator = v.object({
 
 const changeValidator = v.object({ recordId: v.string(), version: v.number(), fields: fieldsRecord });
 
-/** A combined pull's answer: one page per table asked (src/schema/protocol.ts `PullAllPage`). */
+export const roleValidator = v.union(...WORKSPACE_ROLES.map((r) => v.literal(r)));
+const identityValidator = v.object({ userId: v.string(), name: v.union(v.null(), v.string()) });
+export const workspaceInfoValidator = v.object({ id: v.string(), name: v.string(), role: roleValidator, personal: v.boolean() });
+/** The caller and their workspaces (`WorkspaceList`). */
+export const workspaceListValidator = v.object({ user: identityValidator, workspaces: v.array(workspaceInfoValidator) });
+/** A workspace's members (`MemberInfo[]`). */
+export const membersValidator = v.array(v.object({ userId: v.string(), role: roleValidator, name: v.union(v.null(), v.string()) }));
+
+/** A combined pull's answer: one page per table asked, and the caller's workspaces (src/schema/protocol.ts `PullAllPage`). */
 export const pullAllPageValidator = v.object({
   tables: v.record(v.string(), v.object({ changes: v.array(changeValidator), cursor: v.number(), hasMore: v.boolean() })),
   headVersion: v.number(),
+  workspaces: workspaceListValidator,
 });
 
 const checksumSum = v.object({ count: v.number(), digest: v.string() });
@@ -58,6 +67,7 @@ export const checksumAnswerValidator = v.object({
 
 /** A combined pull's request (`PullAllRequest`). */
 export const pullAllArgs = {
+  workspace: v.optional(v.string()),
   cursors: v.record(v.string(), v.number()),
   limit: v.number(),
   known: v.optional(v.object({ clientId: v.string(), versions: v.array(v.array(v.number())) })),

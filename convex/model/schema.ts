@@ -1,8 +1,15 @@
 /**
  * The Convex schema for a registry of synced tables. Each synced table holds,
  * besides its declared fields, the bookkeeping that field-level conflict
- * detection and cursor pulls need; three more tables hold the per-user
- * counter and the per-replica push bookkeeping.
+ * detection and cursor pulls need; three more tables hold the per-workspace
+ * counter and the per-replica push bookkeeping, and three the workspaces,
+ * their members and users' display names (src/schema/server/workspaces.ts).
+ *
+ * Every synced document belongs to one workspace (`workspaceId`: a user's
+ * personal workspace has the user's id). Documents written before
+ * workspaces carry `userId` instead; convex/migrations.ts copies it into
+ * `workspaceId`. Until it has run, both fields are optional (a deployment
+ * with old documents would refuse a schema that requires the new one).
  */
 import { defineSchema, defineTable } from 'convex/server';
 import { v } from 'convex/values';
@@ -10,11 +17,16 @@ import type { Registry } from '../../src/schema/registry.js';
 import { storedFields } from './fields.js';
 import { opResultValidator } from './results.js';
 
+/** Written by convoy before workspaces (issue #16): convex/migrations.ts moves it into `workspaceId`. */
+const legacyUserId = { userId: v.optional(v.string()) };
+/** The workspace a document belongs to; optional only until convex/migrations.ts has run. */
+const workspaceId = { workspaceId: v.optional(v.string()) };
+
 const recordMeta = {
-  userId: v.string(),
+  ...workspaceId,
   /** Client-generated UUID: the same id on every replica and here. */
   recordId: v.string(),
-  /** Per-user change counter value of the record's latest write (the pull cursor). */
+  /** Per-workspace change counter value of the record's latest write (the pull cursor). */
   version: v.number(),
   /** field -> counter value of the write that last changed it. */
   fieldVersions: v.record(v.string(), v.number()),
@@ -24,18 +36,33 @@ const recordMeta = {
   fieldTimes: v.record(v.string(), v.number()),
 };
 /** Document fields of a synced table that are not declared fields. */
-export const RECORD_META_FIELDS: readonly string[] = Object.keys(recordMeta);
+export const RECORD_META_FIELDS: readonly string[] = [...Object.keys(recordMeta), ...Object.keys(legacyUserId)];
 
 const bookkeeping = {
-  /** One per user: the last version handed out (model/store.ts says why a counter). */
-  counters: defineTable({ userId: v.string(), value: v.number() }).index('by_user', ['userId']),
-  /** One per replica: the last op sequence applied (or permanently rejected). */
-  clients: defineTable({ userId: v.string(), clientId: v.string(), lastSeq: v.number() }).index('by_user_client', ['userId', 'clientId']),
+  /** One per workspace: the last version handed out (model/store.ts says why a counter). */
+  counters: defineTable({ ...workspaceId, ...legacyUserId, value: v.number() }).index('by_workspace', ['workspaceId']),
+  /**
+   * One per replica and workspace: the last op sequence applied (or
+   * permanently rejected), and `userId`, the user behind the replica (who
+   * `FieldConflict.remoteWriter` names; before workspaces, the key).
+   */
+  clients: defineTable({ ...workspaceId, userId: v.optional(v.string()), clientId: v.string(), lastSeq: v.number() }).index('by_workspace_client', [
+    'workspaceId',
+    'clientId',
+  ]),
   /** Stored per-op results, so a replayed op gets the same answer. Pruned as the client moves on. */
-  opResults: defineTable({ userId: v.string(), clientId: v.string(), seq: v.number(), result: opResultValidator }).index(
-    'by_user_client_seq',
-    ['userId', 'clientId', 'seq'],
+  opResults: defineTable({ ...workspaceId, ...legacyUserId, clientId: v.string(), seq: v.number(), result: opResultValidator }).index(
+    'by_workspace_client_seq',
+    ['workspaceId', 'clientId', 'seq'],
   ),
+  /** One per shared workspace (a personal one has no document): `workspaceId` is a UUID made by the server. */
+  workspaces: defineTable({ workspaceId: v.string(), name: v.string(), createdBy: v.string() }).index('by_workspace', ['workspaceId']),
+  /** One per member of a shared workspace. */
+  members: defineTable({ workspaceId: v.string(), userId: v.string(), role: v.union(v.literal('owner'), v.literal('member')) })
+    .index('by_workspace_user', ['workspaceId', 'userId'])
+    .index('by_user', ['userId']),
+  /** Users' display names, from their tokens' `name` (else `email`) claim when they last wrote. */
+  users: defineTable({ userId: v.string(), name: v.union(v.null(), v.string()) }).index('by_user', ['userId']),
 };
 
 // Convex table and field names: letters, digits and underscores, not starting with "_" or a digit.
@@ -58,15 +85,15 @@ export function assertConvexRegistry(registry: Registry): void {
   }
 }
 
-/** The schema: one table per declared table (indexed by user+record and user+version), plus the bookkeeping. */
+/** The schema: one table per declared table (indexed by workspace+record and workspace+version), plus the bookkeeping. */
 export function convexSchema(registry: Registry) {
   assertConvexRegistry(registry);
   const synced = Object.fromEntries(
     registry.map((table) => [
       table.name,
-      defineTable({ ...recordMeta, ...storedFields(table) })
-        .index('by_user_record', ['userId', 'recordId'])
-        .index('by_user_version', ['userId', 'version']),
+      defineTable({ ...recordMeta, ...legacyUserId, ...storedFields(table) })
+        .index('by_workspace_record', ['workspaceId', 'recordId'])
+        .index('by_workspace_version', ['workspaceId', 'version']),
     ]),
   );
   return defineSchema({ ...synced, ...bookkeeping });

@@ -1,13 +1,13 @@
 /**
  * The server half's storage (src/schema/server/store.ts `SyncStore`) over
- * Convex's `ctx.db`, for one user. One instance per function call: Convex
+ * Convex's `ctx.db`, for one workspace. One instance per function call: Convex
  * runs each mutation as one transaction, which is the store's transaction.
  *
- * The per-user change counter is a document: every write to a synced record
+ * The per-workspace change counter is a document: every write to a synced record
  * takes its next value as the record's version, and pull pages by version.
  * Why a counter document rather than `_creationTime` (or any timestamp): a
  * mutation that reads the counter has it in its read set, so Convex's
- * optimistic concurrency control serializes all writers of one user. Version
+ * optimistic concurrency control serializes all writers of one workspace. Version
  * N therefore commits before version N+1 is even handed out, and a pull that
  * has seen version N has seen everything below it. `_creationTime` is taken
  * when the document is written, not when the transaction commits; two
@@ -15,8 +15,8 @@
  * to minutes), so a cursor built on it can skip a row that commits late.
  * (`db.vars.commitTs` bounded by the snapshot timestamp would also be safe; the
  * counter is simpler, portable to the Supabase SQL, and keeps versions small
- * dense integers.) The cost is that one user's writes never run in parallel,
- * which is fine for a personal task list. The counter is read once per
+ * dense integers.) The cost is that one workspace's writes never run in parallel,
+ * which is fine for a team's task list. The counter is read once per
  * mutation (which is what serializes writers) and written once: a 500-op
  * batch costs one counter write.
  */
@@ -47,7 +47,7 @@ export class ConvexStore implements SyncStore {
   /** `writer` is ctx.db in a mutation; a query passes only the reader and never writes. */
   constructor(
     private readonly registry: Registry,
-    private readonly userId: string,
+    private readonly workspaceId: string,
     private readonly db: Reader,
     private readonly writer: Writer | null = null,
   ) {}
@@ -55,14 +55,14 @@ export class ConvexStore implements SyncStore {
   async findRecord(table: string, recordId: string): Promise<StoredRecord | null> {
     const doc = await this.db
       .query(table)
-      .withIndex('by_user_record', (q: Range) => q.eq('userId', this.userId).eq('recordId', recordId))
+      .withIndex('by_workspace_record', (q: Range) => q.eq('workspaceId', this.workspaceId).eq('recordId', recordId))
       .unique();
     return doc === null ? null : this.toRecord(table, doc);
   }
 
   async insertRecord(table: string, record: StoredRecord): Promise<void> {
     const { fields, ...meta } = record;
-    await this.write().insert(table, { userId: this.userId, ...meta, ...defined(fields) });
+    await this.write().insert(table, { workspaceId: this.workspaceId, ...meta, ...defined(fields) });
   }
 
   async patchRecord(table: string, existing: StoredRecord, patch: RecordPatch): Promise<void> {
@@ -75,7 +75,7 @@ export class ConvexStore implements SyncStore {
   async recordsAbove(table: string, version: number, limit: number): Promise<StoredRecord[]> {
     const docs = await this.db
       .query(table)
-      .withIndex('by_user_version', (q: Range) => q.eq('userId', this.userId).gt('version', version))
+      .withIndex('by_workspace_version', (q: Range) => q.eq('workspaceId', this.workspaceId).gt('version', version))
       .order('asc')
       .take(limit);
     return docs.map((doc) => this.toRecord(table, doc));
@@ -85,7 +85,7 @@ export class ConvexStore implements SyncStore {
     if (this.counter === null) {
       const doc = await this.db
         .query('counters')
-        .withIndex('by_user', (q: Range) => q.eq('userId', this.userId))
+        .withIndex('by_workspace', (q: Range) => q.eq('workspaceId', this.workspaceId))
         .unique();
       this.counter = { id: (doc?._id as Id | undefined) ?? null, value: (doc?.value as number | undefined) ?? 0 };
     }
@@ -95,7 +95,7 @@ export class ConvexStore implements SyncStore {
   async writeCounter(value: number): Promise<void> {
     await this.readCounter();
     const c = this.counter!;
-    if (c.id === null) c.id = (await this.write().insert('counters', { userId: this.userId, value })) as Id;
+    if (c.id === null) c.id = (await this.write().insert('counters', { workspaceId: this.workspaceId, value })) as Id;
     else await this.write().patch('counters', c.id, { value });
     c.value = value;
   }
@@ -106,7 +106,7 @@ export class ConvexStore implements SyncStore {
 
   async saveLastSeq(clientId: string, seq: number): Promise<void> {
     const c = await this.client(clientId);
-    if (c.id === null) c.id = (await this.write().insert('clients', { userId: this.userId, clientId, lastSeq: seq })) as Id;
+    if (c.id === null) c.id = (await this.write().insert('clients', { workspaceId: this.workspaceId, clientId, lastSeq: seq })) as Id;
     else await this.write().patch('clients', c.id, { lastSeq: seq });
     c.lastSeq = seq;
   }
@@ -114,19 +114,19 @@ export class ConvexStore implements SyncStore {
   async storedResult(clientId: string, seq: number): Promise<OpResult | null> {
     const doc = await this.db
       .query('opResults')
-      .withIndex('by_user_client_seq', (q: Range) => q.eq('userId', this.userId).eq('clientId', clientId).eq('seq', seq))
+      .withIndex('by_workspace_client_seq', (q: Range) => q.eq('workspaceId', this.workspaceId).eq('clientId', clientId).eq('seq', seq))
       .unique();
     return (doc?.result as OpResult | undefined) ?? null;
   }
 
   async storeResult(clientId: string, result: OpResult): Promise<void> {
-    await this.write().insert('opResults', { userId: this.userId, clientId, seq: result.seq, result: result as never });
+    await this.write().insert('opResults', { workspaceId: this.workspaceId, clientId, seq: result.seq, result: result as never });
   }
 
   async pruneResults(clientId: string, seq: number): Promise<void> {
     const stale = await this.db
       .query('opResults')
-      .withIndex('by_user_client_seq', (q: Range) => q.eq('userId', this.userId).eq('clientId', clientId).lt('seq', seq))
+      .withIndex('by_workspace_client_seq', (q: Range) => q.eq('workspaceId', this.workspaceId).eq('clientId', clientId).lt('seq', seq))
       .take(MAX_PRUNE);
     for (const doc of stale) await this.write().delete('opResults', doc._id);
   }
@@ -136,7 +136,7 @@ export class ConvexStore implements SyncStore {
     if (c === undefined) {
       const doc = await this.db
         .query('clients')
-        .withIndex('by_user_client', (q: Range) => q.eq('userId', this.userId).eq('clientId', clientId))
+        .withIndex('by_workspace_client', (q: Range) => q.eq('workspaceId', this.workspaceId).eq('clientId', clientId))
         .unique();
       c = { id: (doc?._id as Id | undefined) ?? null, lastSeq: (doc?.lastSeq as number | undefined) ?? 0 };
       this.clients.set(clientId, c);

@@ -120,7 +120,7 @@ export function retryFailedOps(replica: Replica, seq: number | undefined, now: n
       const current = pickSynced(spec, row);
       const fields = op.op === 'create' ? current : Object.fromEntries(Object.keys(op.fields).map((f) => [f, current[f] ?? null]));
       tx.db.delete(outbox).where(eq(outbox.seq, op.seq)).run();
-      enqueueOp(tx, { op: op.op, tableName: op.tableName, recordId: op.recordId, fields, baseVersion: (row.serverVersion as number | null) ?? null, createdAt: now });
+      enqueueOp(tx, { op: op.op, tableName: op.tableName, recordId: op.recordId, workspaceId: op.workspaceId, fields, baseVersion: (row.serverVersion as number | null) ?? null, createdAt: now });
       refreshSyncStatus(tx, spec, op.recordId);
     }
     return failed.length;

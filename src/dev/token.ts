@@ -104,6 +104,8 @@ export interface MintOptions {
   issuer?: string;
   /** Lifetime; default 7 days. Negative values mint an already expired token (tests). */
   ttlSeconds?: number;
+  /** The token's `name` claim: the display name the server shows for the user (members, conflicts); default none. */
+  name?: string;
 }
 
 /** Sign a token for `user` with the dev key (created if missing). */
@@ -111,7 +113,7 @@ export async function mintDevToken(options: MintOptions): Promise<string> {
   if (options.user.trim() === '') throw new Error('a dev token needs a non-empty user id');
   const key = await ensureDevKey(options.keyDir);
   const now = Math.floor(Date.now() / 1000);
-  return await new SignJWT({})
+  return await new SignJWT(options.name === undefined ? {} : { name: options.name })
     .setProtectedHeader({ alg: DEV_ALGORITHM, kid: key.kid, typ: 'JWT' })
     .setSubject(options.user)
     .setIssuer(options.issuer ?? DEV_ISSUER)

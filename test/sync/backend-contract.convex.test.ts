@@ -45,7 +45,7 @@ function convexHarness(url: string, tokenFor: (user: string) => Promise<string>,
 }
 
 /** The workspace cases run once the Convex functions serve workspaces. */
-const CONVEX_WORKSPACES = false;
+const CONVEX_WORKSPACES = true;
 
 describeBackendContract(
   'convex, local server',

@@ -55,7 +55,14 @@ export class TokenVerifier {
       const { payload } = await jwtVerify(token, this.jwks, { algorithms: [DEV_ALGORITHM], issuer: this.issuer, requiredClaims: ['exp'] });
       if (typeof payload.sub !== 'string' || payload.sub === '') throw new Error('no subject');
       const issuer = this.issuer;
-      const identity = { subject: payload.sub, issuer, tokenIdentifier: `${issuer}|${payload.sub}` };
+      const identity: UserIdentity = {
+        subject: payload.sub,
+        issuer,
+        tokenIdentifier: `${issuer}|${payload.sub}`,
+        // The profile claims Convex passes on (the display name convoy remembers).
+        ...(typeof payload.name === 'string' ? { name: payload.name } : {}),
+        ...(typeof payload.email === 'string' ? { email: payload.email } : {}),
+      };
       this.verified.set(token, { identity, exp: payload.exp! });
       return { ok: true, identity };
     } catch {

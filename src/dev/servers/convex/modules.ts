@@ -16,4 +16,5 @@ export const CONVEX_MODULES: Modules = {
   'convex/push.ts': () => import('../../../../convex/push.js'),
   'convex/pull.ts': () => import('../../../../convex/pull.js'),
   'convex/web.ts': () => import('../../../../convex/web.js'),
+  'convex/workspaces.ts': () => import('../../../../convex/workspaces.js'),
 };

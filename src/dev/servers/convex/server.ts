@@ -45,7 +45,7 @@ export interface ConvexTestServer {
   /** Deployment URL to give `ConvexHttpClient`, e.g. http://127.0.0.1:41234. */
   url: string;
   /** A token for `user`, signed with the server's dev key. */
-  mintToken(user: string, options?: { ttlSeconds?: number }): Promise<string>;
+  mintToken(user: string, options?: { ttlSeconds?: number; name?: string }): Promise<string>;
   /** Queries clients hold live over sync WebSockets right now, each answered at least once. */
   subscribedQueries(): number;
   /** Close the listening socket and every open connection; the data stays. */
@@ -106,7 +106,7 @@ export async function startConvexServer(options: ConvexServerOptions = {}): Prom
   await start();
   return {
     url: `http://127.0.0.1:${port}`,
-    mintToken: (user, o) => mintDevToken({ keyDir, user, ttlSeconds: o?.ttlSeconds }),
+    mintToken: (user, o) => mintDevToken({ keyDir, user, ttlSeconds: o?.ttlSeconds, name: o?.name }),
     subscribedQueries: () => sync?.subscribedQueries() ?? 0,
     stop,
     start,

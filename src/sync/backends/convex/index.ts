@@ -1,7 +1,7 @@
 /**
  * The Convex backend: the `Backend` interface over the official
- * `ConvexHttpClient`, calling the functions in convex/ (push, pull, head),
- * plus a live feed of `head` over the official `ConvexClient`'s sync
+ * `ConvexHttpClient`, calling the functions in convex/ (push, pull, head,
+ * web, workspaces), plus a live feed of a workspace's `head` over the official `ConvexClient`'s sync
  * WebSocket for the daemon. The only file in src/ that imports the Convex SDK.
  *
  * Errors are classified here, once: unreachable or timed out → offline
@@ -66,13 +66,12 @@ export function createConvexBackend(options: ConvexBackendOptions): Backend {
     ping: async () => {
       await call(() => client.query(api.pull.head, {}));
     },
-    // Workspaces (issue #16): replaced by the real calls before this lands.
-    listWorkspaces: () => Promise.reject(new BackendError('workspaces are not implemented yet', { retryable: false })),
-    createWorkspace: () => Promise.reject(new BackendError('workspaces are not implemented yet', { retryable: false })),
-    listMembers: () => Promise.reject(new BackendError('workspaces are not implemented yet', { retryable: false })),
-    addMember: () => Promise.reject(new BackendError('workspaces are not implemented yet', { retryable: false })),
-    removeMember: () => Promise.reject(new BackendError('workspaces are not implemented yet', { retryable: false })),
-    subscribe: (onChange) => (closed || live === null ? () => undefined : live.subscribe(onChange)),
+    listWorkspaces: () => call(() => client.query(api.workspaces.list, {})),
+    createWorkspace: (name) => call(() => client.mutation(api.workspaces.create, { name })),
+    listMembers: (workspace) => call(() => client.query(api.workspaces.members, { workspace })),
+    addMember: (workspace, userId, role) => call(() => client.mutation(api.workspaces.addMember, { workspace, userId, role })),
+    removeMember: (workspace, userId) => call(() => client.mutation(api.workspaces.removeMember, { workspace, userId })),
+    subscribe: (onChange, workspace) => (closed || live === null ? () => undefined : live.subscribe(onChange, workspace)),
     close: async () => {
       closed = true;
       await live?.close();
@@ -135,19 +134,19 @@ function liveFeed(url: string, token: string): { subscribe: NonNullable<Backend[
     return client;
   };
   return {
-    subscribe: (onChange) => {
+    subscribe: (onChange, workspace) => {
       const c = open();
       if (c === null) return () => undefined;
       let last: number | null = null;
       const unsubscribe = c.onUpdate(
         api.pull.head,
-        {},
+        workspace === undefined ? {} : { workspace },
         ({ headVersion }) => {
           if (headVersion === last) return;
           last = headVersion;
           onChange(headVersion);
         },
-        () => undefined, // the query failed (auth, say): the interval's pulls report it
+        () => undefined, // the query failed (auth, or no longer a member): the interval's pulls report it
       );
       return () => unsubscribe();
     },
@@ -269,7 +268,8 @@ export function toBackendError(error: unknown): BackendError {
       message?: string;
     };
     const text = `Convex refused the call${code ? ` (${code})` : ''}: ${message ?? err.message}`;
-    return new BackendError(text, { retryable: false, auth: code === 'unauthenticated', cause: error });
+    const auth = code === 'unauthenticated';
+    return new BackendError(text, { retryable: false, auth, ...(code === undefined || auth ? {} : { refusal: code }), cause: error });
   }
   const permanent = PERMANENT.some((pattern) => pattern.test(err.message));
   return new BackendError(`Convex function failed: ${err.message}`, { retryable: !permanent, cause: error });
