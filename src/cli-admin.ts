@@ -15,15 +15,17 @@ export function addProjectCommands(program: Command, run: Runner) {
     .description('create a project (names differ by more than case)')
     .argument('<name>', 'project name')
     .option('--description <text>', 'what the project is')
+    .option('--workspace <name>', 'the workspace it goes to (default: the current one, see convoy workspace use)')
     .option('-q, --quiet', 'print only the new project id')
     .option('--json', 'print JSON')
-    .addHelpText('after', examples(['convoy project add Website', 'convoy add "Fix header" --project Website']))
+    .addHelpText('after', examples(['convoy project add Website', 'convoy add "Fix header" --project Website', 'convoy project add Releases --workspace Team']))
     .action(run(async (ctx, [name, opts]) => (await import('./commands/project.js')).projectAddCommand(name as string, opts as object, ctx)));
   project
     .command('list')
-    .description('every project, by name')
+    .description('the projects of the current workspace, by name')
+    .option('--workspace <name>', "this workspace's projects (default: the current one)")
     .option('--json', 'print a JSON array')
-    .addHelpText('after', examples(['convoy project list', 'convoy project list --json']))
+    .addHelpText('after', examples(['convoy project list', 'convoy project list --json', 'convoy project list --workspace Team']))
     .action(run(async (ctx, [opts]) => (await import('./commands/project.js')).projectListCommand(opts as object, ctx)));
 
 }

@@ -10,6 +10,7 @@ import { UsageError } from '../errors.js';
 import { importLazy } from '../lazy-import.js';
 import { paint, SYNC_GLYPHS, table, taskJson, type WidthOf } from '../output/format.js';
 import { STATUS_COLOURS } from '../output/task-text.js';
+import { selectedWorkspace } from './workspace-scope.js';
 
 export const LIST_FORMATS = ['table', 'tsv', 'json', 'jsonl'] as const;
 type ListFormat = (typeof LIST_FORMATS)[number];
@@ -28,6 +29,8 @@ export interface ListOptions {
   fields?: string;
   header?: boolean;
   json?: boolean;
+  /** --workspace: a workspace name or id (default: the current one). */
+  workspace?: string;
 }
 
 /** Statuses `list` shows unless --all or --status: the open ones. */
@@ -169,6 +172,7 @@ function renderTable(ctx: Context, shown: Shown, fields: string[], header: boole
 export async function listCommand(options: ListOptions, ctx: Context): Promise<void> {
   const explicit = parseStatuses(options.status);
   const filter: TaskFilter = {
+    workspace: selectedWorkspace(ctx, options.workspace).id,
     statuses: explicit ?? (options.all && !options.overdue ? undefined : OPEN),
     project: options.project,
     pending: options.pending,

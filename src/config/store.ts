@@ -49,6 +49,12 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
   ...Object.fromEntries(
     TABLES.map((t): [string, KeySpec] => [`policy.${t.name}`, { secret: false, describe: `conflict policy for ${t.name} (default ${t.policy})`, check: checkPolicy }]),
   ),
+  workspace: {
+    secret: false,
+    env: 'CONVOY_WORKSPACE',
+    describe: 'the current workspace (name or id) for new tasks, list and board; unset: personal (convoy workspace use)',
+    check: (v) => (v.trim() === '' ? 'must name a workspace (convoy workspace list); unset it for the personal one' : null),
+  },
   'sync.batchSize': {
     secret: false,
     describe: "ops per push request (1-5000, cut to the backend's limit; default the backend's preferred size)",
