@@ -17,7 +17,7 @@ export interface WorkspaceJson {
   state: 'active' | 'left';
   /** New tasks, list and board use it (convoy workspace use). */
   current: boolean;
-  /** Local changes queued for it (kept, not pushed, while it is left). */
+  /** How many of its tasks have local changes not pushed yet (kept, not pushed, while it is left). */
   pending: number;
 }
 
