@@ -97,6 +97,15 @@ describe('convoy workspace use and --workspace', () => {
     expect(titles(ann)).toEqual(['mine too', 'mine']);
     await listCommand({ json: true, workspace: 'Team' }, ann);
     expect(titles(ann)).toEqual(['ours']);
+
+    // People are told which workspace a list shows, unless it is their personal one.
+    const human = testContext({ home: ann.env.CONVOY_HOME });
+    await listCommand({ workspace: 'Team' }, human);
+    expect(human.reporter.stdout.at(-1)).toMatch(/ours\n1 task · workspace Team$/);
+    await listCommand({ workspace: 'Team', status: 'done' }, human);
+    expect(human.reporter.stdout.at(-1)).toMatch(/^No tasks in workspace Team\. /);
+    await listCommand({}, human);
+    expect(human.reporter.stdout.at(-1)).toMatch(/2 tasks$/);
   });
 
   it('an unknown workspace is exit 2 naming the flag or argument and the fix', async () => {
