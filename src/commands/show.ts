@@ -12,6 +12,7 @@ import { iso, localTime, opJson, paint, table, taskJson } from '../output/format
 import { cycleWarning, statusText, syncGlyph } from '../output/task-text.js';
 import { tasks } from '../schema/tables.js';
 import { conflictViews } from '../db/conflicts.js';
+import { getWorkspace } from '../db/workspaces.js';
 import type { ConflictView } from '../db/views.js';
 import { writerLabel } from '../output/workspace-text.js';
 import { conflictJson } from './conflicts.js';
@@ -83,9 +84,14 @@ export async function showCommand(id: string, options: ShowOptions, ctx: Context
   // A cycle merged from offline edits (A's parent B, B's parent A; A blocked by B, B by A): shown, never followed.
   const cycles = cyclesThrough(replica, spec, task.id);
   const conflicts = conflictViews(replica, { all: true }).filter((c) => c.tableName === tasks.name && c.recordId === task.id);
-  ctx.reporter.result({ ...json, notes: notesJson, queuedOps: ops, cycles, conflicts: conflicts.map(conflictJson) }, () => {
+  const home = getWorkspace(replica, task.workspaceId);
+  const workspace = { id: home?.serverId ?? null, name: home?.name ?? task.workspaceId };
+  ctx.reporter.result({ ...json, notes: notesJson, queuedOps: ops, cycles, conflicts: conflicts.map(conflictJson), workspace }, () => {
     const { color } = ctx.reporter;
-    const lines = [table(fieldRows(replica, task, color).map(([k, v]) => [`${k}:`, v!]))];
+    const rows = fieldRows(replica, task, color);
+    // Only a shared workspace is worth a line; a left one says why the task cannot change.
+    if (home && !home.personal) rows.splice(1, 0, ['workspace', home.state === 'left' ? `${home.name} ${paint(color, 'yellow', '(left: read-only)')}` : home.name]);
+    const lines = [table(rows.map(([k, v]) => [`${k}:`, v!]))];
     for (const c of cycles) lines.push(cycleWarning(cycleInput(c), c.ids.map((id) => shortId(replica, spec, id)), color));
     if (task.description) lines.push('', task.description);
     if (notes.length) lines.push('', paint(color, 'bold', `Notes (${notes.length}):`));

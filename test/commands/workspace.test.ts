@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { addCommand } from '../../src/commands/add.js';
 import { listCommand } from '../../src/commands/list.js';
 import { projectAddCommand } from '../../src/commands/project.js';
+import { showCommand } from '../../src/commands/show.js';
 import { statusCommand } from '../../src/commands/status.js';
 import { workspaceCreateCommand, workspaceForgetCommand, workspaceListCommand, workspaceUseCommand } from '../../src/commands/workspace.js';
 import { workspaceLeaveCommand } from '../../src/commands/workspace-members.js';
@@ -149,6 +150,7 @@ describe('convoy workspace forget', () => {
     await workspaceListCommand({}, bob);
     await workspaceUseCommand('Team', {}, bob);
     await addCommand({ title: 'kept' }, {}, bob);
+    const kept = lastJson<{ id: string }>(bob).id;
 
     await expect(workspaceForgetCommand('Team', {}, bob)).rejects.toThrow(/<name>: you are still a member of workspace Team; leave it first: convoy workspace leave Team/);
     await expect(workspaceForgetCommand('personal', {}, bob)).rejects.toThrow(UsageError);
@@ -161,6 +163,12 @@ describe('convoy workspace forget', () => {
     expect(denied).toBeInstanceOf(DeniedError);
     expect(exitCodeFor(denied)).toBe(7);
     await expect(workspaceUseCommand('Team', {}, bob)).rejects.toThrow(/<name>: you left workspace Team/);
+
+    await showCommand(kept, {}, bob);
+    expect(lastJson(bob).workspace).toEqual({ id: team.id, name: 'Team' });
+    const shown = testContext({ home: bob.env.CONVOY_HOME });
+    await showCommand(kept, {}, shown);
+    expect(shown.reporter.stdout[0]).toMatch(/^id: .*\nworkspace:\s+Team \(left: read-only\)\n/);
 
     await workspaceForgetCommand('Team', {}, bob);
     expect(lastJson(bob)).toEqual({ workspace: { id: team.id, name: 'Team' }, records: 1, ops: 1 });
