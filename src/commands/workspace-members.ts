@@ -10,6 +10,7 @@ import { findWorkspace, getWorkspace, type LocalWorkspace } from '../db/workspac
 import { DeniedError, UsageError } from '../errors.js';
 import { memberJson, membersTable, type MemberJson } from '../output/workspace-text.js';
 import { WORKSPACE_ROLES, type MemberInfo, type WorkspaceRole } from '../schema/protocol.js';
+import { isUuid } from '../schema/rules.js';
 import type { Backend } from '../sync/backend.js';
 import { currentWorkspace } from './workspace-scope.js';
 import { askServer, refreshWorkspaces } from './workspace-server.js';
@@ -33,12 +34,27 @@ interface Resolved {
   self: string;
 }
 
-/** Refresh the list from the server, then find `name` among the workspaces (undefined: the current one). */
+/**
+ * Refresh the list from the server, then find `name` among the workspaces
+ * (undefined: the current one). A workspace id the caller is no member of
+ * is put to the server, whose refusal (exit 7) says why; any other unknown
+ * name stays a usage error (exit 2).
+ */
 async function resolve(ctx: Context, command: string, name: string | undefined): Promise<Resolved> {
   const backend = await ctx.backend();
   const list = await refreshWorkspaces(ctx, backend, command);
-  const workspace = name === undefined ? currentWorkspace(ctx) : findWorkspace(ctx.replica(), name, '<name>');
-  return { backend, workspace, self: list.user.userId };
+  const self = list.user.userId;
+  if (name === undefined) return { backend, workspace: currentWorkspace(ctx), self };
+  try {
+    return { backend, workspace: findWorkspace(ctx.replica(), name, '<name>'), self };
+  } catch (error) {
+    if (!(error instanceof UsageError) || !isUuid(name.trim())) throw error;
+    const id = name.trim();
+    await askServer(command, () => backend.listMembers(id), {
+      forbidden: () => new DeniedError(`you are not a member of workspace ${id}; ask one of its owners to add you: convoy workspace add-member ${id} ${self}`),
+    });
+    throw error;
+  }
 }
 
 /** A left workspace: the server no longer answers for it. */

@@ -69,4 +69,38 @@ describe('convoy workspace (binary, Convex)', () => {
     expect(readOnly.stderr).toMatch(/no longer a member of workspace Team/);
     expect((await bob(['workspace', 'forget', 'Team'])).code).toBe(0);
   });
+
+  it('done when: A shares Team with B and CI user C; B adds a task, C marks it done, A sees it; D sees nothing and cannot write', async () => {
+    const a = await replicaOf('dw-a', 'Ada');
+    const b = await replicaOf('dw-b');
+    const c = await replicaOf('dw-ci');
+    const d = await replicaOf('dw-d');
+    const team = JSON.parse((await a(['workspace', 'create', 'Team', '--json'])).stdout) as { id: string };
+    expect((await a(['workspace', 'add-member', 'Team', 'dw-b'])).code).toBe(0);
+    expect((await a(['workspace', 'add-member', 'Team', 'dw-ci'])).code).toBe(0);
+
+    expect((await b(['sync'])).code).toBe(0); // learns of Team
+    const task = JSON.parse((await b(['add', 'Ship the release', '--workspace', 'Team', '--json'])).stdout) as { id: string };
+    expect((await b(['sync'])).code).toBe(0);
+
+    expect((await c(['sync'])).code).toBe(0);
+    expect((await c(['update', task.id, '--status', 'done'])).code).toBe(0);
+    expect((await c(['sync'])).code).toBe(0);
+
+    expect((await a(['sync'])).code).toBe(0);
+    const seen = JSON.parse((await a(['list', '--workspace', 'Team', '--all', '--json'])).stdout) as { id: string; status: string }[];
+    expect(seen).toEqual([expect.objectContaining({ id: task.id, status: 'done' })]);
+    expect(JSON.parse((await a(['list', '--json'])).stdout)).toEqual([]); // A's personal workspace holds nothing of it
+
+    // D is no member: nothing arrives, Team is unknown to its replica, and the server refuses D's name for it.
+    expect((await d(['sync'])).code).toBe(0);
+    expect(JSON.parse((await d(['list', '--all', '--json'])).stdout)).toEqual([]);
+    const unknown = await d(['add', 'sneak in', '--workspace', 'Team']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/--workspace: no workspace named or with id "Team"/);
+    const members = await d(['workspace', 'members', team.id]);
+    expect(members.code).toBe(7);
+    expect(members.stderr).toMatch(new RegExp(`you are not a member of workspace ${team.id}; ask one of its owners to add you: convoy workspace add-member ${team.id} dw-d`));
+    expect((await d(['workspace', 'add-member', team.id, 'dw-d'])).code).toBe(7);
+  });
 });

@@ -77,11 +77,14 @@ describe('convoy workspace members', () => {
   });
 
   it('a non-member is refused (exit 2 for a name it does not know), the personal workspace cannot be shared', async () => {
-    const { user, ann } = await teamOfAnn();
+    const { user, ann, id } = await teamOfAnn();
     const eve = user('eve');
     const unknown = await failure(workspaceMembersCommand('Team', {}, eve));
     expect(unknown).toBeInstanceOf(UsageError);
     expect(unknown!.message).toMatch(/<name>: no workspace named or with id "Team"/);
+    const byId = await failure(workspaceMembersCommand(id, {}, eve));
+    expect(exitCodeFor(byId)).toBe(7);
+    expect(byId!.message).toBe(`you are not a member of workspace ${id}; ask one of its owners to add you: convoy workspace add-member ${id} eve`);
     await expect(workspaceAddMemberCommand('personal', 'bob', {}, ann)).rejects.toThrow(/<name>: a personal workspace cannot be shared; create a workspace with convoy workspace create/);
     await expect(workspaceAddMemberCommand('Team', 'bob', { role: 'boss' }, ann)).rejects.toThrow(/--role "boss" is not one of owner, member/);
     await expect(workspaceAddMemberCommand('Team', ' ', {}, ann)).rejects.toThrow(/<user-id> is empty/);
