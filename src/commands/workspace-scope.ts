@@ -6,8 +6,7 @@
 import type { Context } from '../context.js';
 import { findWorkspace, listLocalWorkspaces, type LocalWorkspace } from '../db/workspaces.js';
 import type { Store } from '../db/open.js';
-import { countTasks } from '../db/tasks.js';
-import { TASK_STATUSES } from '../schema/tables.js';
+import { pendingOpCount } from '../db/outbox.js';
 import { UsageError } from '../errors.js';
 import type { WorkspaceRole } from '../schema/protocol.js';
 
@@ -41,12 +40,9 @@ export function selectedWorkspace(ctx: Context, option: string | undefined): Loc
   return option === undefined ? currentWorkspace(ctx) : findWorkspace(ctx.replica(), option, '--workspace');
 }
 
-/**
- * Per workspace (local id; '' personal): how many of its tasks have local
- * changes not pushed yet. Read-only; one index count per workspace.
- */
+/** Per workspace (local id; '' personal): its local changes waiting to be pushed (like status's `pending`). Read-only. */
 export function pendingByWorkspace(store: Store): Map<string, number> {
-  return new Map(listLocalWorkspaces(store).map((w) => [w.id, countTasks(store, { workspace: w.id, pending: true, statuses: [...TASK_STATUSES] })]));
+  return new Map(listLocalWorkspaces(store).map((w) => [w.id, pendingOpCount(store, w.id)]));
 }
 
 /**

@@ -17,7 +17,7 @@ export interface WorkspaceJson {
   state: 'active' | 'left';
   /** New tasks, list and board use it (convoy workspace use). */
   current: boolean;
-  /** How many of its tasks have local changes not pushed yet (kept, not pushed, while it is left). */
+  /** Its local changes waiting to be pushed (kept, not pushed, while it is left). */
   pending: number;
 }
 
