@@ -14,6 +14,9 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
+/** Each test runs the binary a dozen times or more: generous under a loaded machine. */
+const SLOW = 180_000;
+
 /** A replica of `user` (CONVOY_HOME) connected through the environment. */
 async function replicaOf(user: string, name?: string) {
   const home = tempHome();
@@ -68,7 +71,7 @@ describe('convoy workspace (binary, Convex)', () => {
     expect(readOnly.code).toBe(7);
     expect(readOnly.stderr).toMatch(/no longer a member of workspace Team/);
     expect((await bob(['workspace', 'forget', 'Team'])).code).toBe(0);
-  });
+  }, SLOW);
 
   it('done when: A shares Team with B and CI user C; B adds a task, C marks it done, A sees it; D sees nothing and cannot write', async () => {
     const a = await replicaOf('dw-a', 'Ada');
@@ -102,5 +105,5 @@ describe('convoy workspace (binary, Convex)', () => {
     expect(members.code).toBe(7);
     expect(members.stderr).toMatch(new RegExp(`you are not a member of workspace ${team.id}; ask one of its owners to add you: convoy workspace add-member ${team.id} dw-d`));
     expect((await d(['workspace', 'add-member', team.id, 'dw-d'])).code).toBe(7);
-  });
+  }, SLOW);
 });
