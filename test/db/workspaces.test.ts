@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openReplica } from '../../src/db/open.js';
 import { DeniedError, UsageError } from '../../src/errors.js';
+import { conflictViews, recordConflicts } from '../../src/db/conflicts.js';
 import { createNote } from '../../src/db/notes.js';
 import { addProject } from '../../src/db/projects.js';
 import { countByStatus } from '../../src/db/task-query.js';
@@ -181,5 +182,25 @@ describe('a replica from before workspaces', () => {
     } finally {
       replica.close();
     }
+  });
+});
+
+describe('conflicts', () => {
+  it('keep who wrote the remote side, when the server says', () => {
+    const replica = tempReplica();
+    const task = addTask(replica, { title: 'T' }, T0);
+    const base = { local: 'mine', remote: 'theirs', policy: 'manual' as const, winner: 'pending' as const };
+    replica.write((tx) =>
+      recordConflicts(tx, { tableName: 'tasks', recordId: task.id }, [
+        { ...base, field: 'title', remoteWriter: { userId: 'bob', name: 'Bob B' } },
+        { ...base, field: 'description', remoteWriter: null },
+        { ...base, field: 'stage' },
+      ], T0),
+    );
+    expect(conflictViews(replica).map((c) => [c.field, c.remoteWriter])).toEqual([
+      ['title', { userId: 'bob', name: 'Bob B' }],
+      ['description', null],
+      ['stage', null],
+    ]);
   });
 });
