@@ -12,6 +12,7 @@ import { DeniedError, UsageError } from '../../src/errors.js';
 import { conflictViews, recordConflicts } from '../../src/db/conflicts.js';
 import { createNote } from '../../src/db/notes.js';
 import { addProject } from '../../src/db/projects.js';
+import { rebuildReplica } from '../../src/db/rebuild.js';
 import { countByStatus } from '../../src/db/task-query.js';
 import { addTask, changeTask, listTasks } from '../../src/db/tasks.js';
 import { undoLast } from '../../src/db/undo.js';
@@ -202,5 +203,28 @@ describe('conflicts', () => {
       ['description', null],
       ['stage', null],
     ]);
+  });
+});
+
+describe('convoy doctor\'s rebuild', () => {
+  it('keeps each queued op\'s workspace and the workspaces known (a left one stays left)', () => {
+    const path = join(tempHome(), 'replica.db');
+    const replica = openReplica(path);
+    saveWorkspaceList(replica, listOf({ id: TEAM, name: 'Team' }), T0);
+    addTask(replica, { title: 'Shared', workspace: TEAM }, T0);
+    addTask(replica, { title: 'Mine' }, T0);
+    saveWorkspaceList(replica, listOf(), T0 + 1);
+    replica.close();
+    expect(rebuildReplica(path, T0 + 2).requeued).toBe(2);
+    const rebuilt = openReplica(path);
+    try {
+      expect(rows<{ workspace_id: string }>(rebuilt, 'outbox').map((r) => r.workspace_id)).toEqual([TEAM, '']);
+      expect(listLocalWorkspaces(rebuilt).map((w) => [w.name, w.state])).toEqual([
+        ['personal', 'active'],
+        ['Team', 'left'],
+      ]);
+    } finally {
+      rebuilt.close();
+    }
   });
 });
