@@ -1,8 +1,8 @@
 /**
  * `workspaces:list`, `create`, `members`, `addMember` and `removeMember`:
- * shared workspaces and their members (convex/model/workspace-functions.ts,
+ * shared workspaces and their members (convex/model/sharing.ts,
  * src/schema/server/workspaces.ts).
  */
-import { workspaceFunctions } from './model/workspace-functions.js';
+import { workspaceFunctions } from './model/sharing.js';
 
 export const { list, create, members, addMember, removeMember } = workspaceFunctions;

@@ -112,7 +112,11 @@ function buildFunctions(registry: Registry) {
     push: mutationGeneric({
       args: { ...workspaceArg, clientId: v.string(), policies: v.record(v.string(), policyValidator), ops: v.array(opValidator(table)) },
       returns: v.object({ results: v.array(opResultValidator) }),
-      handler: async (ctx, batch) => await refusing(async () => applyPush((await open(ctx, batch.workspace, ctx.db)).store, registry, batch)),
+      handler: async (ctx, batch) =>
+        await refusing(async () => {
+          const { caller, workspaces, store } = await open(ctx, batch.workspace, ctx.db);
+          return await applyPush(store, registry, batch, { userId: caller.userId, nameOf: (userId) => workspaces.userName(userId) });
+        }),
     }),
     /** `pull`: one page of the workspace's records of `table` above `cursor` (src/schema/server/read.ts). */
     pull: queryGeneric({

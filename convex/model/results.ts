@@ -6,12 +6,15 @@ import { fieldValue } from './fields.js';
 export const policyValidator = v.union(...CONFLICT_POLICIES.map((p) => v.literal(p)));
 export const fieldsRecord = v.record(v.string(), fieldValue);
 
+const identityValidator = v.object({ userId: v.string(), name: v.union(v.null(), v.string()) });
+
 export const fieldConflictValidator = v.object({
   field: v.string(),
   local: fieldValue,
   remote: fieldValue,
   policy: policyValidator,
   winner: v.union(v.literal('local'), v.literal('remote'), v.literal('pending')),
+  remoteWriter: v.optional(v.union(v.null(), identityValidator)),
 });
 
 export const opResultValidator = v.union(
@@ -40,7 +43,6 @@ export const pullPageValidator = v.object({
 const changeValidator = v.object({ recordId: v.string(), version: v.number(), fields: fieldsRecord });
 
 export const roleValidator = v.union(...WORKSPACE_ROLES.map((r) => v.literal(r)));
-const identityValidator = v.object({ userId: v.string(), name: v.union(v.null(), v.string()) });
 export const workspaceInfoValidator = v.object({ id: v.string(), name: v.string(), role: roleValidator, personal: v.boolean() });
 /** The caller and their workspaces (`WorkspaceList`). */
 export const workspaceListValidator = v.object({ user: identityValidator, workspaces: v.array(workspaceInfoValidator) });

@@ -42,7 +42,7 @@ export class ConvexStore implements SyncStore {
   /** Document ids of the records this store handed out, for patching them. */
   private readonly ids = new WeakMap<StoredRecord, Id>();
   private counter: { id: Id | null; value: number } | null = null;
-  private readonly clients = new Map<string, { id: Id | null; lastSeq: number }>();
+  private readonly clients = new Map<string, { id: Id | null; lastSeq: number; userId: string | null }>();
 
   /** `writer` is ctx.db in a mutation; a query passes only the reader and never writes. */
   constructor(
@@ -104,11 +104,17 @@ export class ConvexStore implements SyncStore {
     return (await this.client(clientId)).lastSeq;
   }
 
-  async saveLastSeq(clientId: string, seq: number): Promise<void> {
+  async saveLastSeq(clientId: string, seq: number, userId: string | null): Promise<void> {
     const c = await this.client(clientId);
-    if (c.id === null) c.id = (await this.write().insert('clients', { workspaceId: this.workspaceId, clientId, lastSeq: seq })) as Id;
-    else await this.write().patch('clients', c.id, { lastSeq: seq });
+    const user = userId === null ? {} : { userId };
+    if (c.id === null) c.id = (await this.write().insert('clients', { workspaceId: this.workspaceId, clientId, lastSeq: seq, ...user })) as Id;
+    else await this.write().patch('clients', c.id, { lastSeq: seq, ...user });
     c.lastSeq = seq;
+    c.userId = userId ?? c.userId;
+  }
+
+  async clientUser(clientId: string): Promise<string | null> {
+    return (await this.client(clientId)).userId;
   }
 
   async storedResult(clientId: string, seq: number): Promise<OpResult | null> {
@@ -131,14 +137,14 @@ export class ConvexStore implements SyncStore {
     for (const doc of stale) await this.write().delete('opResults', doc._id);
   }
 
-  private async client(clientId: string): Promise<{ id: Id | null; lastSeq: number }> {
+  private async client(clientId: string): Promise<{ id: Id | null; lastSeq: number; userId: string | null }> {
     let c = this.clients.get(clientId);
     if (c === undefined) {
       const doc = await this.db
         .query('clients')
         .withIndex('by_workspace_client', (q: Range) => q.eq('workspaceId', this.workspaceId).eq('clientId', clientId))
         .unique();
-      c = { id: (doc?._id as Id | undefined) ?? null, lastSeq: (doc?.lastSeq as number | undefined) ?? 0 };
+      c = { id: (doc?._id as Id | undefined) ?? null, lastSeq: (doc?.lastSeq as number | undefined) ?? 0, userId: (doc?.userId as string | undefined) ?? null };
       this.clients.set(clientId, c);
     }
     return c;

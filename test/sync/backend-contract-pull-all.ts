@@ -47,9 +47,9 @@ export function pullAllCases(suite: PullAllSuite, user: string): void {
     expect(answer.headVersion).toBe(head + 2);
     expect(answer.tables.tasks).toMatchObject({ changes: [{ recordId: task, version: tv }], cursor: tv, hasMore: false });
     expect(answer.tables.projects).toMatchObject({ changes: [{ recordId: project, version: pv }], cursor: pv, hasMore: false });
-    const { workspaces, ...idle } = await suite.alice.pullAll({ cursors: { tasks: head + 2, projects: head + 2 }, limit: 100 });
-    expect(workspaces?.workspaces[0]).toMatchObject({ personal: true });
-    expect(idle).toEqual({ tables: { tasks: { changes: [], cursor: head + 2, hasMore: false }, projects: { changes: [], cursor: head + 2, hasMore: false } }, headVersion: head + 2 });
+    const idle = await suite.alice.pullAll({ cursors: { tasks: head + 2, projects: head + 2 }, limit: 100 });
+    // (Its `workspaces` list: backend-contract-workspaces.ts.)
+    expect({ tables: idle.tables, headVersion: idle.headVersion }).toEqual({ tables: { tasks: { changes: [], cursor: head + 2, hasMore: false }, projects: { changes: [], cursor: head + 2, hasMore: false } }, headVersion: head + 2 });
   });
 
   it('shares the limit between tables and serves the rest in later requests, each record once', async () => {

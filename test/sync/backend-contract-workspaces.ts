@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, expect, it } from 'vitest';
 import { BackendError } from '../../src/errors.js';
-import type { WorkspaceId } from '../../src/schema/protocol.js';
+import type { OpResult, WorkspaceId } from '../../src/schema/protocol.js';
 import type { Backend } from '../../src/sync/backend.js';
 import type { Harness } from './backend-contract.js';
 import { byId, newId, OpSeq, pullAll, taskFields, versionOf } from './contract-helpers.js';
@@ -257,6 +257,24 @@ export function workspaceCases(suite: Suite): void {
     await expectRefused(people.b.removeMember(id, people.id.b), 'invalid', lastOwner);
     expect(await people.b.listMembers(id)).toEqual([expect.objectContaining({ userId: people.id.b, role: 'owner' })]);
     await expectRefused(people.a.listMembers(id), 'forbidden');
+  });
+
+  it('names the user who wrote the remote side of a conflict (null for a web write)', async () => {
+    const id = await team('b', 'c');
+    const [bOps, cOps] = [new OpSeq(), new OpSeq()];
+    const task = newId();
+    const created = await people.b.push({ ...bOps.batch([bOps.create(task, taskFields('draft'))]), workspace: id });
+    const base = versionOf(created.results[0]);
+    await people.c.push({ ...cOps.batch([cOps.update(task, { title: 'from CI' }, base)]), workspace: id });
+    await suite.harness.webUpdateTask(WORKSPACE_USERS.a, task, { stage: 'from the web' }, id);
+    const { results } = await people.b.push({
+      ...bOps.batch([bOps.update(task, { title: 'from B', stage: 'from B' }, base)], { tasks: 'remote-wins' }),
+      workspace: id,
+    });
+    expect(results[0]).toMatchObject({ status: 'conflict' });
+    const conflicts = Object.fromEntries((results[0] as Extract<OpResult, { status: 'conflict' }>).conflicts.map((c) => [c.field, c]));
+    expect(conflicts.title).toMatchObject({ remote: 'from CI', remoteWriter: { userId: people.id.c } });
+    expect(conflicts.stage).toMatchObject({ remote: 'from the web', remoteWriter: null });
   });
 
   it('tells a member’s live feed when the workspace moves', async () => {

@@ -5,7 +5,7 @@
  * `applyPush`; the Supabase SQL mirrors it (kept equal by the parity tests).
  */
 import type { TableDecl } from '../declare.js';
-import type { OpResult, PushBatch, PushOp, PushResult } from '../protocol.js';
+import type { FieldConflict, Identity, OpResult, PushBatch, PushOp, PushResult } from '../protocol.js';
 import { findTable, type Registry } from '../registry.js';
 import { checkFields, isUuid } from '../rules.js';
 import { recordFields, VersionCounter, writeRecord } from './records.js';
@@ -21,6 +21,13 @@ export const MAX_PUSH_OPS = 2_000;
 
 /** The client id web writes record as their writer; no replica may use it. */
 export const WEB_WRITER = 'web';
+
+/** Who pushes: the user behind the batch's replica, and how to name any user (conflicts name the remote value's writer). */
+export interface Pusher {
+  userId: string;
+  /** A user's display name as the server remembers it (src/schema/server/workspaces.ts); null when none. */
+  nameOf(userId: string): Promise<string | null>;
+}
 
 /**
  * Apply a replica's ops in order. Run it inside one store transaction.
@@ -38,7 +45,7 @@ export const WEB_WRITER = 'web';
  * scalar (what the Convex argument validators and the SQL refuse alike).
  * Bad values of declared fields are per-op rejections.
  */
-export async function applyPush(store: SyncStore, registry: Registry, batch: PushBatch): Promise<PushResult> {
+export async function applyPush(store: SyncStore, registry: Registry, batch: PushBatch, pusher: Pusher | null = null): Promise<PushResult> {
   const tables = checkBatch(registry, batch);
   const { clientId, ops } = batch;
   const firstLastSeq = await store.lastSeq(clientId);
@@ -53,13 +60,13 @@ export async function applyPush(store: SyncStore, registry: Registry, batch: Pus
       continue;
     }
     const policy = batch.policies[op.table] ?? table.policy;
-    const result = await applyOp(store, counter, { clientId, policy, table }, op);
+    const result = await applyOp(store, counter, { clientId, policy, table, pusher }, op);
     await store.storeResult(clientId, result);
     results.push(result);
     lastSeq = op.seq;
   }
   await counter.save(store);
-  if (lastSeq > firstLastSeq) await store.saveLastSeq(clientId, lastSeq);
+  if (lastSeq > firstLastSeq) await store.saveLastSeq(clientId, lastSeq, pusher?.userId ?? null);
   return { results };
 }
 
@@ -104,6 +111,7 @@ interface Writer {
   clientId: string;
   policy: PushBatch['policies'][string];
   table: TableDecl;
+  pusher: Pusher | null;
 }
 
 /** Apply one new op. Data problems become a `rejected` result, never a thrown error. */
@@ -133,6 +141,26 @@ async function applyOp(store: SyncStore, counter: VersionCounter, w: Writer, op:
     fieldTimes: existing.fieldTimes,
   });
   const state = await writeRecord(store, counter, { ...target, existing, fields: settled.writes });
-  if (settled.conflicts.length > 0) return { seq: op.seq, status: 'conflict', ...state, conflicts: settled.conflicts };
+  if (settled.conflicts.length > 0) {
+    const conflicts = await namedWriters(store, w.pusher, settled.conflicts, existing.fieldWriters);
+    return { seq: op.seq, status: 'conflict', ...state, conflicts };
+  }
   return { seq: op.seq, status: settled.othersChanged ? 'merged' : 'applied', ...state };
+}
+
+/**
+ * Each conflict with `remoteWriter`: the user behind the replica that last
+ * wrote the remote value (from the clients bookkeeping), null for a web
+ * write or a replica the server knows no user of. Left out without a pusher.
+ */
+async function namedWriters(store: SyncStore, pusher: Pusher | null, conflicts: FieldConflict[], writers: Record<string, string>): Promise<FieldConflict[]> {
+  if (pusher === null) return conflicts;
+  return await Promise.all(
+    conflicts.map(async (c) => {
+      const writer = writers[c.field];
+      const userId = writer === undefined || writer === WEB_WRITER ? null : await store.clientUser(writer);
+      const remoteWriter: Identity | null = userId === null ? null : { userId, name: await pusher.nameOf(userId) };
+      return { ...c, remoteWriter };
+    }),
+  );
 }

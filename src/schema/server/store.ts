@@ -64,8 +64,13 @@ export interface SyncStore {
 
   /** The last op sequence applied (or permanently rejected) for replica `clientId`; 0 when unknown. */
   lastSeq(clientId: string): Promise<number>;
-  /** Record a larger last applied sequence for `clientId`. */
-  saveLastSeq(clientId: string, seq: number): Promise<void>;
+  /**
+   * Record a larger last applied sequence for `clientId`, and `userId`, the
+   * user whose replica it is (null: unknown, e.g. a caller that does not say).
+   */
+  saveLastSeq(clientId: string, seq: number, userId: string | null): Promise<void>;
+  /** The user behind replica `clientId` in this workspace, as last saved; null when unknown. */
+  clientUser(clientId: string): Promise<string | null>;
   /** The stored result of op `seq` of `clientId`, or null (never stored, or pruned). */
   storedResult(clientId: string, seq: number): Promise<OpResult | null>;
   /** Keep `result` (of op `result.seq`) for a replayed op. */

@@ -1,6 +1,6 @@
 /** Error classification of the Convex backend adapter (the contract suite covers its semantics). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BackendError, ConfigError } from '../../../src/errors.js';
+import { BackendError, ConfigError, ExitCode, exitCodeFor } from '../../../src/errors.js';
 import { createConvexBackend } from '../../../src/sync/backends/convex/index.js';
 import type { PushBatch } from '../../../src/schema/protocol.js';
 import { startConvexServer, type ConvexTestServer } from '../../../src/dev/servers/convex/server.js';
@@ -69,6 +69,18 @@ describe('convex backend errors', () => {
       expect(invalid).toMatchObject({ retryable: false, offline: false });
       expect(invalid?.message).toMatch(named);
     }
+  });
+
+  it('carries the server’s refusal code: forbidden (exit 7 denied) for a workspace the caller is not a member of', async () => {
+    const backend = createConvexBackend({ url: convex.url, token });
+    const other = createConvexBackend({ url: convex.url, token: await convex.mintToken('mallory') });
+    const team = await backend.createWorkspace('Refusals');
+    const denied = await failure(other.pull({ workspace: team.id, table: 'tasks', cursor: 0, limit: 1 }));
+    expect(denied).toMatchObject({ refusal: 'forbidden', retryable: false, auth: false, offline: false });
+    expect(exitCodeFor(denied)).toBe(ExitCode.denied);
+    expect(await failure(backend.createWorkspace('Refusals'))).toMatchObject({ refusal: 'exists' });
+    expect(await failure(createConvexBackend({ url: convex.url, token: null }).ping())).toMatchObject({ auth: true, refusal: undefined });
+    await Promise.all([backend.close(), other.close()]);
   });
 
   it('reports a missing or refused token as auth', async () => {

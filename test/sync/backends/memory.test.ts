@@ -1,6 +1,6 @@
 /** The in-memory reference backend's own edges (the contract suite covers its semantics). */
 import { describe, expect, it } from 'vitest';
-import { BackendError } from '../../../src/errors.js';
+import { BackendError, ExitCode, exitCodeFor } from '../../../src/errors.js';
 import { createMemoryBackend, MemoryServer } from '../../../src/sync/backends/memory/index.js';
 import { headOf, newId, OpSeq, taskFields } from '../contract-helpers.js';
 import { MAX_PUSH_OPS } from '../../../src/schema/server/push.js';
@@ -55,5 +55,17 @@ describe('memory backend', () => {
     await backend.push(ops.batch([ops.create(newId(), taskFields('c'))]));
     expect(heads).toEqual([2]);
     expect(bobHeads).toEqual([]);
+  });
+
+  it('knows users by their token’s name and refuses outsiders as forbidden (exit 7 denied)', async () => {
+    const server = new MemoryServer();
+    const ann = createMemoryBackend({ server, token: server.token('ann', { name: 'Ann' }) });
+    const eve = createMemoryBackend({ server, token: server.token('eve') });
+    expect((await ann.listWorkspaces()).user).toEqual({ userId: 'ann', name: 'Ann' });
+    const team = await ann.createWorkspace('Team');
+    const denied = await failure(eve.checksum({ workspace: team.id, table: 'tasks', suffix: '' }));
+    expect(denied).toMatchObject({ refusal: 'forbidden', retryable: false });
+    expect(exitCodeFor(denied)).toBe(ExitCode.denied);
+    expect(await ann.listMembers(team.id)).toEqual([{ userId: 'ann', role: 'owner', name: 'Ann' }]);
   });
 });

@@ -12,6 +12,7 @@ export const CONVEX_MODULES: Modules = {
   'convex/_generated/api.js': () => import('../../../../convex/_generated/api.js'),
   'convex/_generated/server.js': () => import('../../../../convex/_generated/server.js'),
   'convex/auth.config.ts': () => import('../../../../convex/auth.config.js'),
+  'convex/migrations.ts': () => import('../../../../convex/migrations.js'),
   'convex/schema.ts': () => import('../../../../convex/schema.js'),
   'convex/push.ts': () => import('../../../../convex/push.js'),
   'convex/pull.ts': () => import('../../../../convex/pull.js'),

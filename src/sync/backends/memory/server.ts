@@ -88,7 +88,8 @@ export class MemoryServer {
 
   /** Apply a push batch as the token's user, to the batch's workspace (src/schema/server/push.ts `applyPush`). */
   push(token: string, batch: PushBatch): Promise<PushResult> {
-    return this.onData(token, batch.workspace, (store) => applyPush(store, this.registry, batch), true);
+    const nameOf = (userId: string) => this.workspaces.userName(userId);
+    return this.onData(token, batch.workspace, (store, caller) => applyPush(store, this.registry, batch, { userId: caller.userId, nameOf }), true);
   }
 
   pull(token: string, request: PullRequest): Promise<PullPage> {

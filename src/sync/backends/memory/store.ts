@@ -11,12 +11,14 @@ export interface WorkspaceData {
   records: Map<string, Map<string, StoredRecord>>;
   counter: number;
   lastSeqs: Map<string, number>;
+  /** clientId -> the user whose replica it is. */
+  clientUsers: Map<string, string>;
   /** clientId -> seq -> stored result. */
   results: Map<string, Map<number, OpResult>>;
 }
 
 export function emptyWorkspaceData(): WorkspaceData {
-  return { records: new Map(), counter: 0, lastSeqs: new Map(), results: new Map() };
+  return { records: new Map(), counter: 0, lastSeqs: new Map(), clientUsers: new Map(), results: new Map() };
 }
 
 const key = (table: string, recordId: string) => `${table}\u0000${recordId}`;
@@ -25,6 +27,7 @@ export class MemoryStore implements SyncStore {
   private readonly records = new Map<string, { table: string; record: StoredRecord }>();
   private counter: number | null = null;
   private readonly lastSeqs = new Map<string, number>();
+  private readonly clientUsers = new Map<string, string>();
   private readonly results = new Map<string, Map<number, OpResult>>();
   private readonly prunedBelow = new Map<string, number>();
 
@@ -64,8 +67,13 @@ export class MemoryStore implements SyncStore {
     return this.lastSeqs.get(clientId) ?? this.data.lastSeqs.get(clientId) ?? 0;
   }
 
-  async saveLastSeq(clientId: string, seq: number): Promise<void> {
+  async saveLastSeq(clientId: string, seq: number, userId: string | null): Promise<void> {
     this.lastSeqs.set(clientId, seq);
+    if (userId !== null) this.clientUsers.set(clientId, userId);
+  }
+
+  async clientUser(clientId: string): Promise<string | null> {
+    return this.clientUsers.get(clientId) ?? this.data.clientUsers.get(clientId) ?? null;
   }
 
   async storedResult(clientId: string, seq: number): Promise<OpResult | null> {
@@ -95,6 +103,7 @@ export class MemoryStore implements SyncStore {
     }
     if (this.counter !== null) d.counter = this.counter;
     for (const [clientId, seq] of this.lastSeqs) d.lastSeqs.set(clientId, seq);
+    for (const [clientId, userId] of this.clientUsers) d.clientUsers.set(clientId, userId);
     for (const [clientId, below] of this.prunedBelow) {
       const stored = d.results.get(clientId);
       for (const seq of stored?.keys() ?? []) if (seq < below) stored!.delete(seq);
