@@ -79,8 +79,8 @@ export function saveWorkspaceList(replica: Replica, list: WorkspaceList, now: nu
   return replica.write((tx) => saveWorkspaceListIn(tx, list, now));
 }
 
-/** `saveWorkspaceList` inside the caller's write transaction (the engine saves it with a pulled page). */
-export function saveWorkspaceListIn(tx: WriteTx, list: WorkspaceList, now: number): { joined: LocalWorkspace[]; left: LocalWorkspace[] } {
+/** `saveWorkspaceList` inside the caller's write transaction. */
+function saveWorkspaceListIn(tx: WriteTx, list: WorkspaceList, now: number): { joined: LocalWorkspace[]; left: LocalWorkspace[] } {
   const before = new Map(listLocalWorkspaces(tx).map((w) => [w.id, w]));
   const listed = new Set<string>();
   const joined: LocalWorkspace[] = [];

@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openReplica } from '../../src/db/open.js';
 import { DeniedError, UsageError } from '../../src/errors.js';
+import { conflictViews, recordConflicts } from '../../src/db/conflicts.js';
 import { createNote } from '../../src/db/notes.js';
 import { addProject } from '../../src/db/projects.js';
+import { rebuildReplica } from '../../src/db/rebuild.js';
 import { countByStatus } from '../../src/db/task-query.js';
 import { addTask, changeTask, listTasks } from '../../src/db/tasks.js';
 import { undoLast } from '../../src/db/undo.js';
@@ -180,6 +182,49 @@ describe('a replica from before workspaces', () => {
       expect(countByStatus(replica, {})).toEqual({ todo: 1, in_progress: 0, done: 1, canceled: 0 });
     } finally {
       replica.close();
+    }
+  });
+});
+
+describe('conflicts', () => {
+  it('keep who wrote the remote side, when the server says', () => {
+    const replica = tempReplica();
+    const task = addTask(replica, { title: 'T' }, T0);
+    const base = { local: 'mine', remote: 'theirs', policy: 'manual' as const, winner: 'pending' as const };
+    replica.write((tx) =>
+      recordConflicts(tx, { tableName: 'tasks', recordId: task.id }, [
+        { ...base, field: 'title', remoteWriter: { userId: 'bob', name: 'Bob B' } },
+        { ...base, field: 'description', remoteWriter: null },
+        { ...base, field: 'stage' },
+      ], T0),
+    );
+    expect(conflictViews(replica).map((c) => [c.field, c.remoteWriter])).toEqual([
+      ['title', { userId: 'bob', name: 'Bob B' }],
+      ['description', null],
+      ['stage', null],
+    ]);
+  });
+});
+
+describe('convoy doctor\'s rebuild', () => {
+  it('keeps each queued op\'s workspace and the workspaces known (a left one stays left)', () => {
+    const path = join(tempHome(), 'replica.db');
+    const replica = openReplica(path);
+    saveWorkspaceList(replica, listOf({ id: TEAM, name: 'Team' }), T0);
+    addTask(replica, { title: 'Shared', workspace: TEAM }, T0);
+    addTask(replica, { title: 'Mine' }, T0);
+    saveWorkspaceList(replica, listOf(), T0 + 1);
+    replica.close();
+    expect(rebuildReplica(path, T0 + 2).requeued).toBe(2);
+    const rebuilt = openReplica(path);
+    try {
+      expect(rows<{ workspace_id: string }>(rebuilt, 'outbox').map((r) => r.workspace_id)).toEqual([TEAM, '']);
+      expect(listLocalWorkspaces(rebuilt).map((w) => [w.name, w.state])).toEqual([
+        ['personal', 'active'],
+        ['Team', 'left'],
+      ]);
+    } finally {
+      rebuilt.close();
     }
   });
 });

@@ -6,6 +6,7 @@
  * whole, and a daemon that follows each workspace's live feed.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { conflictViews } from '../../src/db/conflicts.js';
 import { addTask, changeTask, listTasks } from '../../src/db/tasks.js';
 import { findWorkspace, forgetWorkspace, listLocalWorkspaces } from '../../src/db/workspaces.js';
 import type { Backend } from '../../src/sync/backend.js';
@@ -143,6 +144,19 @@ describe('sync per workspace', () => {
     w.bob.reset();
     await syncOnce(bob, w.bob.backend);
     expect(w.bob.calls).toEqual([{ method: 'pullAll', workspace: undefined }]);
+  });
+
+  it('a conflict between teammates records who wrote the remote side', async () => {
+    const { w, teamId, bob } = await bobInTeam();
+    const ann = tempReplica();
+    const task = addTask(bob, { title: 'Shared', workspace: teamId }, T0);
+    await syncOnce(bob, w.bob.backend);
+    await syncOnce(ann, w.ann.backend);
+    changeTask(ann, task.id, { title: 'Ann says' }, T0 + 1);
+    changeTask(bob, task.id, { title: 'Bob says' }, T0 + 2);
+    await syncOnce(ann, w.ann.backend);
+    await syncOnce(bob, w.bob.backend);
+    expect(conflictViews(bob, { all: true }).map((c) => [c.field, c.remote, c.remoteWriter])).toEqual([['title', 'Ann says', { userId: 'ann', name: 'ANN' }]]);
   });
 
   it('verify compares each workspace synced, naming it in its requests', async () => {
