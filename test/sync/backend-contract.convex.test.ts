@@ -44,17 +44,10 @@ function convexHarness(url: string, tokenFor: (user: string) => Promise<string>,
   };
 }
 
-/** The workspace cases run once the Convex functions serve workspaces. */
-const CONVEX_WORKSPACES = true;
-
-describeBackendContract(
-  'convex, local server',
-  async () => {
-    const server = await startConvexServer();
-    return convexHarness(server.url, (user) => server.mintToken(user), () => server.mintToken('alice', { ttlSeconds: -60 }), server.close);
-  },
-  { workspaces: CONVEX_WORKSPACES },
-);
+describeBackendContract('convex, local server', async () => {
+  const server = await startConvexServer();
+  return convexHarness(server.url, (user) => server.mintToken(user), () => server.mintToken('alice', { ttlSeconds: -60 }), server.close);
+});
 
 const realUrl = process.env.CONVOY_CONVEX_URL;
 const realTokens: Record<string, string | undefined> = {
