@@ -15,15 +15,17 @@ export function addProjectCommands(program: Command, run: Runner) {
     .description('create a project (names differ by more than case)')
     .argument('<name>', 'project name')
     .option('--description <text>', 'what the project is')
+    .option('--workspace <name>', 'the workspace it goes to (default: the current one, see convoy workspace use)')
     .option('-q, --quiet', 'print only the new project id')
     .option('--json', 'print JSON')
-    .addHelpText('after', examples(['convoy project add Website', 'convoy add "Fix header" --project Website']))
+    .addHelpText('after', examples(['convoy project add Website', 'convoy add "Fix header" --project Website', 'convoy project add Releases --workspace Team']))
     .action(run(async (ctx, [name, opts]) => (await import('./commands/project.js')).projectAddCommand(name as string, opts as object, ctx)));
   project
     .command('list')
-    .description('every project, by name')
+    .description('the projects of the current workspace, by name')
+    .option('--workspace <name>', "this workspace's projects (default: the current one)")
     .option('--json', 'print a JSON array')
-    .addHelpText('after', examples(['convoy project list', 'convoy project list --json']))
+    .addHelpText('after', examples(['convoy project list', 'convoy project list --json', 'convoy project list --workspace Team']))
     .action(run(async (ctx, [opts]) => (await import('./commands/project.js')).projectListCommand(opts as object, ctx)));
 
 }
@@ -56,19 +58,28 @@ export function addSyncCommands(program: Command, run: Runner, stdin: ReadStdin)
     .option('--push-only', 'only push')
     .option('--pull-only', 'only pull')
     .option('--batch <n>', "ops per push request (1-5000, cut to the backend's limit; default: Supabase 1000, Convex 500)")
-    .option('--json', 'print {pushed, pulled, conflicts, failed, durationMs}')
+    .option('--json', 'print {pushed, pulled, conflicts, failed, durationMs, workspaces, left, ...}')
     .option('--watch', "keep running: push local changes within a second, pull others' changes as the backend announces them (Convex, Supabase Realtime) and on an interval")
     .option('--interval <s>', 'with --watch: seconds between pulls besides the live feed (default 10)')
     .option('--log-format <format>', 'with --watch: text or json (one object per line)', 'text')
+    .option('--workspace <name>', 'sync only this workspace (default: config sync.workspaces, else every workspace you belong to)')
     .addHelpText(
       'after',
-      examples(['convoy sync', 'convoy sync --push-only --batch 500', 'convoy sync --json || echo "exit $?"', 'convoy sync --watch --interval 30 --log-format json']) +
+      examples([
+        'convoy sync',
+        'convoy sync --push-only --batch 500',
+        'convoy sync --json || echo "exit $?"',
+        'convoy sync --watch --interval 30 --log-format json',
+        'convoy sync --workspace Team',
+        'convoy config set sync.workspaces personal,Team',
+      ]) +
         '\nExit 3: backend unreachable (nothing lost). Exit 4: some ops failed or conflicts wait.\n' +
+        'Exit 7: you are no longer a member of a workspace that holds local changes (kept, not pushed; convoy workspace forget <name>).\n' +
         'The daemon logs one line per sync that did work to stderr; SIGINT/SIGTERM stop it (exit 0), SIGHUP reloads config.\n',
     )
     .action(
       run(async (ctx, [opts]) => {
-        const options = opts as { watch?: boolean; batch?: string };
+        const options = opts as { watch?: boolean; batch?: string; workspace?: string };
         if (!options.watch) return (await import('./commands/sync.js')).syncCommand(options, ctx);
         return (await import('./commands/sync-watch.js')).syncWatchCommand(options, ctx, processLifecycle());
       }),

@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import { addConfigCommands, addConflictCommands, addDoctorCommand, addProjectCommands, addSyncCommands } from './cli-admin.js';
 import { addDevCommands, addServiceCommands } from './cli-dev.js';
 import { addScriptingCommands } from './cli-scripting.js';
+import { addWorkspaceCommands } from './cli-workspace.js';
 import { examples, readAll, type CliIo, type ReadStdin, type ReadStdinBytes, type Runner } from './cli-shared.js';
 import { createContext, type Context } from './context.js';
 import { TASK_STATUSES, tasks } from './schema/tables.js';
@@ -82,7 +83,7 @@ export function buildProgram(io: CliIo, onContext: (ctx: Context) => void, setEx
         'convoy list --status todo,in_progress --format tsv | cut -f1,4',
         'convoy status --json',
       ]) +
-        '\nExit codes: 0 ok, 1 bug, 2 bad input, 3 offline, 4 sync incomplete, 5 not configured, 6 busy.\n' +
+        '\nExit codes: 0 ok, 1 bug, 2 bad input, 3 offline, 4 sync incomplete, 5 not configured, 6 busy, 7 denied (not a member of the workspace).\n' +
         'Environment: CONVOY_HOME, CONVOY_PROFILE, CONVOY_CONVEX_*, CONVOY_SUPABASE_*, NO_COLOR, FORCE_COLOR… (convoy help environment)\n',
     );
   addTaskCommands(program, run, stdin, stdinStream, io);
@@ -93,6 +94,7 @@ export function buildProgram(io: CliIo, onContext: (ctx: Context) => void, setEx
   addDevCommands(program, run);
   addServiceCommands(program, run);
   addConflictCommands(program, run);
+  addWorkspaceCommands(program, run);
   addScriptingCommands(program, run, stdin, io);
   return program;
 }
@@ -109,8 +111,10 @@ function addTaskCommands(program: Command, run: Runner, stdin: ReadStdin, stdinS
         'convoy add Deploy --blocked-by 3fa9c1 --due +3d',
         'id=$(convoy add -q Buy milk)',
         'printf "Title\\nlonger description" | convoy add -',
+        'convoy add "Fix the release job" --workspace Team',
       ]),
     )
+    .option('--workspace <name>', 'the workspace it goes to (default: the current one, see convoy workspace use)')
     .action(
       run(async (ctx, [words, opts]) => {
         const { addCommand, titleFrom } = await import('./commands/add.js');
@@ -154,6 +158,7 @@ function addTaskCommands(program: Command, run: Runner, stdin: ReadStdin, stdinS
     .option('--header', 'with --format tsv: print a header line')
     .option('--no-header', 'table without header and footer lines')
     .option('--json', 'print a JSON array (same as --format json)')
+    .option('--workspace <name>', "only this workspace's tasks (default: the current one, see convoy workspace use)")
     .addHelpText(
       'after',
       examples([
@@ -167,6 +172,7 @@ function addTaskCommands(program: Command, run: Runner, stdin: ReadStdin, stdinS
         'convoy list --blocked --all',
         'convoy list --format tsv --fields id,title | while IFS=$(printf "\\t") read -r id title; do …; done',
         'convoy list --pending --json | jq length',
+        'convoy list --workspace Team --status done',
       ]) + '\nWhen stdout is not a terminal nothing is cut; tsv and json print full ids.\n',
     )
     .action(run(async (ctx, [opts]) => (await import('./commands/list.js')).listCommand(opts as Record<string, string>, ctx)));
@@ -222,6 +228,7 @@ function addTaskCommands(program: Command, run: Runner, stdin: ReadStdin, stdinS
     .command('board')
     .description('full-screen board: tasks by status, live sync state')
     .option('--project <id|name>', 'only tasks of this project (new tasks join it)')
-    .addHelpText('after', examples(['convoy board', 'convoy board --project Website']) + '\nNeeds a terminal; press ? in the board for the keys. In scripts use convoy list --json.\n')
+    .option('--workspace <name>', 'the workspace shown, where new tasks go (default: the current one)')
+    .addHelpText('after', examples(['convoy board', 'convoy board --project Website', 'convoy board --workspace Team']) + '\nNeeds a terminal; press ? in the board for the keys. In scripts use convoy list --json.\n')
     .action(run(async (ctx, [opts]) => (await import('./commands/board.js')).boardCommand(opts as object, ctx)));
 }

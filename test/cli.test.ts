@@ -121,7 +121,7 @@ describe('exit codes and help', () => {
     expect(result.stderr).toMatch(/newer than this convoy/);
   });
 
-  it.each([[[]], [['add']], [['update']], [['list']], [['show']], [['note']], [['import']], [['status']], [['project', 'add']], [['project', 'list']], [['config']], [['config', 'set']], [['init']], [['sync']], [['conflicts']], [['resolve']], [['retry']], [['verify']], [['dev', 'token']]])(
+  it.each([[[]], [['add']], [['update']], [['list']], [['show']], [['note']], [['import']], [['status']], [['project', 'add']], [['project', 'list']], [['config']], [['config', 'set']], [['init']], [['sync']], [['conflicts']], [['resolve']], [['retry']], [['verify']], [['dev', 'token']], [['workspace']], [['workspace', 'create']], [['workspace', 'list']], [['workspace', 'use']], [['workspace', 'members']], [['workspace', 'add-member']], [['workspace', 'remove-member']], [['workspace', 'leave']], [['workspace', 'forget']]])(
     'convoy %j --help shows examples',
     (args) => {
       const result = convoy(tempHome(), [...args, '--help']);
@@ -137,6 +137,25 @@ describe('exit codes and help', () => {
   ])('convoy %s --help has an example of each task-model flag', (command, flags) => {
     const examples = convoy(tempHome(), [command, '--help']).stdout.split('Examples:')[1]!;
     for (const flag of flags) expect(examples, flag).toMatch(new RegExp(`${flag}( |$)`, 'm'));
+  });
+
+  it('workspaces without a backend: list shows personal (saying why), an unknown name is exit 2 naming the flag, --json errors say so', () => {
+    const home = tempHome();
+    const list = convoy(home, ['workspace', 'list', '--json']);
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout)).toEqual([{ id: null, name: 'personal', role: 'owner', personal: true, state: 'active', current: true, pending: 0 }]);
+    expect(list.stderr).toMatch(/no backend configured/);
+    const add = convoy(home, ['add', 'x', '--workspace', 'Team']);
+    expect(add.code).toBe(2);
+    expect(add.stderr).toMatch(/^error: --workspace: no workspace named or with id "Team"; see convoy workspace list/);
+    const use = convoy(home, ['workspace', 'use', 'Team', '--json']);
+    expect(use.code).toBe(2);
+    expect(JSON.parse(use.stderr).error).toMatchObject({ code: 'bad_input', message: expect.stringMatching(/^<name>: no workspace/) });
+    expect(convoy(home, ['workspace', 'forget', 'personal']).code).toBe(2);
+    const create = convoy(home, ['workspace', 'create', 'Team']);
+    expect(create.code).toBe(5);
+    expect(convoy(home, ['workspace', 'add-member', 'Team', 'bob', '--role', 'boss']).code).toBe(2);
+    expect(convoy(home, ['status']).stdout).toMatch(/^workspace:\s+personal\n/);
   });
 
   it('an unknown command is a usage error', () => {

@@ -4,8 +4,11 @@ import { UsageError } from '../errors.js';
 import { runHook } from '../hooks.js';
 import { taskJson } from '../output/format.js';
 import { describeTask } from '../output/task-text.js';
+import { selectedWorkspace } from './workspace-scope.js';
 
-export interface AddOptions extends Omit<TaskInput, 'title'> {
+export interface AddOptions extends Omit<TaskInput, 'title' | 'workspace'> {
+  /** --workspace: a workspace name or id (default: the current one). */
+  workspace?: string;
   json?: boolean;
   /** Print only the new task's id. */
   quiet?: boolean;
@@ -36,8 +39,9 @@ export async function titleFrom(words: string[], readStdin: (() => Promise<strin
 
 /** `convoy add <words…>`: capture a task locally and queue it for sync; then the on-add hook. */
 export async function addCommand(capture: Capture, options: AddOptions, ctx: Context): Promise<void> {
-  const { json: _json, quiet, ...input } = options;
-  const task = addTask(ctx.replica(), { description: capture.description, ...input, title: capture.title }, ctx.now());
+  const { json: _json, quiet, workspace: named, ...input } = options;
+  const workspace = selectedWorkspace(ctx, named).id;
+  const task = addTask(ctx.replica(), { description: capture.description, ...input, title: capture.title, workspace }, ctx.now());
   const json = taskJson(task);
   ctx.reporter.result(json, () => (quiet ? task.id : `Added ${describeTask(task, ctx.reporter.color)}`));
   await runHook(ctx, 'on-add', json);

@@ -9,10 +9,13 @@ import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { importLazy } from '../lazy-import.js';
 import type { Ink } from '../tui/ink.js';
+import { selectedWorkspace } from './workspace-scope.js';
 
 export interface BoardOptions {
   /** Only tasks of this project (name or id prefix); new tasks join it. */
   project?: string;
+  /** --workspace: the workspace shown, where new tasks go (name or id; default: the current one). */
+  workspace?: string;
 }
 
 export interface BoardIo {
@@ -40,7 +43,8 @@ export async function boardCommand(options: BoardOptions, ctx: Context, io: Boar
   const loading = Promise.all([importLazy<Ink>(INK), import('../tui/run-board.js')]);
   loading.catch(() => undefined); // a bad --project below must not leave an unhandled rejection
   const { createBoardModel } = await import('../tui/model.js');
-  const model = await createBoardModel(ctx, options);
+  const { id, name } = selectedWorkspace(ctx, options.workspace);
+  const model = await createBoardModel(ctx, { project: options.project, workspace: { id, name } });
   const [ink, { runBoard }] = await loading;
   await runBoard(ink, model, { color: ctx.reporter.color, stdout: io.stdout, stdin: io.stdin });
   await Promise.race([model.idle(), new Promise((resolve) => setTimeout(resolve, SYNC_SETTLE_MS).unref())]);

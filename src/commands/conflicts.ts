@@ -3,8 +3,10 @@ import type { ConflictView } from '../db/views.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { paint, table } from '../output/format.js';
+import { writerLabel } from '../output/workspace-text.js';
 
-function conflictJson(c: ConflictView) {
+/** One conflict as `conflicts --json` and `show --json` print it; `remoteWriter` is who wrote the remote value (null: unknown). */
+export function conflictJson(c: ConflictView) {
   return {
     id: c.id,
     table: c.tableName,
@@ -12,6 +14,7 @@ function conflictJson(c: ConflictView) {
     field: c.field,
     local: c.local,
     remote: c.remote,
+    remoteWriter: c.remoteWriter,
     policy: c.policy,
     winner: c.winner,
     resolved: c.resolved,
@@ -25,10 +28,11 @@ export async function conflictsCommand(options: { all?: boolean; json?: boolean 
   ctx.reporter.result(found.map(conflictJson), () => {
     if (found.length === 0) return options.all ? 'No conflicts seen yet.' : 'No conflicts wait for a decision.';
     const rows = found.map((c) => {
-      return [c.id, `${c.tableName}/${c.recordId.slice(0, 8)}`, c.field, JSON.stringify(c.local), JSON.stringify(c.remote), `${c.policy} → ${c.winner}`];
+      const by = writerLabel(c.remoteWriter) ?? '-';
+      return [c.id, `${c.tableName}/${c.recordId.slice(0, 8)}`, c.field, JSON.stringify(c.local), JSON.stringify(c.remote), by, `${c.policy} → ${c.winner}`];
     });
     const hint = found.some((c) => !c.resolved) ? '\nSettle one with: convoy resolve <id> --take local|remote' : '';
-    return table([['ID', 'RECORD', 'FIELD', 'LOCAL', 'REMOTE', 'POLICY'], ...rows], { style: (r, _c, cell) => (r === 0 ? paint(ctx.reporter.color, 'dim', cell) : cell) }) + hint;
+    return table([['ID', 'RECORD', 'FIELD', 'LOCAL (you)', 'REMOTE', 'REMOTE BY', 'POLICY'], ...rows], { style: (r, _c, cell) => (r === 0 ? paint(ctx.reporter.color, 'dim', cell) : cell) }) + hint;
   });
 }
 

@@ -10,6 +10,8 @@ import { UsageError } from '../errors.js';
 import { importLazy } from '../lazy-import.js';
 import { paint, SYNC_GLYPHS, table, taskJson, type WidthOf } from '../output/format.js';
 import { STATUS_COLOURS } from '../output/task-text.js';
+import type { LocalWorkspace } from '../db/workspaces.js';
+import { selectedWorkspace } from './workspace-scope.js';
 
 export const LIST_FORMATS = ['table', 'tsv', 'json', 'jsonl'] as const;
 type ListFormat = (typeof LIST_FORMATS)[number];
@@ -28,6 +30,8 @@ export interface ListOptions {
   fields?: string;
   header?: boolean;
   json?: boolean;
+  /** --workspace: a workspace name or id (default: the current one). */
+  workspace?: string;
 }
 
 /** Statuses `list` shows unless --all or --status: the open ones. */
@@ -125,22 +129,26 @@ const pick = (json: Record<string, unknown>, fields: string[] | undefined) => (f
 
 interface Shown {
   found: TaskView[];
+  /** The workspace listed, named in the footer unless it is the personal one. */
+  workspace: LocalWorkspace;
   /** Tasks the filter matches, limit aside; known only when the limit cut the list. */
   total: number;
   /** Done and canceled tasks hidden by default. */
   hidden: number;
 }
 
-function footer({ found, total, hidden }: Shown, limit: number | undefined): string {
+function footer({ found, total, hidden, workspace }: Shown, limit: number | undefined): string {
   const parts = [total > found.length ? `${found.length} of ${total} tasks (--limit ${limit})` : `${found.length} ${found.length === 1 ? 'task' : 'tasks'}`];
   if (hidden > 0) parts.push(`${hidden} done or canceled hidden (--all shows them)`);
+  if (!workspace.personal) parts.push(`workspace ${workspace.name}`);
   return parts.join(' · ');
 }
 
 function renderTable(ctx: Context, shown: Shown, fields: string[], header: boolean, widthOf: WidthOf, limit?: number): string {
   const { found } = shown;
   const { color, interactive, columns } = ctx.reporter;
-  if (found.length === 0 && header) return `No tasks${shown.hidden ? ` (${shown.hidden} done or canceled hidden; --all shows them)` : ''}. Capture one with: convoy add Something to do`;
+  const where = shown.workspace.personal ? '' : ` in workspace ${shown.workspace.name}`;
+  if (found.length === 0 && header) return `No tasks${where}${shown.hidden ? ` (${shown.hidden} done or canceled hidden; --all shows them)` : ''}. Capture one with: convoy add Something to do`;
   const ids = fields.includes('id') ? shortIds(ctx.replica(), specFor(tasks.name), found.map((t) => t.id)) : new Map<string, string>();
   const cell = (task: TaskView, json: Record<string, unknown>, field: string) =>
     field === 'id' ? ids.get(task.id)! : field === 'syncStatus' ? `${SYNC_GLYPHS[task.syncStatus].glyph} ${task.syncStatus}` : tsvCell(json[field]);
@@ -168,7 +176,9 @@ function renderTable(ctx: Context, shown: Shown, fields: string[], header: boole
 /** `convoy list`: open tasks (or those --status/--all name), newest first unless --sort; as a table, TSV, JSON or JSON lines. */
 export async function listCommand(options: ListOptions, ctx: Context): Promise<void> {
   const explicit = parseStatuses(options.status);
+  const workspace = selectedWorkspace(ctx, options.workspace);
   const filter: TaskFilter = {
+    workspace: workspace.id,
     statuses: explicit ?? (options.all && !options.overdue ? undefined : OPEN),
     project: options.project,
     pending: options.pending,
@@ -186,7 +196,7 @@ export async function listCommand(options: ListOptions, ctx: Context): Promise<v
   const found = listTasks(replica, filter);
   if (format === 'json') return ctx.reporter.result(found.map((t) => pick(taskJson(t), fields)), () => '');
   if (format === 'jsonl') return ctx.reporter.result(null, () => found.map((t) => JSON.stringify(pick(taskJson(t), fields))).join('\n'));
-  const shown = { found, total: found.length, hidden: 0 };
+  const shown = { found, workspace, total: found.length, hidden: 0 };
   if (format === 'tsv') {
     const keys = fields ?? DEFAULT_FIELDS;
     const lines = found.map((t) => pick(taskJson(t), keys)).map((json) => keys.map((k) => tsvCell(json[k])).join('\t'));

@@ -11,6 +11,11 @@ import { setsOf } from '../db/sets.js';
 import { iso, localTime, opJson, paint, table, taskJson } from '../output/format.js';
 import { cycleWarning, statusText, syncGlyph } from '../output/task-text.js';
 import { tasks } from '../schema/tables.js';
+import { conflictViews } from '../db/conflicts.js';
+import { getWorkspace } from '../db/workspaces.js';
+import type { ConflictView } from '../db/views.js';
+import { writerLabel } from '../output/workspace-text.js';
+import { conflictJson } from './conflicts.js';
 
 export interface ShowOptions {
   json?: boolean;
@@ -60,7 +65,14 @@ function fieldRows(store: Store, task: TaskView, color: boolean): string[][] {
 /** A set's label in `show`: its name in words (blockedBy -> "blocked by"). */
 const labelOf = (field: string) => field.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
 
-/** `convoy show <id>`: one task, its sync state and its queued ops. */
+/** A conflict on one line: each side and who wrote it (the local side is you), and how it was settled. */
+function conflictLine(c: ConflictView, color: boolean): string {
+  const writer = writerLabel(c.remoteWriter);
+  const settled = c.winner === 'pending' ? paint(color, 'magenta', `waits: convoy resolve ${c.id} --take local|remote`) : `kept ${c.winner === 'local' ? 'yours' : 'theirs'} (${c.policy})`;
+  return `  ${c.field}: you ${JSON.stringify(c.local)} · ${writer ?? 'remote'} ${JSON.stringify(c.remote)} → ${settled}`;
+}
+
+/** `convoy show <id>`: one task, its sync state, its conflicts and its queued ops. */
 export async function showCommand(id: string, options: ShowOptions, ctx: Context): Promise<void> {
   const replica = ctx.replica();
   const task = findTask(replica, id);
@@ -71,13 +83,20 @@ export async function showCommand(id: string, options: ShowOptions, ctx: Context
   const notesJson = notes.map((n) => ({ id: n.id, text: n.text, createdAt: iso(n.createdAt) }));
   // A cycle merged from offline edits (A's parent B, B's parent A; A blocked by B, B by A): shown, never followed.
   const cycles = cyclesThrough(replica, spec, task.id);
-  ctx.reporter.result({ ...json, notes: notesJson, queuedOps: ops, cycles }, () => {
+  const conflicts = conflictViews(replica, { all: true }).filter((c) => c.tableName === tasks.name && c.recordId === task.id);
+  const home = getWorkspace(replica, task.workspaceId);
+  const workspace = { id: home?.serverId ?? null, name: home?.name ?? task.workspaceId };
+  ctx.reporter.result({ ...json, notes: notesJson, queuedOps: ops, cycles, conflicts: conflicts.map(conflictJson), workspace }, () => {
     const { color } = ctx.reporter;
-    const lines = [table(fieldRows(replica, task, color).map(([k, v]) => [`${k}:`, v!]))];
+    const rows = fieldRows(replica, task, color);
+    // Only a shared workspace is worth a line; a left one says why the task cannot change.
+    if (home && !home.personal) rows.splice(1, 0, ['workspace', home.state === 'left' ? `${home.name} ${paint(color, 'yellow', '(left: read-only)')}` : home.name]);
+    const lines = [table(rows.map(([k, v]) => [`${k}:`, v!]))];
     for (const c of cycles) lines.push(cycleWarning(cycleInput(c), c.ids.map((id) => shortId(replica, spec, id)), color));
     if (task.description) lines.push('', task.description);
     if (notes.length) lines.push('', paint(color, 'bold', `Notes (${notes.length}):`));
     for (const note of notes) lines.push(`  ${paint(color, 'dim', localTime(note.createdAt))}  ${note.text.replace(/\n/g, '\n    ')}`);
+    if (conflicts.length) lines.push('', paint(color, 'bold', `Conflicts (${conflicts.length}):`), ...conflicts.map((c) => conflictLine(c, color)));
     lines.push('', ops.length ? paint(color, 'bold', `Queued ops (${ops.length}):`) : 'No queued ops: in step with the last sync.');
     for (const op of ops) {
       const error = op.lastError ? `  last error: ${op.lastError}` : '';

@@ -7,6 +7,7 @@ import type { Context } from '../context.js';
 import { iso, paint, relativeTime, table } from '../output/format.js';
 import { cycleWarning } from '../output/task-text.js';
 import { syncOverview } from '../sync/overview.js';
+import { statusWorkspaces } from './workspace-scope.js';
 
 export interface StatusOptions {
   json?: boolean;
@@ -18,6 +19,7 @@ export async function statusCommand(_options: StatusOptions, ctx: Context): Prom
   const replica = ctx.replica();
   const { backend, tables, daemon: rawDaemon, ...counts } = syncOverview(replica, openConfigReadOnly(ctx.paths, ctx.env, (message) => ctx.reporter.note(message)).backendInfo());
   const daemon = { ...rawDaemon, lastHeartbeatAt: iso(rawDaemon.lastHeartbeatAt), lastSyncAt: iso(rawDaemon.lastSyncAt) };
+  const { known, ...workspaces } = statusWorkspaces(ctx);
   const value = {
     backend,
     ...counts,
@@ -28,6 +30,7 @@ export async function statusCommand(_options: StatusOptions, ctx: Context): Prom
       ]),
     ),
     daemon,
+    ...workspaces,
     replica: { path: replica.path, clientId: clientId(replica) },
     // Reference cycles merged from offline edits (A's parent B, B's parent A; blocked-by likewise): shown, never followed.
     cycles: readCycles(replica, SYNC_TABLES),
@@ -36,7 +39,11 @@ export async function statusCommand(_options: StatusOptions, ctx: Context): Prom
     const { color } = ctx.reporter;
     const now = ctx.now();
     const backend = value.backend ? `${value.backend.kind} ${value.backend.url ?? '(no URL set)'}` : 'not configured (convoy init --convex <url> or --supabase <url>)';
+    const shared = value.workspaces.length - 1;
+    const others = shared > 0 ? ` · ${shared} shared ${shared === 1 ? 'workspace' : 'workspaces'} (convoy workspace list)` : '';
+    const unknown = known ? '' : paint(color, 'red', ' (not known here: convoy sync, or convoy workspace use personal)');
     const rows = [
+      ['workspace', `${value.workspace.name}${unknown}${others}`],
       ['backend', backend],
       ['pending', String(counts.pending)],
       ['failed', counts.failed ? paint(color, 'red', String(counts.failed)) : '0'],

@@ -4,12 +4,15 @@ import type { Context } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
 import type { Backend } from '../sync/backend.js';
 import type { WatchEvent } from '../sync/watch.js';
-import { resolveBatchSize } from './sync.js';
+import { leftMessage, resolveBatchSize } from './sync.js';
+import { selectedWorkspaces } from './sync-selection.js';
 
 export interface WatchCommandOptions {
   interval?: string;
   logFormat?: string;
   batch?: string;
+  /** Sync only this workspace (name or id). */
+  workspace?: string;
 }
 
 /** Process-level hooks the CLI wires to signals: stop (SIGINT/SIGTERM) and reload (SIGHUP). */
@@ -36,6 +39,8 @@ function formatEvent(event: WatchEvent, format: 'text' | 'json', now: Date): str
       return `${time} SIGHUP: configuration will be re-read before the next sync`;
     case 'auth':
       return `${time} the server refused the credentials: ${event.error}. Waiting: fix the config, then send SIGHUP (kill -HUP ${process.pid}) or save the config file`;
+    case 'left':
+      return `${time} ${leftMessage({ id: '', name: event.workspace, kept: event.kept, justLeft: true })}`;
     case 'stop':
       return `${time} daemon stopped (${event.reason})`;
   }
@@ -103,6 +108,8 @@ export async function syncWatchCommand(options: WatchCommandOptions, ctx: Contex
       intervalMs,
       backend: currentBackend,
       policies: async () => (await ctx.config()).policies(),
+      // Re-read each cycle, so a SIGHUP after config set sync.workspaces takes effect.
+      workspaces: () => selectedWorkspaces(ctx, options.workspace, currentBackend),
       batchSize,
       log,
       stop: lifecycle.stop,

@@ -2,14 +2,25 @@ import type { Context } from '../context.js';
 import { runHook } from '../hooks.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { summaryLine } from '../output/sync-text.js';
-import type { SyncProgress } from '../sync/engine.js';
+import type { LeftWorkspace, SyncProgress } from '../sync/engine.js';
 import { batchSizeFor, MAX_BATCH_SIZE } from '../sync/push.js';
+import { selectedWorkspaces } from './sync-selection.js';
 
 export interface SyncOptions {
   pushOnly?: boolean;
   pullOnly?: boolean;
   batch?: string;
   json?: boolean;
+  /** Sync only this workspace (name or id), whatever config sync.workspaces says. */
+  workspace?: string;
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** What a left workspace means for the person syncing: its changes are kept, never pushed, until forgotten. */
+export function leftMessage(w: LeftWorkspace): string {
+  const kept = w.kept === 0 ? 'its tasks stay here, read-only' : `${plural(w.kept, 'local change is', 'local changes are')} kept here, not pushed`;
+  return `you are no longer a member of workspace ${w.name}: ${kept}; convoy workspace forget ${w.name} removes them`;
 }
 
 /**
@@ -32,11 +43,16 @@ function progressBar(progress: SyncProgress): string {
   return `pushing [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${progress.done}/${progress.total}`;
 }
 
-/** `convoy sync`: push queued ops, then pull; then the on-sync hook. Exit 4 when ops failed or conflicts wait. */
+/**
+ * `convoy sync`: push queued ops, then pull, for each selected workspace;
+ * then the on-sync hook. Exit 7 when a workspace left keeps local changes,
+ * else 4 when ops failed or conflicts wait.
+ */
 export async function syncCommand(options: SyncOptions, ctx: Context): Promise<number> {
   if (options.pushOnly && options.pullOnly) throw new UsageError('--push-only and --pull-only exclude each other; give one or neither');
   const asked = await resolveBatchSize(options.batch, ctx);
   const backend = await ctx.backend();
+  const workspaces = await selectedWorkspaces(ctx, options.workspace, async () => backend);
   const size = batchSizeFor(backend.pushLimits, asked);
   const { syncOnce } = await import('../sync/engine.js');
   const { reporter } = ctx;
@@ -45,6 +61,7 @@ export async function syncCommand(options: SyncOptions, ctx: Context): Promise<n
     batchSize: size,
     now: ctx.now,
     lockWaitMs: 10_000,
+    workspaces,
     policies: ctx.settings().policies(),
     onProgress: (progress) => {
       // A bar only when there is more than one batch or page to watch.
@@ -54,14 +71,15 @@ export async function syncCommand(options: SyncOptions, ctx: Context): Promise<n
   });
   reporter.progress(null);
   const { pushed, pulled, conflicts, failed, durationMs } = summary;
-  const json = { pushed, pulled, conflicts, failed, durationMs, rejected: summary.rejected, openConflicts: summary.openConflicts };
+  const json = { pushed, pulled, conflicts, failed, durationMs, rejected: summary.rejected, openConflicts: summary.openConflicts, workspaces: summary.workspaces, left: summary.left };
   reporter.result(json, () => {
     const lines = [summaryLine(summary)];
-    const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
     if (summary.failed) lines.push(`${plural(summary.failed, 'op has', 'ops have')} failed: see convoy status and convoy show <id>, then convoy retry --all`);
     if (summary.openConflicts) lines.push(`${plural(summary.openConflicts, 'conflict waits', 'conflicts wait')} for a decision: convoy conflicts`);
     return lines.join('\n');
   });
+  for (const w of summary.left) reporter.note(leftMessage(w));
   await runHook(ctx, 'on-sync', json);
+  if (summary.left.some((w) => w.kept > 0)) return ExitCode.denied;
   return summary.failed || summary.openConflicts ? ExitCode.incomplete : ExitCode.ok;
 }

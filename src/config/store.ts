@@ -8,7 +8,7 @@ import type Conf from 'conf';
 import { ConfigError, UsageError } from '../errors.js';
 import { importLazy } from '../lazy-import.js';
 import { ensurePrivateDir, statOrNull, tightenMode, type Notice } from '../private-files.js';
-import { CONFLICT_POLICIES, type ConflictPolicy } from '../schema/protocol.js';
+import { CONFLICT_POLICIES, MAX_WORKSPACE_NAME, type ConflictPolicy } from '../schema/protocol.js';
 import { TABLES, type TableName } from '../schema/tables.js';
 import type { Paths } from './paths.js';
 
@@ -33,6 +33,14 @@ const isUrl = (value: string) => {
 
 const checkPolicy = (v: string) => (CONFLICT_POLICIES.includes(v as ConflictPolicy) ? null : `must be one of ${CONFLICT_POLICIES.join(', ')}`);
 
+/** A comma-separated list of workspace names (or ids): each non-blank, within the name limit, no control characters. */
+function checkWorkspaceNames(value: string): string | null {
+  const names = value.split(',').map((n) => n.trim());
+  const bad = names.find((n) => n === '' || n.length > MAX_WORKSPACE_NAME || /\p{Cc}/u.test(n));
+  if (bad === undefined) return null;
+  return `must be workspace names separated by commas (each 1-${MAX_WORKSPACE_NAME} characters), e.g. personal,Team; ${bad === '' ? 'one is empty' : `"${bad}" is not a name`}`;
+}
+
 export const CONFIG_KEYS: Record<string, KeySpec> = {
   backend: {
     secret: false,
@@ -49,10 +57,21 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
   ...Object.fromEntries(
     TABLES.map((t): [string, KeySpec] => [`policy.${t.name}`, { secret: false, describe: `conflict policy for ${t.name} (default ${t.policy})`, check: checkPolicy }]),
   ),
+  workspace: {
+    secret: false,
+    env: 'CONVOY_WORKSPACE',
+    describe: 'the current workspace (name or id) for new tasks, list and board; unset: personal (convoy workspace use)',
+    check: (v) => (v.trim() === '' ? 'must name a workspace (convoy workspace list); unset it for the personal one' : null),
+  },
   'sync.batchSize': {
     secret: false,
     describe: "ops per push request (1-5000, cut to the backend's limit; default the backend's preferred size)",
     check: (v) => (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 5000 ? null : 'must be a whole number from 1 to 5000'),
+  },
+  'sync.workspaces': {
+    secret: false,
+    describe: 'the workspaces convoy sync and the daemon sync, by name, comma-separated (default: every workspace you belong to)',
+    check: checkWorkspaceNames,
   },
 };
 

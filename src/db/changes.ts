@@ -11,6 +11,8 @@ import { outbox } from './schema.js';
 import { compiled, type Compiled } from './statements.js';
 import { recordUndo } from './undo-log.js';
 import { encodeFields, type NewOp } from './views.js';
+import { PERSONAL_WORKSPACE } from './sync-columns.js';
+import { requireWritable } from './workspaces.js';
 
 type Row = Record<string, unknown>;
 
@@ -29,6 +31,7 @@ function insertOpStatement(tx: WriteTx): Compiled {
       op: sql.placeholder('op'),
       tableName: sql.placeholder('tableName'),
       recordId: sql.placeholder('recordId'),
+      workspaceId: sql.placeholder('workspaceId'),
       fields: sql.placeholder('fields'),
       baseVersion: sql.placeholder('baseVersion'),
       createdAt: sql.placeholder('createdAt'),
@@ -41,17 +44,23 @@ export function enqueueOp(tx: WriteTx, op: NewOp): number {
   return Number(insertOpStatement(tx).run({ ...op, fields: encodeFields(op.fields) }).lastInsertRowid);
 }
 
+/** The workspace of a stored or new row ('' = personal). */
+export const workspaceOf = (row: object): string => ((row as Row).workspaceId as string | undefined) ?? PERSONAL_WORKSPACE;
+
 /**
  * Insert a new record (every column of `spec.table` must be present in `row`,
- * null where empty), queue its create op with all synced fields, and log it
- * for undo.
+ * null where empty; `workspaceId` defaults to personal), queue its create op
+ * with all synced fields, and log it for undo. Throws DeniedError when the
+ * replica has left the record's workspace (read-only).
  */
 export function insertRecord(tx: WriteTx, spec: SyncTableSpec, row: object): void {
   const values = row as Row;
-  insertRowStatement(tx, spec).run({ ...values, serverId: null, serverVersion: null, syncStatus: 'pending' });
+  const workspaceId = workspaceOf(values);
+  requireWritable(tx, workspaceId);
+  insertRowStatement(tx, spec).run({ ...values, workspaceId, serverId: null, serverVersion: null, syncStatus: 'pending' });
   const recordId = values.id as string;
   const createdAt = values.createdAt as number;
-  const opSeq = enqueueOp(tx, { op: 'create', tableName: spec.name, recordId, fields: pickSynced(spec, values), baseVersion: null, createdAt });
+  const opSeq = enqueueOp(tx, { op: 'create', tableName: spec.name, recordId, workspaceId, fields: pickSynced(spec, values), baseVersion: null, createdAt });
   recordUndo(tx, { op: 'create', tableName: spec.name, recordId, opSeq, previous: null, createdAt });
 }
 
@@ -67,13 +76,16 @@ export function diffFields(spec: SyncTableSpec, current: Row, changes: Row): Fie
 }
 
 /**
- * Write `changes` to the record `current` and queue an update op holding only
- * the fields that really changed, based on the server version last seen.
- * Logs the previous values for undo. Returns the changed fields; when there
- * are none, writes nothing.
+ * Write `changes` to the record `current` (its stored row) and queue an
+ * update op holding only the fields that really changed, based on the server
+ * version last seen. Logs the previous values for undo. Returns the changed
+ * fields; when there are none, writes nothing. Throws DeniedError when the
+ * replica has left the record's workspace (read-only).
  */
 export function updateRecord(tx: WriteTx, spec: SyncTableSpec, current: object, changes: object, now: number): Fields {
   const row = current as Row;
+  const workspaceId = workspaceOf(row);
+  requireWritable(tx, workspaceId);
   const changed = diffFields(spec, row, changes as Row);
   if (Object.keys(changed).length === 0) return changed;
   tx.db
@@ -82,12 +94,20 @@ export function updateRecord(tx: WriteTx, spec: SyncTableSpec, current: object, 
     .where(eq(spec.table.id, row.id as string))
     .run();
   const recordId = row.id as string;
-  const opSeq = enqueueOp(tx, { op: 'update', tableName: spec.name, recordId, fields: changed, baseVersion: (row.serverVersion as number | null) ?? null, createdAt: now });
+  const opSeq = enqueueOp(tx, { op: 'update', tableName: spec.name, recordId, workspaceId, fields: changed, baseVersion: (row.serverVersion as number | null) ?? null, createdAt: now });
   const before: Fields = {};
   for (const field of Object.keys(changed)) before[field] = (row[field] ?? null) as Fields[string];
   const previous = { fields: before, updatedAt: row.updatedAt as number, syncStatus: row.syncStatus as string };
   recordUndo(tx, { op: 'update', tableName: spec.name, recordId, opSeq, previous, createdAt: now });
   return changed;
+}
+
+/** The workspace of the stored record `id` of `spec` ('' when there is none: a programming error elsewhere catches that). Read-only. */
+export function recordWorkspace(store: Store, spec: SyncTableSpec, id: string): string {
+  const found = compiled(store, `record:workspace:${spec.name}`, () =>
+    store.db.select({ workspaceId: spec.table.workspaceId }).from(spec.table).where(eq(spec.table.id, sql.placeholder('id'))),
+  ).all<{ workspace_id: string }>({ id })[0];
+  return found?.workspace_id ?? PERSONAL_WORKSPACE;
 }
 
 /** A record's stored row (every column), or undefined. */
@@ -105,7 +125,7 @@ export function requeueCreate(tx: WriteTx, spec: SyncTableSpec, recordId: string
   const row = getRecord(tx, spec, recordId);
   if (!row) throw new Error(`requeueCreate: no ${spec.noun} ${recordId}`);
   tx.db.update(spec.table).set({ serverVersion: null, syncStatus: 'pending' }).where(eq(spec.table.id, recordId)).run();
-  return enqueueOp(tx, { op: 'create', tableName: spec.name, recordId, fields: pickSynced(spec, row), baseVersion: null, createdAt: now });
+  return enqueueOp(tx, { op: 'create', tableName: spec.name, recordId, workspaceId: workspaceOf(row), fields: pickSynced(spec, row), baseVersion: null, createdAt: now });
 }
 
 /** Whether the record is in the replica. Read-only; one compiled statement per table (cheap per op of a large push). */

@@ -6,11 +6,12 @@ import { and, asc, eq, gte, lt } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { UsageError } from '../errors.js';
 import type { FieldConflict, FieldValue } from '../schema/protocol.js';
-import { enqueueOp, getRecord } from './changes.js';
+import { enqueueOp, getRecord, workspaceOf } from './changes.js';
 import type { Replica, Store, WriteTx } from './open.js';
 import { refreshSyncStatus } from './record-status.js';
 import { specFor } from './registry.js';
 import { conflicts, type ConflictRow } from './schema.js';
+import { requireWritable } from './workspaces.js';
 import { encodeValue, toConflictView, type ConflictView } from './views.js';
 
 /** Log conflicts reported for one op. */
@@ -25,6 +26,8 @@ export function recordConflicts(tx: WriteTx, op: { tableName: string; recordId: 
         field: c.field,
         localValue: encodeValue(c.local),
         remoteValue: encodeValue(c.remote),
+        remoteWriterId: c.remoteWriter?.userId ?? null,
+        remoteWriterName: c.remoteWriter?.name ?? null,
         policy: c.policy,
         winner: c.winner,
         resolved: c.winner !== 'pending',
@@ -98,6 +101,8 @@ export function resolveConflict(replica: Replica, idPrefix: string, take: 'local
     const spec = specFor(conflict.tableName);
     const value = take === 'local' ? conflict.local : conflict.remote;
     const row = getRecord(tx, spec, conflict.recordId)!;
+    const workspaceId = workspaceOf(row);
+    requireWritable(tx, workspaceId);
     tx.db
       .update(spec.table)
       .set({ [conflict.field]: value, updatedAt: now })
@@ -105,7 +110,7 @@ export function resolveConflict(replica: Replica, idPrefix: string, take: 'local
       .run();
     if (take === 'local') {
       const fields = { [conflict.field]: value };
-      enqueueOp(tx, { op: 'update', tableName: spec.name, recordId: conflict.recordId, fields, baseVersion: (row.serverVersion as number | null) ?? null, createdAt: now });
+      enqueueOp(tx, { op: 'update', tableName: spec.name, recordId: conflict.recordId, workspaceId, fields, baseVersion: (row.serverVersion as number | null) ?? null, createdAt: now });
     }
     tx.db.update(conflicts).set({ resolved: true, winner: take, resolvedAt: now }).where(eq(conflicts.id, conflict.id)).run();
     refreshSyncStatus(tx, spec, conflict.recordId);

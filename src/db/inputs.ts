@@ -11,18 +11,19 @@ import type { Fields, FieldValue } from '../schema/protocol.js';
 import { resolveRecord } from './lookup.js';
 import type { Store } from './open.js';
 import { specFor, type SyncTableSpec } from './registry.js';
+import { PERSONAL_WORKSPACE } from './sync-columns.js';
 import { parseWhen, WHEN_FORMATS } from './when.js';
 
 /** Input values by input name (a CLI flag or import key); undefined = not given; lists are a set's members (sets.ts). */
 export type RawInput = { readonly [input: string]: string | readonly string[] | undefined };
 
 /**
- * The declared fields `input` sets, normalised and with refs resolved; times
- * are read as people type them (when.ts) at `now`; '' clears an optional
- * field. Throws UsageError on an unknown reference or a time it cannot read.
- * Read-only.
+ * The declared fields `input` sets, normalised and with refs resolved among
+ * the records of `workspace` (the record's); times are read as people type
+ * them (when.ts) at `now`; '' clears an optional field. Throws UsageError on
+ * an unknown reference or a time it cannot read. Read-only.
  */
-export function fieldsFromInput(store: Store, spec: SyncTableSpec, input: RawInput, now: number): Fields {
+export function fieldsFromInput(store: Store, spec: SyncTableSpec, input: RawInput, now: number, workspace: string = PERSONAL_WORKSPACE): Fields {
   const out: Fields = {};
   for (const name of spec.fields) {
     const decl = spec.decl.fields[name]!;
@@ -30,7 +31,7 @@ export function fieldsFromInput(store: Store, spec: SyncTableSpec, input: RawInp
     if (raw === undefined || typeof raw !== 'string') continue;
     const type = decl.type;
     if (type.kind === 'text') out[name] = type.multiline ? raw : raw.trim();
-    else if (type.kind === 'ref') out[name] = raw === '' ? null : resolveRecord(store, specFor(type.table), raw, decl.input!);
+    else if (type.kind === 'ref') out[name] = raw === '' ? null : resolveRecord(store, specFor(type.table), raw, decl.input!, workspace);
     else if (raw === '' && decl.nullable) out[name] = null;
     else if (type.kind === 'time') out[name] = timeOf(decl.input!, raw, now);
     else out[name] = raw;
@@ -47,10 +48,11 @@ function timeOf(input: string, raw: string, now: number): number {
 /**
  * A new record's full row: `fields`, then each field's declared default
  * ('now' = `now`), then its local default ('' for optional text), else null;
- * plus the sync bookkeeping of a record not yet pushed.
+ * plus the sync bookkeeping of a record not yet pushed, in `workspace`
+ * (default: personal).
  */
-export function newRow(spec: SyncTableSpec, id: string, fields: Fields, now: number): Record<string, FieldValue> {
-  const row: Record<string, FieldValue> = { id, serverId: null, serverVersion: null, syncStatus: 'pending' };
+export function newRow(spec: SyncTableSpec, id: string, fields: Fields, now: number, workspace: string = PERSONAL_WORKSPACE): Record<string, FieldValue> {
+  const row: Record<string, FieldValue> = { id, serverId: null, serverVersion: null, syncStatus: 'pending', workspaceId: workspace };
   for (const name of spec.fields) {
     const fallback = spec.decl.fields[name]!.default;
     // Missing required text is '' (refused by the rules as empty, like a blank one).

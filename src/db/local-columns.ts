@@ -4,7 +4,7 @@
  * tables and the defaults applied to pulled values cannot disagree.
  * Pure: imports only the declarations.
  */
-import { nullStoredAs, type FieldDecl } from '../schema/declare.js';
+import { nullStoredAs, WORKSPACE_KEY, type FieldDecl } from '../schema/declare.js';
 import type { FieldValue } from '../schema/protocol.js';
 
 /**
@@ -23,7 +23,8 @@ export function localNotNull(field: FieldDecl): boolean {
 
 /**
  * Indexes every synced table gets in the replica besides its declared ones,
- * over the bookkeeping columns: `sync_status` then the newest-first order, so
- * "what is not synced yet" (`list --pending`) is a range, not a scan.
+ * over the bookkeeping columns: the workspace, `sync_status`, then the
+ * newest-first order, so "what is not synced yet" in a workspace
+ * (`list --pending`) is a range, not a scan.
  */
-export const LOCAL_INDEXES: readonly (readonly string[])[] = [['syncStatus', 'createdAt', 'id']];
+export const LOCAL_INDEXES: readonly (readonly string[])[] = [[WORKSPACE_KEY, 'syncStatus', 'createdAt', 'id']];

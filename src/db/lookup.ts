@@ -13,6 +13,7 @@ import { tasks } from '../schema/tables.js';
 import type { Store } from './open.js';
 import { specFor, type SyncTableSpec } from './registry.js';
 import { compiled } from './statements.js';
+import { recordWorkspace } from './changes.js';
 
 export const MIN_PREFIX = 4;
 /** Digits of the tail a short id has at least. */
@@ -87,16 +88,18 @@ const titleColumn = (spec: SyncTableSpec) => (spec.table as unknown as Record<st
 
 /**
  * Records of `spec` whose title equals `title` ignoring case (exact matches
- * first). Titles looked up this way are few (project names). Read-only.
+ * first), of `workspace` when given. Titles looked up this way are few
+ * (project names). Read-only.
  */
-export function idsByTitle(store: Store, spec: SyncTableSpec, title: string): { id: string; title: string }[] {
+export function idsByTitle(store: Store, spec: SyncTableSpec, title: string, workspace?: string): { id: string; title: string }[] {
   const column = titleColumn(spec);
-  const exact = store.db.select({ id: spec.table.id, title: column }).from(spec.table).where(eq(column, title)).limit(3).all() as { id: string; title: string }[];
+  const inWorkspace = workspace === undefined ? undefined : eq(spec.table.workspaceId, workspace);
+  const exact = store.db.select({ id: spec.table.id, title: column }).from(spec.table).where(and(eq(column, title), inWorkspace)).limit(3).all() as { id: string; title: string }[];
   if (exact.length > 0) return exact;
   return store.db
     .select({ id: spec.table.id, title: column })
     .from(spec.table)
-    .where(sql`lower(${column}) = lower(${title})`)
+    .where(and(sql`lower(${column}) = lower(${title})`, inWorkspace))
     .limit(3)
     .all() as { id: string; title: string }[];
 }
@@ -104,12 +107,21 @@ export function idsByTitle(store: Store, spec: SyncTableSpec, title: string): { 
 /**
  * The id of the record `input` names: by title first where titles are
  * indexed (see `findsByTitle`; exact, else ignoring case), else (or then) by
- * id. Throws UsageError naming `field` when there is none or the input is
+ * id; of `workspace` when given (a reference never crosses workspaces).
+ * Throws UsageError naming `field` when there is none or the input is
  * ambiguous. Read-only.
  */
-export function resolveRecord(store: Store, spec: SyncTableSpec, input: string, field: string): string {
+export function resolveRecord(store: Store, spec: SyncTableSpec, input: string, field: string, workspace?: string): string {
+  const id = resolveAnywhere(store, spec, input, field, workspace);
+  if (workspace !== undefined && recordWorkspace(store, spec, id) !== workspace) {
+    throw new UsageError(`${field} "${input}" is a ${spec.noun} of another workspace; a record can only name ${spec.name} of its own workspace`);
+  }
+  return id;
+}
+
+function resolveAnywhere(store: Store, spec: SyncTableSpec, input: string, field: string, workspace: string | undefined): string {
   if (!findsByTitle(spec)) return resolveId(store, spec, input, field);
-  const byTitle = idsByTitle(store, spec, input.trim());
+  const byTitle = idsByTitle(store, spec, input.trim(), workspace);
   if (byTitle.length === 1) return byTitle[0]!.id;
   if (byTitle.length > 1) {
     throw new UsageError(`${field} "${input}" names ${byTitle.length} ${spec.name}; give the ${spec.noun} id instead (convoy ${listCommand(spec)})`);

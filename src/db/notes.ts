@@ -7,8 +7,8 @@ import { asc, eq } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { UsageError } from '../errors.js';
 import type { FieldValue } from '../schema/protocol.js';
-import { taskNotes as notesDecl } from '../schema/tables.js';
-import { insertRecord } from './changes.js';
+import { taskNotes as notesDecl, tasks as tasksDecl } from '../schema/tables.js';
+import { insertRecord, recordWorkspace } from './changes.js';
 import { newRow } from './inputs.js';
 import type { Store, WriteTx } from './open.js';
 import { specFor } from './registry.js';
@@ -29,7 +29,9 @@ export interface NoteView {
  * text. Returns the note.
  */
 export function createNote(tx: WriteTx, taskId: string, text: string, now: number, id: string = uuidv7(), createdAt: number = now): NoteView {
-  const row: Record<string, FieldValue> = { ...newRow(spec, id, { taskId, text }, now), createdAt };
+  // A note belongs to its task's workspace.
+  const workspace = recordWorkspace(tx, specFor(tasksDecl.name), taskId);
+  const row: Record<string, FieldValue> = { ...newRow(spec, id, { taskId, text }, now, workspace), createdAt };
   const problem = spec.validate(Object.fromEntries(spec.fields.map((f) => [f, row[f]!])), 'create');
   if (problem) throw new UsageError(`note: ${problem.message.replace(/^text /, '')}`);
   insertRecord(tx, spec, row);

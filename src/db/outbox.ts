@@ -10,36 +10,53 @@ import { enqueueOp, getRecord } from './changes.js';
 import type { Replica, Store, WriteTx } from './open.js';
 import { refreshSyncStatus } from './record-status.js';
 import { pickSynced, specFor, type SyncTableSpec } from './registry.js';
-import { outbox } from './schema.js';
+import { outbox, PERSONAL_WORKSPACE, workspaces } from './schema.js';
 import { compiled } from './statements.js';
 import { decodeFields, toOpView, type OpView } from './views.js';
 
-/** Pending ops whose retry time has come, oldest first. Read-only. */
-export function duePendingOps(store: Store, limit: number, now: number): OpView[] {
+/** Pending ops of `workspace` (default personal) whose retry time has come, oldest first. Read-only. */
+export function duePendingOps(store: Store, limit: number, now: number, workspace: string = PERSONAL_WORKSPACE): OpView[] {
   return store.db
     .select()
     .from(outbox)
-    .where(and(eq(outbox.state, 'pending'), lte(outbox.nextAttemptAt, now)))
+    .where(and(eq(outbox.state, 'pending'), lte(outbox.nextAttemptAt, now), eq(outbox.workspaceId, workspace)))
     .orderBy(asc(outbox.seq))
     .limit(limit)
     .all()
     .map(toOpView);
 }
 
-/** How many ops are pending (due or backing off). Read-only. */
-export function pendingOpCount(store: Store): number {
-  return store.db.select({ n: sql<number>`count(*)` }).from(outbox).where(eq(outbox.state, 'pending')).get()?.n ?? 0;
+/** How many ops of `workspace` (default personal) are pending (due or backing off). Read-only. */
+export function pendingOpCount(store: Store, workspace: string = PERSONAL_WORKSPACE): number {
+  return store.db.select({ n: sql<number>`count(*)` }).from(outbox).where(and(eq(outbox.state, 'pending'), eq(outbox.workspaceId, workspace))).get()?.n ?? 0;
 }
 
-/** Whether any pending op is due now. Read-only; compiled, as the daemon asks often. */
-export function hasDueOps(store: Store, now: number): boolean {
+/** How many ops of `workspace` are queued (pending or failed): what a left workspace keeps. Read-only. */
+export function queuedOpCount(store: Store, workspace: string): number {
+  return store.db.select({ n: sql<number>`count(*)` }).from(outbox).where(eq(outbox.workspaceId, workspace)).get()?.n ?? 0;
+}
+
+/**
+ * Whether any pending op is due now in a workspace a sync would push: not a
+ * left one, and one of `among` (local ids) when given. Read-only; compiled,
+ * as the daemon asks often.
+ */
+export function hasDueOps(store: Store, now: number, among?: readonly string[]): boolean {
+  const amongList = sql.placeholder('among');
   const due = compiled(store, 'watch:due', () =>
     store.db
       .select({ seq: outbox.seq })
       .from(outbox)
-      .where(and(eq(outbox.state, 'pending'), lte(outbox.nextAttemptAt, sql.placeholder('now'))))
+      .where(
+        and(
+          eq(outbox.state, 'pending'),
+          lte(outbox.nextAttemptAt, sql.placeholder('now')),
+          sql`${outbox.workspaceId} NOT IN (SELECT ${workspaces.id} FROM ${workspaces} WHERE ${workspaces.state} = 'left')`,
+          sql`(${amongList} IS NULL OR ${outbox.workspaceId} IN (SELECT value FROM json_each(${amongList})))`,
+        ),
+      )
       .limit(1),
-  ).all({ now });
+  ).all({ now, among: among === undefined ? null : JSON.stringify(among) });
   return due.length > 0;
 }
 
@@ -120,7 +137,7 @@ export function retryFailedOps(replica: Replica, seq: number | undefined, now: n
       const current = pickSynced(spec, row);
       const fields = op.op === 'create' ? current : Object.fromEntries(Object.keys(op.fields).map((f) => [f, current[f] ?? null]));
       tx.db.delete(outbox).where(eq(outbox.seq, op.seq)).run();
-      enqueueOp(tx, { op: op.op, tableName: op.tableName, recordId: op.recordId, fields, baseVersion: (row.serverVersion as number | null) ?? null, createdAt: now });
+      enqueueOp(tx, { op: op.op, tableName: op.tableName, recordId: op.recordId, workspaceId: op.workspaceId, fields, baseVersion: (row.serverVersion as number | null) ?? null, createdAt: now });
       refreshSyncStatus(tx, spec, op.recordId);
     }
     return failed.length;

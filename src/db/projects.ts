@@ -20,12 +20,12 @@ const spec = specFor(projectsDecl.name);
  * Throws UsageError on bad input or when the name is taken (ignoring case).
  */
 export function createProject(tx: WriteTx, input: ProjectInput & { name: string }, now: number, id: string = uuidv7(), times: Partial<Record<string, number | null>> = {}): ProjectView {
-  const row = { ...newRow(spec, id, fieldsFromInput(tx, spec, input, now), now), ...times };
+  const row = { ...newRow(spec, id, fieldsFromInput(tx, spec, input, now), now, input.workspace), ...times };
   const problem = spec.validate(Object.fromEntries(spec.fields.map((f) => [f, row[f]!])), 'create');
   if (problem) throw new UsageError(problem.message);
   const project = row as unknown as ProjectView;
   // Names match ignoring case (--project website finds Website), so they must differ by more than case.
-  const [clash] = idsByTitle(tx, spec, project.name);
+  const [clash] = idsByTitle(tx, spec, project.name, project.workspaceId);
   if (clash) {
     throw new UsageError(`name: a project named "${clash.title}" already exists (${clash.id}); use --project "${clash.title}" or choose another name`);
   }
@@ -44,11 +44,12 @@ export function listProjects(store: Store): ProjectView[] {
 
 /**
  * The id of the project named `input` (exactly, else ignoring case), or with
- * that id. Names are tried first. Throws UsageError naming `field` if there is none or
- * the name is ambiguous. Read-only.
+ * that id, of `workspace` when given. Names are tried first. Throws
+ * UsageError naming `field` if there is none or the name is ambiguous.
+ * Read-only.
  */
-export function resolveProject(store: Store, input: string, field = 'project'): string {
-  return resolveRecord(store, spec, input, field);
+export function resolveProject(store: Store, input: string, field = 'project', workspace?: string): string {
+  return resolveRecord(store, spec, input, field, workspace);
 }
 
 /** Rename or re-describe a project, queuing only the changed fields. Transactional. Returns whether anything changed. */

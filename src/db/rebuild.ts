@@ -35,6 +35,8 @@ interface OutboxRow {
   op: string;
   table_name: string;
   record_id: string;
+  /** Absent in a replica from before workspaces (its ops are the personal workspace's). */
+  workspace_id?: string;
   fields: string;
   base_version: number | null;
   created_at: number;
@@ -46,6 +48,8 @@ interface OutboxRow {
 
 interface Salvage {
   ops: OutboxRow[];
+  /** The workspaces the replica knew (rows as stored), so queued ops of each keep their workspace and its state. */
+  workspaces: Record<string, unknown>[];
   unreadable: number;
   /** The client id and last op seq, kept together or not at all: (client id, seq) is each op's idempotency key. */
   identity: { clientId: string; lastSeq: number } | null;
@@ -80,7 +84,7 @@ function readOps(db: Database.Database, maxSeq: number): OutboxRow[] {
 
 /** Every op that can still be read, row by row where a whole scan fails. Never throws. */
 function salvage(path: string): Salvage {
-  const out: Salvage = { ops: [], unreadable: 0, identity: null };
+  const out: Salvage = { ops: [], workspaces: [], unreadable: 0, identity: null };
   let sqlite: Database.Database | undefined;
   try {
     sqlite = new Database(path, { readonly: true, fileMustExist: true });
@@ -96,6 +100,11 @@ function salvage(path: string): Salvage {
     const lastSeq = one<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'")?.seq;
     const maxSeq = one<{ max: number | null }>('SELECT max(seq) AS max FROM outbox')?.max ?? 0;
     if (clientId && lastSeq !== undefined) out.identity = { clientId, lastSeq: Math.max(lastSeq, maxSeq) };
+    try {
+      out.workspaces = db.prepare('SELECT * FROM workspaces').all() as Record<string, unknown>[];
+    } catch {
+      // before workspaces, or damaged: the next sync lists the joined ones again
+    }
     for (const row of readOps(db, maxSeq)) {
       if (readable(row)) out.ops.push(row);
       else out.unreadable++;
@@ -137,12 +146,26 @@ export function rebuildReplica(path: string, now: number): RebuildResult {
         // Later ops must never reuse a seq the server may have seen under this client id.
         replica.sqlite.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES ('outbox', ?)").run(saved.identity.lastSeq);
       }
+      const workspace = replica.sqlite.prepare(
+        `INSERT OR REPLACE INTO workspaces (id, server_id, name, role, personal, state, updated_at)
+         VALUES (@id, @server_id, @name, @role, @personal, @state, @updated_at)`,
+      );
+      for (const row of saved.workspaces) {
+        try {
+          workspace.run(row);
+        } catch {
+          // an unreadable row: the next sync lists the workspace again if it is still joined
+        }
+      }
       const insert = replica.sqlite.prepare(
-        `INSERT INTO outbox (seq, op, table_name, record_id, fields, base_version, created_at, attempts, next_attempt_at, last_error, state)
-         VALUES (@seq, @op, @table_name, @record_id, @fields, @base_version, @created_at, @attempts, 0, @last_error, @state)`,
+        `INSERT INTO outbox (seq, op, table_name, record_id, workspace_id, fields, base_version, created_at, attempts, next_attempt_at, last_error, state)
+         VALUES (@seq, @op, @table_name, @record_id, @workspace_id, @fields, @base_version, @created_at, @attempts, 0, @last_error, @state)`,
       );
       // Without the old identity a re-sent op must look new to the server: fresh seqs.
-      for (const op of saved.ops) insert.run(saved.identity ? op : { ...op, seq: null });
+      for (const op of saved.ops) {
+        const row = { ...op, workspace_id: op.workspace_id ?? '' };
+        insert.run(saved.identity ? row : { ...row, seq: null });
+      }
     });
   } finally {
     replica.close();

@@ -16,6 +16,8 @@ import { SYNCED_DRIZZLE_TABLES } from './tables.generated.js';
 export type SyncedDrizzleTable = SQLiteTable & {
   id: SQLiteColumn;
   syncStatus: SQLiteColumn;
+  /** The record's workspace ('' = personal). */
+  workspaceId: SQLiteColumn;
   serverVersion: SQLiteColumn;
   updatedAt: SQLiteColumn;
   /** The id's random tail (generated, indexed): short ids are its prefixes. */

@@ -7,7 +7,7 @@ import { and, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Fields } from '../schema/protocol.js';
 import type { Replica, Store, WriteTx } from './open.js';
 import type { SyncTableSpec } from './registry.js';
-import { syncState } from './schema.js';
+import { PERSONAL_WORKSPACE, syncState } from './schema.js';
 import { compiled, type Compiled } from './statements.js';
 
 /**
@@ -21,6 +21,7 @@ function upsertStatement(tx: WriteTx, spec: SyncTableSpec): Compiled {
     const values: Record<string, unknown> = {};
     for (const [key, column] of Object.entries(columns)) if (!column.generated) values[key] = sql.placeholder(key);
     const set: Record<string, SQL> = {};
+    // Not the workspace: a record never moves.
     for (const key of [...spec.fields, 'serverVersion']) set[key] = sql.raw(`excluded.${columns[key]!.name}`);
     // A row held by a manual conflict stays flagged until resolved.
     set.syncStatus = sql`CASE WHEN ${columns.syncStatus} = 'conflict' THEN 'conflict' ELSE 'synced' END`;
@@ -37,13 +38,15 @@ function upsertStatement(tx: WriteTx, spec: SyncTableSpec): Compiled {
 }
 
 /**
- * Insert a pulled record, or overwrite its synced fields when `version` is
- * newer than the row's. `fields` must hold every synced field; it is filled
- * in place with the bookkeeping columns (no copy: this runs once per pulled
- * row). Returns rows changed (0 or 1).
+ * Insert a pulled record of `workspace` (a local workspace id; '' personal),
+ * or overwrite its synced fields when `version` is newer than the row's.
+ * `fields` must hold every synced field; it is filled in place with the
+ * bookkeeping columns (no copy: this runs once per pulled row). Returns rows
+ * changed (0 or 1).
  */
-export function upsertPulled(tx: WriteTx, spec: SyncTableSpec, recordId: string, version: number, fields: Fields, now: number): number {
+export function upsertPulled(tx: WriteTx, spec: SyncTableSpec, recordId: string, version: number, fields: Fields, now: number, workspace: string = PERSONAL_WORKSPACE): number {
   fields.id = recordId;
+  fields.workspaceId = workspace;
   fields.serverId = null;
   fields.serverVersion = version;
   fields.syncStatus = 'synced';
@@ -67,44 +70,46 @@ export function forgetServerVersions(tx: WriteTx, spec: SyncTableSpec, recordIds
   tx.db.update(spec.table).set({ serverVersion: null }).where(inArray(spec.table.id, [...recordIds])).run();
 }
 
-/** Move the table's pull cursor to `cursor` (a pulled page's end); `done` records the initial pull as finished. */
-export function advancePullCursor(tx: WriteTx, tableName: string, cursor: number, now: number, done: boolean): void {
+/** Move the pull cursor of the workspace's table to `cursor` (a pulled page's end); `done` records the initial pull as finished. */
+export function advancePullCursor(tx: WriteTx, tableName: string, cursor: number, now: number, done: boolean, workspace: string = PERSONAL_WORKSPACE): void {
   tx.db
     .insert(syncState)
-    .values({ tableName, cursor, lastPullAt: now, initialSyncDone: done, lastError: null })
+    .values({ workspaceId: workspace, tableName, cursor, lastPullAt: now, initialSyncDone: done, lastError: null })
     .onConflictDoUpdate({
-      target: syncState.tableName,
+      target: [syncState.workspaceId, syncState.tableName],
       set: { cursor, lastPullAt: now, lastError: null, ...(done ? { initialSyncDone: true } : {}) },
     })
     .run();
 }
 
-/** The table's pull cursor (0 before the first pull). Read-only. */
-export function pullCursor(store: Store, tableName: string): number {
-  return store.db.select({ cursor: syncState.cursor }).from(syncState).where(eq(syncState.tableName, tableName)).get()?.cursor ?? 0;
+/** The pull cursor of the workspace's table (0 before the first pull). Read-only. */
+export function pullCursor(store: Store, tableName: string, workspace: string = PERSONAL_WORKSPACE): number {
+  return store.db.select({ cursor: syncState.cursor }).from(syncState).where(stateOf(workspace, tableName)).get()?.cursor ?? 0;
 }
 
+const stateOf = (workspace: string, tableName: string) => and(eq(syncState.workspaceId, workspace), eq(syncState.tableName, tableName));
+
 /**
- * The server was reset (its head is behind our cursor): forget the table's
- * server versions and cursor so everything is pulled and applied again.
- * Keeps the outbox. Transactional.
+ * The server was reset (its head is behind our cursor): forget the server
+ * versions and cursor of the workspace's table so everything is pulled and
+ * applied again. Keeps the outbox. Transactional.
  */
-export function resetPulledState(replica: Replica, spec: SyncTableSpec): void {
+export function resetPulledState(replica: Replica, spec: SyncTableSpec, workspace: string = PERSONAL_WORKSPACE): void {
   replica.write((tx) => {
-    tx.db.update(spec.table).set({ serverVersion: null }).run();
-    tx.db.update(syncState).set({ cursor: 0, initialSyncDone: false }).where(eq(syncState.tableName, spec.name)).run();
+    tx.db.update(spec.table).set({ serverVersion: null }).where(eq(spec.table.workspaceId, workspace)).run();
+    tx.db.update(syncState).set({ cursor: 0, initialSyncDone: false }).where(stateOf(workspace, spec.name)).run();
   });
 }
 
-/** Record push/pull bookkeeping for every table after a sync step. Transactional. */
-export function markSyncStep(replica: Replica, tableNames: string[], step: 'push' | 'pull', now: number, error: string | null): void {
+/** Record push/pull bookkeeping for every table of the workspace after a sync step. Transactional. */
+export function markSyncStep(replica: Replica, tableNames: string[], step: 'push' | 'pull', now: number, error: string | null, workspace: string = PERSONAL_WORKSPACE): void {
   replica.write((tx) => {
     for (const tableName of tableNames) {
       const set = error === null ? (step === 'push' ? { lastPushAt: now, lastError: null } : { lastPullAt: now, lastError: null }) : { lastError: error };
       tx.db
         .insert(syncState)
-        .values({ tableName, ...set })
-        .onConflictDoUpdate({ target: syncState.tableName, set })
+        .values({ workspaceId: workspace, tableName, ...set })
+        .onConflictDoUpdate({ target: [syncState.workspaceId, syncState.tableName], set })
         .run();
     }
   });

@@ -6,9 +6,10 @@
  * Times are epoch milliseconds (integers): cheap to compare and sort.
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { PERSONAL_WORKSPACE } from './sync-columns.js';
 
-export { SYNC_STATUSES, type SyncStatus } from './sync-columns.js';
+export { PERSONAL_WORKSPACE, SYNC_STATUSES, type SyncStatus } from './sync-columns.js';
 // The synced tables are generated from their declarations (src/schema/tables.ts).
 export * from './tables.generated.js';
 export const OUTBOX_STATES = ['pending', 'failed'] as const;
@@ -27,6 +28,8 @@ export const outbox = sqliteTable(
     op: text('op', { enum: ['create', 'update'] }).notNull(),
     tableName: text('table_name').notNull(),
     recordId: text('record_id').notNull(),
+    /** The record's workspace ('' = personal): a push sends one workspace's ops. */
+    workspaceId: text('workspace_id').notNull().default(PERSONAL_WORKSPACE),
     /** JSON object of the changed synced fields only. */
     fields: text('fields').notNull(),
     baseVersion: integer('base_version'),
@@ -52,14 +55,19 @@ export const outboxCounts = sqliteTable('outbox_counts', {
 });
 
 /**
- * How many tasks have each status, kept in step with the tasks by triggers
- * (drizzle/0003_search_and_counts.sql): the board's column counts without
- * a project or a filter, whatever the replica's size.
+ * How many tasks of each workspace have each status, kept in step with the
+ * tasks by triggers (drizzle/0009_workspace_counts_after.sql): the board's
+ * column counts without a project or a filter, whatever the replica's size.
  */
-export const taskStatusCounts = sqliteTable('task_status_counts', {
-  status: text('status').primaryKey(),
-  n: integer('n').notNull().default(0),
-});
+export const taskStatusCounts = sqliteTable(
+  'task_status_counts',
+  {
+    workspaceId: text('workspace_id').notNull().default(PERSONAL_WORKSPACE),
+    status: text('status').notNull(),
+    n: integer('n').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.status] })],
+);
 
 /**
  * Set only inside a bulk write (an import, a pulled page; src/db/search-index.ts)
@@ -71,14 +79,41 @@ export const searchIndexDeferral = sqliteTable('search_index_deferral', {
   afterRowid: integer('after_rowid').notNull(),
 });
 
-export const syncState = sqliteTable('sync_state', {
-  tableName: text('table_name').primaryKey(),
-  /** Server change-counter value of the last applied pulled change. */
-  cursor: integer('cursor').notNull().default(0),
-  initialSyncDone: integer('initial_sync_done', { mode: 'boolean' }).notNull().default(false),
-  lastPushAt: integer('last_push_at'),
-  lastPullAt: integer('last_pull_at'),
-  lastError: text('last_error'),
+/** Sync state per (workspace, table): each workspace has its own change counter on the server. */
+export const syncState = sqliteTable(
+  'sync_state',
+  {
+    workspaceId: text('workspace_id').notNull().default(PERSONAL_WORKSPACE),
+    tableName: text('table_name').notNull(),
+    /** Server change-counter value of the last applied pulled change. */
+    cursor: integer('cursor').notNull().default(0),
+    initialSyncDone: integer('initial_sync_done', { mode: 'boolean' }).notNull().default(false),
+    lastPushAt: integer('last_push_at'),
+    lastPullAt: integer('last_pull_at'),
+    lastError: text('last_error'),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.tableName] })],
+);
+
+export const WORKSPACE_ROLES = ['owner', 'member'] as const;
+export const WORKSPACE_STATES = ['active', 'left'] as const;
+
+/**
+ * The workspaces this replica knows: always the personal one (id ''), and
+ * those the server listed (pullAll's `workspaces`, the workspace commands).
+ * One the server no longer lists is `left`: its records stay, read-only,
+ * until `convoy workspace forget`.
+ */
+export const workspaces = sqliteTable('workspaces', {
+  /** '' for the personal workspace, else the server's id. */
+  id: text('id').primaryKey(),
+  /** The server's id (for personal: the user id, once a sync learned it). */
+  serverId: text('server_id'),
+  name: text('name').notNull(),
+  role: text('role', { enum: WORKSPACE_ROLES }).notNull(),
+  personal: integer('personal', { mode: 'boolean' }).notNull().default(false),
+  state: text('state', { enum: WORKSPACE_STATES }).notNull().default('active'),
+  updatedAt: integer('updated_at').notNull(),
 });
 
 export const conflicts = sqliteTable(
@@ -92,6 +127,9 @@ export const conflicts = sqliteTable(
     localValue: text('local_value'),
     remoteValue: text('remote_value'),
     policy: text('policy').notNull(),
+    /** The user whose replica (or web call) last wrote the remote value (the server's `remoteWriter`), when known: id and name. */
+    remoteWriterId: text('remote_writer_id'),
+    remoteWriterName: text('remote_writer_name'),
     /** Which side the policy kept: local, remote, or pending (manual, until resolved). */
     winner: text('winner').notNull(),
     resolved: integer('resolved', { mode: 'boolean' }).notNull().default(false),
@@ -136,4 +174,5 @@ export const undoLog = sqliteTable(
 
 export type OutboxRow = typeof outbox.$inferSelect;
 export type ConflictRow = typeof conflicts.$inferSelect;
+export type WorkspaceRow = typeof workspaces.$inferSelect;
 export type UndoRow = typeof undoLog.$inferSelect;

@@ -13,7 +13,7 @@ import { UsageError } from '../errors.js';
 import { columnName, type FieldDecl, type SetDecl } from '../schema/declare.js';
 import type { Fields } from '../schema/protocol.js';
 import { checkText } from '../schema/rules.js';
-import { insertRecord, updateRecord } from './changes.js';
+import { insertRecord, recordWorkspace, updateRecord, workspaceOf } from './changes.js';
 import { newRow } from './inputs.js';
 import { resolveRecord } from './lookup.js';
 import type { Store, WriteTx } from './open.js';
@@ -84,12 +84,13 @@ const NOT_A_WORD = /[\s\u0000-\u001f\u007f-\u009f]/;
  * The member values a person typed for option `option`, checked and
  * normalised: text members are single words (no spaces or control
  * characters) within the declared length; ref members are resolved (a short
- * id or a title). Throws UsageError naming the option. Read-only.
+ * id or a title) among the records of `workspace` (the owner's) when given.
+ * Throws UsageError naming the option. Read-only.
  */
-export function memberValues(store: Store, s: SetSpec, option: string, raw: readonly string[]): string[] {
+export function memberValues(store: Store, s: SetSpec, option: string, raw: readonly string[], workspace?: string): string[] {
   const type = s.member.type;
   return raw.map((typed) => {
-    if (type.kind === 'ref') return resolveRecord(store, specFor(type.table), typed, `--${flagOf(option)}`);
+    if (type.kind === 'ref') return resolveRecord(store, specFor(type.table), typed, `--${flagOf(option)}`, workspace);
     const value = typed.trim();
     if (value === '' || NOT_A_WORD.test(value)) {
       throw new UsageError(`--${flagOf(option)} ${JSON.stringify(typed)} must be one word without spaces or control characters, e.g. --${flagOf(option)} urgent`);
@@ -112,10 +113,12 @@ export const flagOf = (option: string) => columnName(option).replace(/_/g, '-');
 export function changeMembers(tx: WriteTx, s: SetSpec, ownerId: string, values: readonly string[], removals: readonly string[], now: number): boolean {
   const present = readMembers(tx, s, [ownerId]).get(ownerId) ?? [];
   let changed = false;
+  // A member record belongs to its owner's workspace.
+  const workspace = recordWorkspace(tx, specFor(s.set.owner), ownerId);
   for (const value of new Set(values)) {
     if (present.includes(value) || removals.includes(value)) continue;
     const fields: Fields = { ownerId, member: value, state: PRESENT };
-    insertRecord(tx, s.spec, newRow(s.spec, uuidv7(), fields, now));
+    insertRecord(tx, s.spec, newRow(s.spec, uuidv7(), fields, now, workspace));
     changed = true;
   }
   const gone = removals.filter((v) => present.includes(v));
@@ -138,7 +141,7 @@ export function changeMembers(tx: WriteTx, s: SetSpec, ownerId: string, values: 
 export function revertMember(tx: WriteTx, spec: SyncTableSpec, row: Record<string, unknown>, op: 'create' | 'update', now: number): void {
   // Undoing an add: the member goes (unless something removed it since).
   if (op === 'create') updateRecord(tx, spec, row, { state: REMOVED }, now);
-  else insertRecord(tx, spec, newRow(spec, uuidv7(), { ownerId: row.ownerId as string, member: row.member as string, state: PRESENT }, now));
+  else insertRecord(tx, spec, newRow(spec, uuidv7(), { ownerId: row.ownerId as string, member: row.member as string, state: PRESENT }, now, workspaceOf(row)));
 }
 
 /**

@@ -5,6 +5,9 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, text, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
 
+/** The local id of the personal workspace (on the wire, requests for it omit `workspace`). */
+export const PERSONAL_WORKSPACE = '';
+
 export const SYNC_STATUSES = ['synced', 'pending', 'failed', 'conflict'] as const;
 export type SyncStatus = (typeof SYNC_STATUSES)[number];
 
@@ -20,6 +23,13 @@ export const syncColumns = {
   /** Server row version last seen: the base for conflict detection. */
   serverVersion: integer('server_version'),
   syncStatus: text('sync_status', { enum: SYNC_STATUSES }).notNull().default('pending'),
+  /**
+   * The workspace the record belongs to: '' is the personal workspace (whose
+   * server id, the user id, is kept in the local workspaces table), any other
+   * value a shared workspace's server id. Set at capture (or from the pulled
+   * workspace) and never changed.
+   */
+  workspaceId: text('workspace_id').notNull().default(PERSONAL_WORKSPACE),
   /**
    * The id's last group (12 hex digits, random in UUIDv4 and v7), computed by
    * SQLite and never stored: short ids are its prefixes.

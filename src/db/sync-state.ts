@@ -4,7 +4,7 @@
 import { and, count, eq } from 'drizzle-orm';
 import { SYNC_TABLES } from './registry.js';
 import type { Replica } from './open.js';
-import { conflicts, meta, outboxCounts, syncState } from './schema.js';
+import { conflicts, meta, outboxCounts, PERSONAL_WORKSPACE, syncState } from './schema.js';
 
 export interface TableSyncState {
   initialSyncDone: boolean;
@@ -49,9 +49,9 @@ export function queueCounts(replica: Replica): QueueCounts {
   };
 }
 
-/** Sync state of every registered table; tables never synced report initialSyncDone false. */
-export function tableSyncStates(replica: Replica): Record<string, TableSyncState> {
-  const rows = replica.db.select().from(syncState).all();
+/** Sync state of every registered table of the workspace (default personal); tables never synced report initialSyncDone false. */
+export function tableSyncStates(replica: Replica, workspace: string = PERSONAL_WORKSPACE): Record<string, TableSyncState> {
+  const rows = replica.db.select().from(syncState).where(eq(syncState.workspaceId, workspace)).all();
   const out: Record<string, TableSyncState> = {};
   for (const { name } of SYNC_TABLES) {
     const row = rows.find((r) => r.tableName === name);

@@ -12,12 +12,14 @@ export const projects = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('projects_name_idx').on(t.name), index('projects_sync_status_idx').on(t.syncStatus, t.createdAt, t.id), ...syncIndexes('projects', t)],
+  (t) => [index('projects_name_idx').on(t.name), index('projects_sync_status_idx').on(t.workspaceId, t.syncStatus, t.createdAt, t.id), ...syncIndexes('projects', t)],
 );
 
 /** A project as the replica holds it: id, the declared fields, then updatedAt, syncStatus and the server's id and version. */
 export interface ProjectView {
   id: string;
+  /** The workspace the record belongs to ('' = personal). */
+  workspaceId: string;
   name: string;
   description: string;
   createdAt: number;
@@ -51,12 +53,14 @@ export const tasks = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('tasks_created_idx').on(t.createdAt, t.id), index('tasks_status_idx').on(t.status, t.createdAt, t.id), index('tasks_project_idx').on(t.projectId, t.status, t.createdAt, t.id), index('tasks_due_idx').on(t.due), index('tasks_priority_idx').on(t.priority, t.createdAt, t.id), index('tasks_sync_status_idx').on(t.syncStatus, t.createdAt, t.id), ...syncIndexes('tasks', t)],
+  (t) => [index('tasks_created_idx').on(t.workspaceId, t.createdAt, t.id), index('tasks_status_idx').on(t.workspaceId, t.status, t.createdAt, t.id), index('tasks_project_idx').on(t.workspaceId, t.projectId, t.status, t.createdAt, t.id), index('tasks_due_idx').on(t.workspaceId, t.due), index('tasks_priority_idx').on(t.workspaceId, t.priority, t.createdAt, t.id), index('tasks_sync_status_idx').on(t.workspaceId, t.syncStatus, t.createdAt, t.id), ...syncIndexes('tasks', t)],
 );
 
 /** A task as the replica holds it: id, the declared fields, then updatedAt, syncStatus and the server's id and version. */
 export interface TaskView {
   id: string;
+  /** The workspace the record belongs to ('' = personal). */
+  workspaceId: string;
   title: string;
   description: string;
   status: 'todo' | 'in_progress' | 'done' | 'canceled';
@@ -105,12 +109,14 @@ export const task_tags = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('task_tags_owner_idx').on(t.ownerId), index('task_tags_member_idx').on(t.member, t.state), index('task_tags_sync_status_idx').on(t.syncStatus, t.createdAt, t.id), ...syncIndexes('task_tags', t)],
+  (t) => [index('task_tags_owner_idx').on(t.ownerId), index('task_tags_member_idx').on(t.member, t.state), index('task_tags_sync_status_idx').on(t.workspaceId, t.syncStatus, t.createdAt, t.id), ...syncIndexes('task_tags', t)],
 );
 
 /** A tag as the replica holds it: id, the declared fields, then updatedAt, syncStatus and the server's id and version. */
 export interface TagView {
   id: string;
+  /** The workspace the record belongs to ('' = personal). */
+  workspaceId: string;
   ownerId: string | null;
   member: string;
   state: 'present' | 'removed';
@@ -136,12 +142,14 @@ export const task_blockers = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('task_blockers_owner_idx').on(t.ownerId), index('task_blockers_member_idx').on(t.member, t.state), index('task_blockers_sync_status_idx').on(t.syncStatus, t.createdAt, t.id), ...syncIndexes('task_blockers', t)],
+  (t) => [index('task_blockers_owner_idx').on(t.ownerId), index('task_blockers_member_idx').on(t.member, t.state), index('task_blockers_sync_status_idx').on(t.workspaceId, t.syncStatus, t.createdAt, t.id), ...syncIndexes('task_blockers', t)],
 );
 
 /** A blocker as the replica holds it: id, the declared fields, then updatedAt, syncStatus and the server's id and version. */
 export interface BlockerView {
   id: string;
+  /** The workspace the record belongs to ('' = personal). */
+  workspaceId: string;
   ownerId: string | null;
   member: string;
   state: 'present' | 'removed';
@@ -166,12 +174,14 @@ export const task_notes = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('task_notes_task_idx').on(t.taskId, t.createdAt), index('task_notes_sync_status_idx').on(t.syncStatus, t.createdAt, t.id), ...syncIndexes('task_notes', t)],
+  (t) => [index('task_notes_task_idx').on(t.taskId, t.createdAt), index('task_notes_sync_status_idx').on(t.workspaceId, t.syncStatus, t.createdAt, t.id), ...syncIndexes('task_notes', t)],
 );
 
 /** A note as the replica holds it: id, the declared fields, then updatedAt, syncStatus and the server's id and version. */
 export interface NoteView {
   id: string;
+  /** The workspace the record belongs to ('' = personal). */
+  workspaceId: string;
   taskId: string | null;
   text: string;
   createdAt: number;

@@ -22,13 +22,15 @@ import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { projects as projectsDecl, TASK_STATUSES, tasks as tasksDecl, type TaskStatus } from '../schema/tables.js';
 import type { Store } from './open.js';
-import { outbox, tasks, taskStatusCounts } from './schema.js';
+import { outbox, PERSONAL_WORKSPACE, tasks, taskStatusCounts } from './schema.js';
 import { selfSetOf } from './sets.js';
 import { FINISHED } from './task-blocked.js';
 import type { SyncStatus, TaskView } from './views.js';
 
 /** A task filter with its references resolved. Every part narrows (AND). */
 export interface TaskQuery {
+  /** The workspace read (its local id; absent: personal, ''). Every index of a list or board read leads with it. */
+  workspace?: string;
   statuses?: readonly TaskStatus[];
   /** Only tasks of this project (its id; resolved from a name by the caller). */
   project?: string;
@@ -95,23 +97,24 @@ function branches(query: TaskQuery): Branch[] {
 /** The FTS5 query for `text`: one quoted phrase (a substring for the trigram tokenizer). */
 const ftsPhrase = (text: string) => `"${text.replace(/"/g, '""')}"`;
 
-/** The key of the oldest task a short search looks at, or undefined when the replica holds no more than the window. */
-function shortSearchFloor(store: Store): TaskKey | undefined {
+/** The key of the oldest task of the workspace a short search looks at, or undefined when it holds no more than the window. */
+function shortSearchFloor(store: Store, workspace: string): TaskKey | undefined {
   return store.db
     .select({ createdAt: tasks.createdAt, id: tasks.id })
     .from(tasks)
+    .where(eq(tasks.workspaceId, workspace))
     .orderBy(desc(tasks.createdAt), desc(tasks.id))
     .limit(1)
     .offset(SHORT_SEARCH_WINDOW - 1)
     .get();
 }
 
-function searchCondition(store: Store, text: string): SQL | undefined {
+function searchCondition(store: Store, text: string, workspace: string): SQL | undefined {
   if (searchDrives({ search: text })) {
     return sql`${tasks}.rowid IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ${ftsPhrase(text)})`;
   }
   const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const floor = shortSearchFloor(store);
+  const floor = shortSearchFloor(store, workspace);
   return and(
     floor ? sql`(${tasks.createdAt}, ${tasks.id}) >= (${floor.createdAt}, ${floor.id})` : undefined,
     sql`(${tasks.title} LIKE ${pattern} ESCAPE '\\' OR ${tasks.description} LIKE ${pattern} ESCAPE '\\')`,
@@ -136,6 +139,8 @@ function where(store: Store, query: TaskQuery, branch: Branch, extra: (SQL | und
   const driven = drives(query);
   const is = (column: SQLiteColumn, value: string) => (driven ? sql`+${column} = ${value}` : eq(column, value));
   const parts: (SQL | undefined)[] = [...extra];
+  // Every index leads with the workspace; the FTS matches drive past it (`+`), a due range uses it.
+  parts.push(searchDrives(query) ? sql`+${tasks.workspaceId} = ${workspaceOf(query)}` : eq(tasks.workspaceId, workspaceOf(query)));
   if (branch.status) parts.push(is(tasks.status, branch.status));
   else if (query.statuses?.length) parts.push(driven ? inArray(sql`+${tasks.status}`, [...query.statuses]) : inArray(tasks.status, [...query.statuses]));
   if (query.project !== undefined) parts.push(is(projectColumn, query.project));
@@ -143,10 +148,13 @@ function where(store: Store, query: TaskQuery, branch: Branch, extra: (SQL | und
   else if (query.pending) parts.push(inArray(tasks.syncStatus, [...QUEUED_STATES]));
   // The sync status narrows by index; the outbox (by its record index) has the last word.
   if (query.pending) parts.push(sql`EXISTS (SELECT 1 FROM ${outbox} WHERE ${outbox.recordId} = ${tasks.id} AND ${outbox.tableName} = ${TASKS})`);
-  if (query.search) parts.push(searchCondition(store, query.search));
+  if (query.search) parts.push(searchCondition(store, query.search, workspaceOf(query)));
   parts.push(...declaredConditions(query));
   return and(...parts);
 }
+
+/** The query's workspace ('' = personal). */
+const workspaceOf = (query: TaskQuery) => query.workspace ?? PERSONAL_WORKSPACE;
 
 const columnOf = (field: string) => (tasks as unknown as Record<string, SQLiteColumn>)[field]!;
 
@@ -233,7 +241,7 @@ export function countByStatus(store: Store, query: TaskQuery): Record<TaskStatus
   const declared = query.members?.length || query.equals?.length || query.before || query.blocked !== undefined;
   if (query.project === undefined && !query.pending && !query.search && !declared) {
     for (const status of TASK_STATUSES) out[status] = 0;
-    for (const row of store.db.select().from(taskStatusCounts).all()) out[row.status as TaskStatus] = row.n;
+    for (const row of store.db.select().from(taskStatusCounts).where(eq(taskStatusCounts.workspaceId, workspaceOf(query))).all()) out[row.status as TaskStatus] = row.n;
     return out;
   }
   if (searchDrives(query)) {

@@ -9,12 +9,13 @@ import { v7 as uuidv7 } from 'uuid';
 import { TASK_STATUSES, tasks as tasksDecl, type TaskStatus } from '../schema/tables.js';
 import type { Fields } from '../schema/protocol.js';
 import { UsageError } from '../errors.js';
-import { insertRecord, updateRecord } from './changes.js';
+import { insertRecord, recordWorkspace, updateRecord } from './changes.js';
 import { assertNoCycles, fieldsFromInput, newRow, type RawInput } from './inputs.js';
 import { resolveId } from './lookup.js';
 import type { Replica, Store, WriteTx } from './open.js';
 import { resolveProject } from './projects.js';
 import { specFor } from './registry.js';
+import { PERSONAL_WORKSPACE } from './sync-columns.js';
 import { tasks } from './schema.js';
 import { attachSets, changeMembers, flagOf, memberValues, selfSetOf, setsOf, wouldCycle } from './sets.js';
 import { attachBlocked } from './task-blocked.js';
@@ -50,7 +51,11 @@ function changeSets(tx: WriteTx, id: string, input: TaskInput, now: number): boo
   const raw = input as RawInput;
   let changed = false;
   for (const s of setsOf(spec.name)) {
-    const list = (option: string) => memberValues(tx, s, option, (raw[option] as readonly string[] | undefined) ?? []);
+    const typed = (option: string) => (raw[option] as readonly string[] | undefined) ?? [];
+    if (typed(s.set.add).length === 0 && typed(s.set.remove).length === 0) continue;
+    // Members name records of the task's own workspace.
+    const workspace = recordWorkspace(tx, spec, id);
+    const list = (option: string) => memberValues(tx, s, option, typed(option), workspace);
     const [adds, removals] = [list(s.set.add), list(s.set.remove)];
     if (adds.length === 0 && removals.length === 0) continue;
     const cycle = s === selfSetOf(spec.name) ? wouldCycle(tx, s, id, adds) : undefined;
@@ -70,8 +75,8 @@ export function withDetails<T extends TaskView>(store: Store, rows: T[]): T[] {
 
 /** Create a task and queue its create op (and one per set member). Throws UsageError on bad input. */
 export function createTask(tx: WriteTx, input: TaskInput, now: number, id: string = uuidv7(), times: TaskTimes = {}): TaskView {
-  const fields = fieldsFromInput(tx, spec, input, now);
-  const row = newRow(spec, id, fields, now);
+  const fields = fieldsFromInput(tx, spec, input, now, input.workspace);
+  const row = newRow(spec, id, fields, now, input.workspace);
   followStatus(null, row, now);
   Object.assign(row, times);
   validate(Object.fromEntries(spec.fields.map((f) => [f, row[f]!])), 'create');
@@ -98,7 +103,7 @@ export interface UpdateOutcome {
 export function applyTaskUpdate(tx: WriteTx, idPrefix: string, input: TaskInput, now: number): UpdateOutcome {
   const id = resolveId(tx, spec, idPrefix);
   const current = getTask(tx, id)!;
-  const fields = fieldsFromInput(tx, spec, input, now);
+  const fields = fieldsFromInput(tx, spec, input, now, current.workspaceId);
   validate(fields, 'update');
   assertNoCycles(tx, spec, id, fields);
   followStatus(current, fields, now);
@@ -136,6 +141,8 @@ export const TASK_SORTS: readonly string[] = ['created', 'updated', 'title', 'st
 export type TaskSort = string;
 
 export interface TaskFilter {
+  /** The workspace listed (its local id; absent: personal, ''). */
+  workspace?: string;
   statuses?: TaskStatus[];
   /** Project name or id. */
   project?: string;
@@ -174,8 +181,9 @@ function orderOf(sort: TaskFilter['sort']): SQL[] {
 /** The filter with its project resolved (throws UsageError for an unknown project). */
 function queryOf(store: Store, filter: TaskFilter): TaskQuery {
   return {
+    workspace: filter.workspace,
     statuses: filter.statuses,
-    project: filter.project !== undefined ? resolveProject(store, filter.project) : undefined,
+    project: filter.project !== undefined ? resolveProject(store, filter.project, 'project', filter.workspace ?? PERSONAL_WORKSPACE) : undefined,
     pending: filter.pending,
     search: filter.search || undefined,
     members: setsOf(spec.name).flatMap((s) => (filter.members?.[s.set.add] ?? []).map((value) => ({ table: s.spec.name, value }))),

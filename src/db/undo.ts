@@ -9,7 +9,7 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { UsageError } from '../errors.js';
 import { tasks as tasksDecl } from '../schema/tables.js';
-import { getRecord, updateRecord } from './changes.js';
+import { getRecord, updateRecord, workspaceOf } from './changes.js';
 import { assertNoCycles } from './inputs.js';
 import type { Replica, Store, WriteTx } from './open.js';
 import { specFor } from './registry.js';
@@ -17,6 +17,7 @@ import { assertMemberMayReturn, revertMember } from './sets.js';
 import { outbox, undoLog, type UndoRow } from './schema.js';
 import { applyTaskUpdate } from './tasks.js';
 import { skipUndo, type UndoPrevious } from './undo-log.js';
+import { requireWritable } from './workspaces.js';
 
 /** How one record was reverted. */
 export interface UndoneRecord {
@@ -61,6 +62,8 @@ function revert(tx: WriteTx, entry: UndoRow, now: number): UndoneRecord['action'
   const spec = specFor(entry.tableName);
   const current = getRecord(tx, spec, entry.recordId);
   if (!current) return null;
+  // Dropping an unpushed op or restoring a row writes too: a left workspace is read-only.
+  requireWritable(tx, workspaceOf(current));
   const queued = tx.db.delete(outbox).where(eq(outbox.seq, entry.opSeq)).run().changes > 0;
   const previous = entry.previous === null ? null : (JSON.parse(entry.previous) as UndoPrevious);
   if (queued && entry.op === 'create') {

@@ -9,7 +9,7 @@ import { columnName } from '../schema/declare.js';
 import type { Fields } from '../schema/protocol.js';
 import type { Store } from './open.js';
 import type { SyncTableSpec } from './registry.js';
-import type { SyncStatus } from './sync-columns.js';
+import { PERSONAL_WORKSPACE, type SyncStatus } from './sync-columns.js';
 
 /** A replica record as verify reads it. */
 export interface VerifyRow {
@@ -35,7 +35,7 @@ function rowsStatement(store: Store, spec: SyncTableSpec) {
   return store.sqlite.prepare(
     `SELECT t.id, t.server_version, t.sync_status, ${columns},
        EXISTS (SELECT 1 FROM outbox o WHERE o.table_name = ? AND o.record_id = t.id) AS queued
-     FROM "${spec.name}" t WHERE substr(t.id, length(t.id) - ? + 1) = ?`,
+     FROM "${spec.name}" t WHERE t.workspace_id = ? AND substr(t.id, length(t.id) - ? + 1) = ?`,
   );
 }
 
@@ -45,8 +45,8 @@ function toRow(spec: SyncTableSpec, raw: RawRow): VerifyRow {
   return { recordId: raw.id, fields, serverVersion: raw.server_version, syncStatus: raw.sync_status, queued: raw.queued === 1 };
 }
 
-/** Each of the replica's records of `spec` whose id ends with `suffix`, one at a time. */
-export function* verifyRows(store: Store, spec: SyncTableSpec, suffix: string): Generator<VerifyRow> {
+/** Each of the replica's records of `spec` in `workspace` (local id, '' personal) whose id ends with `suffix`, one at a time. */
+export function* verifyRows(store: Store, spec: SyncTableSpec, suffix: string, workspace: string = PERSONAL_WORKSPACE): Generator<VerifyRow> {
   const statement = rowsStatement(store, spec);
-  for (const raw of statement.iterate(spec.name, suffix.length, suffix) as Iterable<RawRow>) yield toRow(spec, raw);
+  for (const raw of statement.iterate(spec.name, workspace, suffix.length, suffix) as Iterable<RawRow>) yield toRow(spec, raw);
 }

@@ -4,12 +4,22 @@
  * and the plain views of outbox and conflict rows that the layers above db
  * (sync, output, the board) use instead of drizzle rows. Pure.
  */
-import type { ConflictPolicy, Fields, FieldValue } from '../schema/protocol.js';
+import type { ConflictPolicy, Fields, FieldValue, Identity } from '../schema/protocol.js';
 import type { ConflictRow, OutboxRow } from './schema.js';
 
 import type { TaskView as TaskRow } from './tables.generated.js';
 
-export type { ProjectView, ProjectInput, TaskInput } from './tables.generated.js';
+import type { ProjectInput as ProjectFields, TaskInput as TaskFields } from './tables.generated.js';
+
+export type { ProjectView } from './tables.generated.js';
+/** Where a new record goes: a workspace's local id ('' or absent: personal). Only a create reads it. */
+type InWorkspace = {
+  workspace?: string;
+};
+/** What a person may set on a task, and (creating one) its workspace. */
+export type TaskInput = TaskFields & InWorkspace;
+/** What a person may set on a project, and (creating one) its workspace. */
+export type ProjectInput = ProjectFields & InWorkspace;
 /** A task as the repository reads it: its row, its sets when read, and whether it is blocked (task-blocked.ts). */
 export type TaskView = TaskRow & { blocked?: boolean };
 export type { SyncStatus } from './sync-columns.js';
@@ -28,6 +38,8 @@ export interface NewOp {
   op: 'create' | 'update';
   tableName: string;
   recordId: string;
+  /** The record's workspace ('' = personal). */
+  workspaceId: string;
   /** For a create every synced field, for an update only the changed ones. */
   fields: Fields;
   /** Server version the change was based on (null: never seen by the server). */
@@ -59,6 +71,8 @@ export interface ConflictView {
   field: string;
   local: FieldValue;
   remote: FieldValue;
+  /** Who last wrote the remote value (user id and, when the server knows it, name); null when unknown. The local side is this replica's user. */
+  remoteWriter: Identity | null;
   policy: ConflictPolicy;
   /** Which side the policy kept; pending while a manual conflict waits for `convoy resolve`. */
   winner: 'local' | 'remote' | 'pending';
@@ -68,6 +82,7 @@ export interface ConflictView {
 }
 
 export function toConflictView(row: ConflictRow): ConflictView {
-  const { localValue, remoteValue, ...rest } = row;
-  return { ...rest, local: decodeValue(localValue), remote: decodeValue(remoteValue), policy: row.policy as ConflictPolicy, winner: row.winner as ConflictView['winner'] };
+  const { localValue, remoteValue, remoteWriterId, remoteWriterName, ...rest } = row;
+  const remoteWriter = remoteWriterId === null ? null : { userId: remoteWriterId, name: remoteWriterName };
+  return { ...rest, local: decodeValue(localValue), remote: decodeValue(remoteValue), remoteWriter, policy: row.policy as ConflictPolicy, winner: row.winner as ConflictView['winner'] };
 }

@@ -6,7 +6,7 @@
  * drizzle-kit reads the result (through src/db/schema.ts) to write migrations.
  */
 import type { FieldDecl, TableDecl } from '../schema/declare.js';
-import { columnName, setsOf } from '../schema/declare.js';
+import { columnName, setsOf, WORKSPACE_KEY } from '../schema/declare.js';
 import { TABLES } from '../schema/tables.js';
 import { LOCAL_INDEXES, localDefault, localNotNull } from '../db/local-columns.js';
 import type { GeneratedFile } from './generated-file.js';
@@ -39,9 +39,14 @@ function viewType(field: FieldDecl): string {
   return localNotNull(field) ? base : `${base} | null`;
 }
 
-/** Index name: table and first column, without a trailing _at/_id (`tasks_project_idx`). */
+/**
+ * Index name: table and first column, without a trailing _at/_id
+ * (`tasks_project_idx`); a leading workspace key is left out of the name
+ * (every per-workspace index has it).
+ */
 function indexName(table: string, fields: readonly string[]): string {
-  return `${table}_${columnName(fields[0]!).replace(/_(at|id)$/, '')}_idx`;
+  const first = fields[0] === WORKSPACE_KEY && fields.length > 1 ? fields[1]! : fields[0]!;
+  return `${table}_${columnName(first).replace(/_(at|id)$/, '')}_idx`;
 }
 
 /** The set-valued fields of `decl` (their member tables, src/schema/declare.ts): arrays on the view, add/remove lists on the input. */
@@ -74,6 +79,8 @@ function tableSource(decl: TableDecl, registry: readonly TableDecl[]): string {
     `/** A ${decl.noun} as the replica holds it: id, the declared fields, then updatedAt, syncStatus and the server's id and version. */`,
     `export interface ${type}View {`,
     '  id: string;',
+    "  /** The workspace the record belongs to ('' = personal). */",
+    '  workspaceId: string;',
     ...view,
     ...sets.view,
     '  updatedAt: number;',

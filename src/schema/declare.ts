@@ -131,6 +131,15 @@ export interface SetDecl {
 /** The state of a set member record: present until a replica removes it (never back: a re-add is a new record). */
 export const SET_STATES = ['present', 'removed'] as const;
 
+/**
+ * The key every record of every synced table carries: the workspace it
+ * belongs to (the scope of sync). Not a declared field (it never changes and
+ * is not sent as one: requests name the workspace); the replica stores it as
+ * the bookkeeping column `workspace_id`, which a declared index may name
+ * (first, for the reads of one workspace: list and the board).
+ */
+export const WORKSPACE_KEY = 'workspaceId';
+
 /** snake_case column name of a camelCase field name (`projectId` -> `project_id`). */
 export const columnName = (fieldName: string): string => fieldName.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
@@ -144,7 +153,7 @@ export function defineTable<Name extends string, F extends Record<string, FieldD
   noun: string;
   policy: ConflictPolicy;
   fields: F;
-  indexes?: readonly (readonly ((keyof F & string) | 'createdAt' | 'id')[])[];
+  indexes?: readonly (readonly ((keyof F & string) | 'createdAt' | 'id' | typeof WORKSPACE_KEY)[])[];
   appendOnly?: boolean;
   set?: SetDecl;
 }): TableDecl<Name, (keyof F & string) | 'createdAt'> {

@@ -44,14 +44,15 @@ export const tasks = defineTable({
   // column) reads newest first (created_at, then id), so every filter's index
   // ends in that order: a filtered page is a range of one index, never a sort.
   // A filter on several values (statuses, or project without a status) merges
-  // one range per value (src/db/task-query.ts).
+  // one range per value (src/db/task-query.ts). list and the board read one
+  // workspace, so each index leads with it.
   indexes: [
-    ['createdAt', 'id'],
-    ['status', 'createdAt', 'id'],
-    ['projectId', 'status', 'createdAt', 'id'],
+    ['workspaceId', 'createdAt', 'id'],
+    ['workspaceId', 'status', 'createdAt', 'id'],
+    ['workspaceId', 'projectId', 'status', 'createdAt', 'id'],
     // --due-before, --overdue and --sort due read a range of due dates; --priority one priority.
-    ['due'],
-    ['priority', 'createdAt', 'id'],
+    ['workspaceId', 'due'],
+    ['workspaceId', 'priority', 'createdAt', 'id'],
   ],
 });
 

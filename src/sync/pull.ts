@@ -7,7 +7,8 @@ import type { Replica } from '../db/open.js';
 import type { SyncTableSpec } from '../db/registry.js';
 import { pullCursor, resetPulledState } from '../db/remote.js';
 import { clientId } from '../db/sync-state.js';
-import { MAX_KNOWN_RANGES, type KnownWrites } from '../schema/protocol.js';
+import { MAX_KNOWN_RANGES, type KnownWrites, type WorkspaceList } from '../schema/protocol.js';
+import { PERSONAL_SCOPE, type WorkspaceScope } from './push.js';
 import { applyPulledPage } from './apply-page.js';
 import type { Backend } from './backend.js';
 import { withTransientRetry } from './retry.js';
@@ -15,6 +16,10 @@ import { withTransientRetry } from './retry.js';
 export const DEFAULT_PAGE_SIZE = 1_000;
 
 export interface PullOptions {
+  /** The workspace pulled; default personal. */
+  scope?: WorkspaceScope;
+  /** Called with the caller's workspaces when an answer carries them (every page of a server that knows workspaces). */
+  onWorkspaces?: (list: WorkspaceList) => void;
   pageSize: number;
   now: () => number;
   onPage?: (table: string, pulled: number) => void;
@@ -23,7 +28,7 @@ export interface PullOptions {
 }
 
 /**
- * Pull every change of `specs`. A table whose cursor is above the server's
+ * Pull every change of `specs` in the scope's workspace. A table whose cursor is above the server's
  * head means the server was reset: that table is pulled again from scratch
  * (the outbox is kept, so local changes still push), and nothing is left
  * out as known from then on. Returns how many records were applied.
@@ -34,10 +39,13 @@ export async function pullTables(replica: Replica, backend: Backend, specs: read
   const due = new Map(specs.map((spec) => [spec.name, spec]));
   const resets = new Set<string>();
   const counts = new Map<string, number>();
+  const scope = options.scope ?? PERSONAL_SCOPE;
+  const workspace = scope.wire === undefined ? {} : { workspace: scope.wire };
   while (due.size > 0) {
-    const cursors = Object.fromEntries([...due.keys()].map((name) => [name, pullCursor(replica, name)]));
-    const request = known === undefined ? { cursors, limit: options.pageSize } : { cursors, limit: options.pageSize, known };
+    const cursors = Object.fromEntries([...due.keys()].map((name) => [name, pullCursor(replica, name, scope.id)]));
+    const request = known === undefined ? { ...workspace, cursors, limit: options.pageSize } : { ...workspace, cursors, limit: options.pageSize, known };
     const answer = await withTransientRetry(() => backend.pullAll(request));
+    if (answer.workspaces) options.onWorkspaces?.(answer.workspaces);
     const before = due.size;
     let moved = false;
     for (const [name, spec] of [...due]) {
@@ -46,10 +54,10 @@ export async function pullTables(replica: Replica, backend: Backend, specs: read
       if (answer.headVersion < cursors[name]! && !resets.has(name)) {
         resets.add(name);
         known = undefined;
-        resetPulledState(replica, spec);
+        resetPulledState(replica, spec, scope.id);
         continue;
       }
-      const applied = applyPulledPage(replica, spec, { ...page, headVersion: answer.headVersion }, options.now());
+      const applied = applyPulledPage(replica, spec, { ...page, headVersion: answer.headVersion }, options.now(), scope.id);
       pulled += applied;
       counts.set(name, (counts.get(name) ?? 0) + applied);
       options.onPage?.(name, counts.get(name)!);

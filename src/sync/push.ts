@@ -20,7 +20,22 @@ export const DEFAULT_BATCH_SIZE = 200;
 /** The largest --batch / sync.batchSize accepted; each backend cuts it to its own maxOps. */
 export const MAX_BATCH_SIZE = 5_000;
 
+/**
+ * The workspace one push or pull acts on: its local id ('' personal) and the
+ * id requests name (undefined for personal: the wire omits it, so a replica
+ * that never uses workspaces sends what it always sent).
+ */
+export interface WorkspaceScope {
+  id: string;
+  wire: string | undefined;
+}
+
+/** The personal workspace's scope. */
+export const PERSONAL_SCOPE: WorkspaceScope = { id: '', wire: undefined };
+
 export interface PushOptions {
+  /** The workspace whose ops are pushed; default personal. */
+  scope?: WorkspaceScope;
   /** Ops per request; default the backend's preferredOps (else DEFAULT_BATCH_SIZE), never above its maxOps. */
   batchSize?: number;
   now: () => number;
@@ -36,9 +51,10 @@ export interface PushSummary extends Omit<PushTally, 'known'> {
   knownVersions: number[];
 }
 
-/** The wire batch of `ops` (collected by `duePendingOps`), with the tables' policies. Pure. */
-export function toPushBatch(client: string, ops: OpView[], overrides: PolicyOverrides = {}): PushBatch {
+/** The wire batch of `ops` (collected by `duePendingOps`; of one workspace, named by `wire` unless personal), with the tables' policies. Pure. */
+export function toPushBatch(client: string, ops: OpView[], overrides: PolicyOverrides = {}, wire?: string): PushBatch {
   return {
+    ...(wire === undefined ? {} : { workspace: wire }),
     clientId: client,
     policies: { ...defaultPolicies(), ...(overrides as Record<SyncTableName, ConflictPolicy>) },
     ops: ops.map((op) => ({
@@ -81,7 +97,7 @@ export function smallerLimit(error: unknown, sent: number): number | null {
 }
 
 /**
- * Push every due op, one request at a time: a batch is sent only after the
+ * Push every due op of the scope's workspace, one request at a time: a batch is sent only after the
  * one before it was answered and recorded, because the server skips any op
  * at or below the client's last applied seq (that is what makes a repeated
  * push idempotent), so batches applied out of order would drop ops.
@@ -91,15 +107,16 @@ export function smallerLimit(error: unknown, sent: number): number | null {
 export async function pushAll(replica: Replica, backend: Backend, options: PushOptions): Promise<PushSummary> {
   const summary: PushSummary = { pushed: 0, conflicts: 0, rejected: 0, failed: 0, batches: 0, knownVersions: [] };
   const client = clientId(replica);
-  const total = pendingOpCount(replica);
+  const scope = options.scope ?? PERSONAL_SCOPE;
+  const total = pendingOpCount(replica, scope.id);
   let size = batchSizeFor(backend.pushLimits, options.batchSize);
   for (;;) {
-    const due = duePendingOps(replica, size, options.now());
+    const due = duePendingOps(replica, size, options.now(), scope.id);
     const ops = backend.pushLimits === undefined ? due : fitBytes(due, backend.pushLimits.maxBytes);
     if (ops.length === 0) break;
     let results: PushResult['results'];
     try {
-      ({ results } = await withTransientRetry(() => backend.push(toPushBatch(client, ops, options.policies))));
+      ({ results } = await withTransientRetry(() => backend.push(toPushBatch(client, ops, options.policies, scope.wire))));
     } catch (error) {
       // A server from before larger batches refuses them, saying its limit: send that many from now on.
       const limit = smallerLimit(error, ops.length);

@@ -15,12 +15,14 @@ import type { Replica } from '../db/open.js';
 import { pullCursor } from '../db/remote.js';
 import type { SyncTableSpec } from '../db/registry.js';
 import { verifyRows, type VerifyRow } from '../db/verify-rows.js';
+import { listLocalWorkspaces } from '../db/workspaces.js';
 import { bucketOf, canonicalText, digestOfHash, storedValue, sumOf, type DigestedRecord } from '../schema/checksum.js';
 import type { ChecksumSum, Fields, RemoteRecord } from '../schema/protocol.js';
 import { applyRepairs } from './apply-page.js';
 import type { Backend } from './backend.js';
 import { acquireSyncLock } from './lock.js';
 import { retryingDroppedCalls } from './retry-once.js';
+import type { WorkspaceScope } from './push.js';
 
 /** missing: on the server only; extra: on the replica only (as synced); different: both, other values. */
 export type DivergenceKind = 'missing' | 'extra' | 'different';
@@ -34,6 +36,8 @@ export interface Divergence {
 
 export interface TableVerdict {
   table: string;
+  /** The workspace compared (its name; `personal` for the personal one). */
+  workspace: string;
   serverCount: number;
   replicaCount: number;
   /** Records that differ for no reason the sync protocol explains. */
@@ -54,6 +58,8 @@ export interface VerifyOptions {
   now?: () => number;
   /** How long to wait for a running sync to finish. */
   lockWaitMs?: number;
+  /** The workspaces compared, by local id (as SyncOptions.workspaces); unset: every active one. */
+  workspaces?: readonly string[];
 }
 
 /** The digest of one record's synced fields (what the server computes for it). */
@@ -62,9 +68,9 @@ export function recordDigest(spec: SyncTableSpec, recordId: string, fields: Fiel
 }
 
 /** The replica's sum of the records ending in `suffix`, and its sums per bucket. */
-function localSums(replica: Replica, spec: SyncTableSpec, suffix: string): { total: ChecksumSum; buckets: Map<string, ChecksumSum> } {
+function localSums(replica: Replica, spec: SyncTableSpec, suffix: string, scope: WorkspaceScope): { total: ChecksumSum; buckets: Map<string, ChecksumSum> } {
   const groups = new Map<string, DigestedRecord[]>();
-  for (const row of verifyRows(replica, spec, suffix)) {
+  for (const row of verifyRows(replica, spec, suffix, scope.id)) {
     const key = bucketOf(row.recordId, suffix);
     const digested = { recordId: row.recordId, digest: recordDigest(spec, row.recordId, row.fields) };
     const group = groups.get(key);
@@ -88,6 +94,7 @@ interface Walk {
   replica: Replica;
   backend: Backend;
   spec: SyncTableSpec;
+  scope: WorkspaceScope;
   cursor: number;
   verdict: TableVerdict;
   /** Server states of the records that diverged (missing or different): what repair applies. */
@@ -98,7 +105,7 @@ interface Walk {
 function compareLeaf(walk: Walk, suffix: string, remote: readonly RemoteRecord[]): void {
   const { spec, verdict, cursor } = walk;
   const local = new Map<string, VerifyRow>();
-  for (const row of verifyRows(walk.replica, spec, suffix)) local.set(row.recordId, row);
+  for (const row of verifyRows(walk.replica, spec, suffix, walk.scope.id)) local.set(row.recordId, row);
   for (const record of remote) {
     const row = local.get(record.recordId);
     local.delete(record.recordId);
@@ -118,9 +125,10 @@ function compareLeaf(walk: Walk, suffix: string, remote: readonly RemoteRecord[]
 
 /** Compare the records ending in `suffix`: by sum, then by bucket, then one by one. */
 async function compare(walk: Walk, suffix: string): Promise<void> {
-  const remote = await walk.backend.checksum({ table: walk.spec.name, suffix });
+  const workspace = walk.scope.wire === undefined ? {} : { workspace: walk.scope.wire };
+  const remote = await walk.backend.checksum({ ...workspace, table: walk.spec.name, suffix });
   walk.verdict.requests++;
-  const local = localSums(walk.replica, walk.spec, suffix);
+  const local = localSums(walk.replica, walk.spec, suffix, walk.scope);
   if (suffix === '') Object.assign(walk.verdict, { serverCount: remote.count, replicaCount: local.total.count });
   if (sameSum(remote, local.total)) return;
   if (remote.records !== null) return compareLeaf(walk, suffix, remote.records);
@@ -133,16 +141,18 @@ async function compare(walk: Walk, suffix: string): Promise<void> {
 /** Re-pull what diverged and queue again what only the replica holds. */
 function repair(walk: Walk, now: number): void {
   const { replica, spec, verdict } = walk;
-  verdict.repulled = walk.repulls.length === 0 ? 0 : applyRepairs(replica, spec, walk.repulls, now);
+  verdict.repulled = walk.repulls.length === 0 ? 0 : applyRepairs(replica, spec, walk.repulls, now, walk.scope.id);
   const extra = verdict.diverged.filter((d) => d.kind === 'extra');
   if (extra.length > 0) replica.write((tx) => extra.forEach((d) => requeueCreate(tx, spec, d.recordId, now)));
   verdict.requeued = extra.length;
 }
 
 /**
- * Compare every table in `specs` with the server. Throws BackendError as
- * a sync would, SyncBusyError when a sync keeps the lock past `lockWaitMs`.
- * Read-only unless `repair`; a repair is one transaction per table.
+ * Compare every table in `specs` of each selected active workspace (the
+ * personal one first) with the server: one verdict per workspace and table.
+ * Throws BackendError as a sync would, SyncBusyError when a sync keeps the
+ * lock past `lockWaitMs`. Read-only unless `repair`; a repair is one
+ * transaction per table.
  */
 export async function verifyReplica(replica: Replica, direct: Backend, specs: readonly SyncTableSpec[], options: VerifyOptions = {}): Promise<TableVerdict[]> {
   const backend = retryingDroppedCalls(direct);
@@ -150,12 +160,16 @@ export async function verifyReplica(replica: Replica, direct: Backend, specs: re
   const lock = await acquireSyncLock(replica.path, 'convoy verify', options.lockWaitMs ?? 0);
   try {
     const verdicts: TableVerdict[] = [];
-    for (const spec of specs) {
-      const verdict: TableVerdict = { table: spec.name, serverCount: 0, replicaCount: 0, diverged: [], unsynced: 0, behind: 0, requests: 0, repulled: 0, requeued: 0 };
-      const walk: Walk = { replica, backend, spec, cursor: pullCursor(replica, spec.name), verdict, repulls: [] };
-      await compare(walk, '');
-      if (options.repair) repair(walk, now());
-      verdicts.push(verdict);
+    const selected = listLocalWorkspaces(replica).filter((w) => w.state === 'active' && (options.workspaces === undefined || options.workspaces.includes(w.id)));
+    for (const w of selected) {
+      const scope: WorkspaceScope = { id: w.id, wire: w.personal ? undefined : w.id };
+      for (const spec of specs) {
+        const verdict: TableVerdict = { table: spec.name, workspace: w.name, serverCount: 0, replicaCount: 0, diverged: [], unsynced: 0, behind: 0, requests: 0, repulled: 0, requeued: 0 };
+        const walk: Walk = { replica, backend, spec, scope, cursor: pullCursor(replica, spec.name, scope.id), verdict, repulls: [] };
+        await compare(walk, '');
+        if (options.repair) repair(walk, now());
+        verdicts.push(verdict);
+      }
     }
     return verdicts;
   } finally {

@@ -8,6 +8,7 @@ import { dataVersion } from '../db/data-version.js';
 import type { Replica } from '../db/open.js';
 import { hasDueOps } from '../db/outbox.js';
 import { writeMeta } from '../db/sync-state.js';
+import { listLocalWorkspaces } from '../db/workspaces.js';
 import { BackendError } from '../errors.js';
 import type { Backend } from './backend.js';
 import { backoffMs } from './conflict.js';
@@ -24,6 +25,8 @@ export interface WatchOptions {
   /** Current backend; called again after `reload()` (SIGHUP). */
   backend: () => Promise<Backend>;
   policies?: () => Promise<PolicyOverrides>;
+  /** The workspaces synced, by local id (config sync.workspaces), read each cycle; undefined: every active one. */
+  workspaces?: () => Promise<readonly string[] | undefined>;
   batchSize?: number;
   /**
    * Changes whenever the configuration may have been fixed (a SIGHUP, an
@@ -46,6 +49,7 @@ export type WatchEvent =
   | { event: 'online' }
   | { event: 'error'; error: string; retryInMs: number }
   | { event: 'auth'; error: string }
+  | { event: 'left'; workspace: string; kept: number }
   | { event: 'reload' }
   | { event: 'stop'; reason: string };
 
@@ -61,8 +65,10 @@ function changeDetector(replica: Replica): () => boolean {
 }
 
 interface LoopState {
-  /** The backend we hold a live subscription on, if it offers one. */
-  live: { backend: Backend; unsubscribe: () => void } | null;
+  /** The backend we hold live subscriptions on (one per workspace synced, by the key `liveKey` gives), if it offers them. */
+  live: { backend: Backend; key: string; unsubscribe: () => void } | null;
+  /** The workspaces the last cycle synced (local ids; undefined: every active one): what a due op must belong to. */
+  selected: readonly string[] | undefined;
   nextPullAt: number;
   failures: number;
   retryAt: number;
@@ -89,13 +95,20 @@ function didWork(s: SyncSummary): boolean {
 }
 
 /**
- * Pull as soon as the server's head moves, where the backend has a live feed
- * (the interval still runs, so a silent feed costs freshness, never data).
+ * Pull as soon as the head of a workspace synced moves, where the backend
+ * has a live feed: one subscription per workspace (the personal one without
+ * a workspace argument, as before workspaces), renewed when the set changes.
+ * The interval still runs, so a silent feed costs freshness, never data.
  */
-function followLive(state: LoopState, backend: Backend): void {
-  if (state.live?.backend === backend || !backend.subscribe) return;
+function followLive(replica: Replica, state: LoopState, backend: Backend): void {
+  if (!backend.subscribe) return;
+  const followed = listLocalWorkspaces(replica).filter((w) => w.state === 'active' && (state.selected === undefined || state.selected.includes(w.id)));
+  const key = followed.map((w) => w.id).join(',');
+  if (state.live?.backend === backend && state.live.key === key) return;
   state.live?.unsubscribe();
-  state.live = { backend, unsubscribe: backend.subscribe(() => void (state.nextPullAt = 0)) };
+  const onChange = () => void (state.nextPullAt = 0);
+  const stops = followed.map((w) => (w.personal ? backend.subscribe!(onChange) : backend.subscribe!(onChange, w.id)));
+  state.live = { backend, key, unsubscribe: () => stops.forEach((stop) => stop()) };
 }
 
 /** Run one cycle and update the loop state; never throws for backend trouble. */
@@ -104,16 +117,19 @@ async function cycle(replica: Replica, options: WatchOptions, state: LoopState, 
   state.lastAttemptAt = now();
   try {
     const backend = await options.backend();
+    state.selected = await options.workspaces?.();
     const summary = await syncOnce(replica, backend, {
       mode,
       now,
       owner: 'daemon',
       batchSize: options.batchSize,
       policies: await options.policies?.(),
+      workspaces: state.selected,
     });
     if (state.failures > 0) options.log({ event: 'online' });
     state.failures = 0;
-    followLive(state, backend);
+    followLive(replica, state, backend);
+    for (const w of summary.left) if (w.justLeft) options.log({ event: 'left', workspace: w.name, kept: w.kept });
     if (mode === 'both') state.nextPullAt = now() + options.intervalMs;
     writeMeta(replica, 'daemon.lastSyncAt', String(now()), now());
     if (didWork(summary)) {
@@ -165,7 +181,7 @@ function heartbeat(replica: Replica, state: LoopState, options: WatchOptions): v
 export async function runWatch(replica: Replica, options: WatchOptions): Promise<void> {
   const now = options.now ?? Date.now;
   const changed = changeDetector(replica);
-  const state: LoopState = { live: null, nextPullAt: 0, failures: 0, retryAt: 0, lastAttemptAt: 0, lastHeartbeatAt: 0, lastDueCheckAt: 0, refusedAt: null };
+  const state: LoopState = { live: null, selected: undefined, nextPullAt: 0, failures: 0, retryAt: 0, lastAttemptAt: 0, lastHeartbeatAt: 0, lastDueCheckAt: 0, refusedAt: null };
   options.log({ event: 'start', pid: process.pid, intervalMs: options.intervalMs });
   // One listener for the daemon's life (one per cycle would pile up on the signal).
   const stopped = new Promise<void>((resolve) => options.stop.addEventListener('abort', () => resolve(), { once: true }));
@@ -175,7 +191,7 @@ export async function runWatch(replica: Replica, options: WatchOptions): Promise
     // Due ops appear through local writes, or when a rejected op's backoff ends: no need to look every tick.
     const look = localChange || now() - state.lastDueCheckAt >= 2_000;
     if (look) state.lastDueCheckAt = now();
-    const mode = waitingForFix(state, options) ? null : plan(state, localChange, look && hasDueOps(replica, now()), now());
+    const mode = waitingForFix(state, options) ? null : plan(state, localChange, look && hasDueOps(replica, now(), state.selected), now());
     if (mode) {
       const running = cycle(replica, options, state, mode);
       await Promise.race([running, stopped]);

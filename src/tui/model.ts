@@ -16,6 +16,7 @@ import { countByStatus, countTasks, taskPage, taskSlice, type PageRequest, type 
 import { createNote, notesOf, type NoteView } from '../db/notes.js';
 import { addTask, changeTask, findTask, getTask, queuedOps, withDetails } from '../db/tasks.js';
 import type { ConflictView, OpView, TaskView } from '../db/views.js';
+import { PERSONAL_WORKSPACE_NAME } from '../schema/protocol.js';
 import { tasks as tasksDecl, type TaskStatus } from '../schema/tables.js';
 import { syncOnce, type SyncProgress, type SyncSummary } from '../sync/engine.js';
 import { syncOverview, type SyncOverview } from '../sync/overview.js';
@@ -41,7 +42,15 @@ export interface ConflictItem {
   label: string;
 }
 
+/** The workspace a board shows: its local id ('' personal) and name. */
+export interface BoardWorkspace {
+  id: string;
+  name: string;
+}
+
 export interface BoardModel {
+  /** The workspace shown (every read is limited to it; new tasks go to it). */
+  readonly workspace: BoardWorkspace;
   /** The project the board is limited to, or null for all tasks. */
   readonly project: { id: string; name: string } | null;
   now(): number;
@@ -82,9 +91,9 @@ export interface BoardModel {
   idle(): Promise<void>;
 }
 
-function projectScope(ctx: Context, project: string | undefined): BoardModel['project'] {
+function projectScope(ctx: Context, project: string | undefined, workspace: string): BoardModel['project'] {
   if (project === undefined) return null;
-  const id = resolveProject(ctx.replica(), project);
+  const id = resolveProject(ctx.replica(), project, 'project', workspace);
   const found = listProjects(ctx.replica()).find((p) => p.id === id);
   return { id, name: found?.name ?? project };
 }
@@ -128,13 +137,15 @@ function batchSizeOf(config: ConfigStore): number | undefined {
  * Build the board's model. Throws UsageError (before anything is drawn) when
  * `project` names no project.
  */
-export async function createBoardModel(ctx: Context, options: { project?: string } = {}): Promise<BoardModel> {
+export async function createBoardModel(ctx: Context, options: { project?: string; workspace?: BoardWorkspace } = {}): Promise<BoardModel> {
   // Read-only settings: the board starts without loading the config library (a sync loads it for the backend).
   const config = openConfigReadOnly(ctx.paths, ctx.env, (message) => ctx.reporter.note(message));
   const replica = ctx.replica();
-  const project = projectScope(ctx, options.project);
+  const workspace = options.workspace ?? { id: '', name: PERSONAL_WORKSPACE_NAME };
+  const project = projectScope(ctx, options.project, workspace.id);
   let inflight: Promise<unknown> = Promise.resolve();
   const query = (search: string, status?: TaskStatus): TaskQuery => ({
+    workspace: workspace.id,
     project: project?.id,
     search: search || undefined,
     statuses: status ? [status] : undefined,
@@ -144,6 +155,7 @@ export async function createBoardModel(ctx: Context, options: { project?: string
     return syncOnce(replica, backend, { now: ctx.now, owner: 'convoy board', policies: config.policies(), batchSize: batchSizeOf(config), onProgress });
   };
   return {
+    workspace,
     project,
     now: () => ctx.now(),
     version: () => dataVersion(replica),
@@ -154,7 +166,7 @@ export async function createBoardModel(ctx: Context, options: { project?: string
     rank: (status, search, key) => countTasks(replica, query(search, status), key),
     task: (id) => getTask(replica, id),
     overview: () => syncOverview(replica, config.backendInfo()),
-    create: (title, status) => addTask(replica, { title, status, ...(project ? { project: project.id } : {}) }, ctx.now()),
+    create: (title, status) => addTask(replica, { title, status, workspace: workspace.id, ...(project ? { project: project.id } : {}) }, ctx.now()),
     rename: (id, title) => changeTask(replica, id, { title }, ctx.now()).changed,
     move: (id, status) => changeTask(replica, id, { status }, ctx.now()).changed,
     tag: (id, tag) => changeTask(replica, id, { tag: [tag] }, ctx.now()).changed,

@@ -22,9 +22,9 @@ describe('task fields from the declaration', () => {
     const shown = ctx.reporter.parsed<Record<string, unknown>>();
     expect(Object.keys(shown)).toEqual([
       'id', 'title', 'description', 'status', 'stage', 'projectId', 'parentId', 'completedAt', 'due', 'priority', 'createdAt',
-      'tags', 'blockedBy', 'updatedAt', 'syncStatus', 'blocked', 'notes', 'queuedOps', 'cycles',
+      'tags', 'blockedBy', 'updatedAt', 'syncStatus', 'blocked', 'notes', 'queuedOps', 'cycles', 'conflicts', 'workspace',
     ]);
-    expect(shown).toMatchObject({ completedAt: '2026-01-02T03:04:05.000Z', createdAt: '2026-01-02T03:04:05.000Z', projectId: null, stage: '', cycles: [] });
+    expect(shown).toMatchObject({ completedAt: '2026-01-02T03:04:05.000Z', createdAt: '2026-01-02T03:04:05.000Z', projectId: null, stage: '', cycles: [], conflicts: [], workspace: { id: null, name: 'personal' } });
   });
 
   it('show: the labelled fields in order, then created, updated, completed and sync', async () => {

@@ -74,28 +74,28 @@ describe('query plans at any size', () => {
   const { replica, projectId } = seeded();
 
   const filters: [string, () => unknown, RegExp][] = [
-    ['--status todo', () => listTasks(replica, { statuses: ['todo'], limit: 50 }), /SEARCH tasks USING INDEX tasks_status_idx \(status=\?\)/],
+    ['--status todo', () => listTasks(replica, { statuses: ['todo'], limit: 50 }), /SEARCH tasks USING INDEX tasks_status_idx \(workspace_id=\? AND status=\?\)/],
     ['--status todo,done', () => listTasks(replica, { statuses: ['todo', 'done'], limit: 50 }), /SEARCH tasks USING INDEX tasks_status_idx/],
-    ['--project', () => listTasks(replica, { project: 'Website', limit: 50 }), /SEARCH tasks USING INDEX tasks_project_idx \(project_id=\? AND status=\?\)/],
+    ['--project', () => listTasks(replica, { project: 'Website', limit: 50 }), /SEARCH tasks USING INDEX tasks_project_idx \(workspace_id=\? AND project_id=\? AND status=\?\)/],
     ['--project --status', () => listTasks(replica, { project: projectId, statuses: ['done'], limit: 50 }), /SEARCH tasks USING INDEX tasks_project_idx/],
-    ['--pending', () => listTasks(replica, { pending: true, limit: 50 }), /SEARCH tasks USING INDEX tasks_sync_status_idx \(sync_status=\?\)/],
-    ['list (open tasks: todo, in_progress)', () => listTasks(replica, { statuses: ['todo', 'in_progress'], limit: 50 }), /SEARCH tasks USING INDEX tasks_status_idx \(status=\?\)/],
-    ['--sort title --status todo', () => listTasks(replica, { statuses: ['todo'], sort: { key: 'title' }, limit: 50 }), /SEARCH tasks USING INDEX tasks_status_idx \(status=\?\)/],
-    ['--sort updated --project', () => listTasks(replica, { project: projectId, sort: { key: 'updated' }, limit: 50 }), /SEARCH tasks USING INDEX tasks_project_idx \(project_id=\?\)/],
-    ['list footer: how many are hidden', () => countTasks(replica, { statuses: ['done', 'canceled'] }), /SEARCH tasks USING COVERING INDEX tasks_status_idx \(status=\?\)/],
+    ['--pending', () => listTasks(replica, { pending: true, limit: 50 }), /SEARCH tasks USING INDEX tasks_sync_status_idx \(workspace_id=\? AND sync_status=\?\)/],
+    ['list (open tasks: todo, in_progress)', () => listTasks(replica, { statuses: ['todo', 'in_progress'], limit: 50 }), /SEARCH tasks USING INDEX tasks_status_idx \(workspace_id=\? AND status=\?\)/],
+    ['--sort title --status todo', () => listTasks(replica, { statuses: ['todo'], sort: { key: 'title' }, limit: 50 }), /SEARCH tasks USING INDEX tasks_status_idx \(workspace_id=\? AND status=\?\)/],
+    ['--sort updated --project', () => listTasks(replica, { project: projectId, sort: { key: 'updated' }, limit: 50 }), /SEARCH tasks USING INDEX tasks_project_idx \(workspace_id=\? AND project_id=\?\)/],
+    ['list footer: how many are hidden', () => countTasks(replica, { statuses: ['done', 'canceled'] }), /SEARCH tasks USING COVERING INDEX tasks_status_idx \(workspace_id=\? AND status=\?\)/],
     ['--search', () => listTasks(replica, { search: 'LOGIN', limit: 50 }), /SCAN tasks_fts VIRTUAL TABLE INDEX/],
     ['--search --status', () => listTasks(replica, { search: 'task 1', statuses: ['todo'], limit: 50 }), /SEARCH tasks USING INTEGER PRIMARY KEY/],
     ['--tag (all of several)', () => listTasks(replica, { members: { tag: ['home', 'work'] }, limit: 50 }), /SEARCH task_tags USING (COVERING )?INDEX task_tags_member_idx \(member=\? AND state=\?\)/],
-    ['--priority H', () => listTasks(replica, { equals: { priority: ['H'] }, limit: 50 }), /SEARCH tasks USING INDEX tasks_priority_idx \(priority=\?\)/],
-    ['--due-before --all', () => listTasks(replica, { before: { input: 'due', time: 5000 }, limit: 50 }), /SEARCH tasks USING INDEX tasks_due_idx \(due<\?\)/],
+    ['--priority H', () => listTasks(replica, { equals: { priority: ['H'] }, limit: 50 }), /SEARCH tasks USING INDEX tasks_priority_idx \(workspace_id=\? AND priority=\?\)/],
+    ['--due-before --all', () => listTasks(replica, { before: { input: 'due', time: 5000 }, limit: 50 }), /SEARCH tasks USING INDEX tasks_due_idx \(workspace_id=\? AND due<\?\)/],
     ['--overdue (open tasks)', () => listTasks(replica, { statuses: ['todo', 'in_progress'], before: { input: 'due', time: 5000 }, limit: 50 }), /SEARCH tasks USING INDEX tasks_(status|due)_idx/],
     ['--blocked', () => listTasks(replica, { statuses: ['todo'], blocked: true, limit: 50 }), /SEARCH m USING INDEX task_blockers_owner_idx \(owner_id=\?\)/],
-    ['--sort due', () => listTasks(replica, { statuses: ['todo'], sort: { key: 'due' }, limit: 50 }), /SEARCH tasks USING INDEX tasks_status_idx \(status=\?\)/],
-    ['board: counts per status', () => countByStatus(replica, {}), /SCAN task_status_counts/],
+    ['--sort due', () => listTasks(replica, { statuses: ['todo'], sort: { key: 'due' }, limit: 50 }), /SEARCH tasks USING INDEX tasks_status_idx \(workspace_id=\? AND status=\?\)/],
+    ['board: counts per status', () => countByStatus(replica, {}), /SEARCH task_status_counts USING INDEX sqlite_autoindex_task_status_counts_1 \(workspace_id=\?\)/],
     ['board: counts under a filter', () => countByStatus(replica, { search: 'login' }), /SCAN tasks_fts VIRTUAL TABLE INDEX/],
     ['board: counts in a project', () => countByStatus(replica, { project: projectId }), /SEARCH tasks USING COVERING INDEX tasks_project_idx/],
-    ['board: next page', () => taskPage(replica, { statuses: ['todo'] }, { limit: 20, after: { createdAt: 1100, id: 'f' } }), /SEARCH tasks USING INDEX tasks_status_idx \(status=\? AND \(created_at,id\)<\(\?,\?\)\)/],
-    ['board: position of a card', () => countTasks(replica, { statuses: ['todo'] }, { createdAt: 1100, id: 'f' }), /SEARCH tasks USING COVERING INDEX tasks_status_idx \(status=\? AND \(created_at,id\)>\(\?,\?\)\)/],
+    ['board: next page', () => taskPage(replica, { statuses: ['todo'] }, { limit: 20, after: { createdAt: 1100, id: 'f' } }), /SEARCH tasks USING INDEX tasks_status_idx \(workspace_id=\? AND status=\? AND \(created_at,id\)<\(\?,\?\)\)/],
+    ['board: position of a card', () => countTasks(replica, { statuses: ['todo'] }, { createdAt: 1100, id: 'f' }), /SEARCH tasks USING COVERING INDEX tasks_status_idx \(workspace_id=\? AND status=\? AND \(created_at,id\)>\(\?,\?\)\)/],
     ['board: G (the column end)', () => taskSlice(replica, { statuses: ['todo'] }, 45, 10, 50), /SEARCH tasks USING INDEX tasks_status_idx/],
   ];
 
@@ -149,7 +149,7 @@ describe('a search of 1 or 2 characters (the trigram index cannot look it up)', 
     for (const run of [() => listTasks(replica, { search: 'zq', limit: 50 }), () => countByStatus(replica, { search: 'q' }), () => listTasks(replica, { search: 'zq', statuses: ['done'] })]) {
       const found = plans(replica, run).filter((f) => /LIKE/.test(f.sql));
       expect(found.length).toBeGreaterThan(0);
-      for (const { sql, plan } of found) expect(plan.join('\n'), sql).toMatch(/SEARCH tasks USING (COVERING )?INDEX tasks_\w+_idx \((status=\? AND )?\(created_at,id\)>\(\?,\?\)\)/);
+      for (const { sql, plan } of found) expect(plan.join('\n'), sql).toMatch(/SEARCH tasks USING (COVERING )?INDEX tasks_\w+_idx \(workspace_id=\? AND (status=\? AND )?\(created_at,id\)>\(\?,\?\)\)/);
     }
   });
 });

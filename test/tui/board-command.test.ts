@@ -24,4 +24,16 @@ describe('convoy board (command)', () => {
       ctx.close();
     }
   });
+
+  it('refuses an unknown --workspace before drawing anything, naming the flag and the fix', async () => {
+    const ctx = createContext({ env: { CONVOY_HOME: tempHome() }, reporter: { ...createMemoryReporter(), interactive: true } });
+    const write = vi.fn();
+    const io = { stdout: { isTTY: true, write }, stdin: { isTTY: true } } as unknown as BoardIo;
+    try {
+      await expect(boardCommand({ workspace: 'Nope' }, ctx, io)).rejects.toThrow(/--workspace: no workspace named or with id "Nope"; see convoy workspace list/);
+      expect(write).not.toHaveBeenCalled();
+    } finally {
+      ctx.close();
+    }
+  });
 });

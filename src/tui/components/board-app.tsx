@@ -68,7 +68,7 @@ export function BoardApp({ model, color, size, live }: BoardAppProps) {
   const fallback = view.reason ? { text: `last sync failed: ${view.reason}`, tone: view.state === 'offline' ? ('warn' as const) : ('error' as const) } : null;
   return (
     <Box flexDirection="column" width={width}>
-      <SyncHeader overview={data.overview} view={view} now={data.now} project={model.project?.name ?? null} filter={ui.filter} color={color} />
+      <SyncHeader overview={data.overview} view={view} now={data.now} workspace={model.workspace.name} project={model.project?.name ?? null} filter={ui.filter} color={color} />
       {mode.kind === 'detail' ? <DetailPane detail={detail} now={data.now} height={height} color={color} /> : null}
       {mode.kind === 'conflicts' ? <ConflictsView items={conflicts} index={mode.index} height={height} color={color} /> : null}
       {mode.kind === 'help' ? <HelpView height={height} color={color} /> : null}

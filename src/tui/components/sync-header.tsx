@@ -1,5 +1,5 @@
 /**
- * The two header lines: backend, connectivity and last sync; then the queue
+ * The two header lines: the workspace shown, backend, connectivity and last sync; then the queue
  * (pending, failed, conflicts), the active filter and the daemon. Always
  * visible. (Why the last sync failed goes to the status line: it needs room.)
  */
@@ -13,6 +13,8 @@ export interface SyncHeaderProps {
   overview: SyncOverview;
   view: ConnectivityView;
   now: number;
+  /** The workspace shown (its name); absent: not shown. */
+  workspace?: string | null;
   /** Project the board is limited to. */
   project: string | null;
   filter: string;
@@ -28,13 +30,14 @@ function host(url: string | null): string {
   }
 }
 
-function BackendLine({ overview, view, now, project, color }: SyncHeaderProps) {
+function BackendLine({ overview, view, now, workspace, project, color }: SyncHeaderProps) {
   const { Text } = useInk();
   const { glyph, colour } = CONNECTIVITY_GLYPHS[view.state];
   const { backend } = overview;
   return (
     <Text wrap="truncate-end">
       <Text {...emphasis(color)}>convoy</Text>
+      {workspace ? ` · workspace ${workspace}` : ''}
       {project ? ` · project ${project}` : ''}
       {' · '}
       {backend ? `${backend.kind} ${host(backend.url)} · ` : ''}
