@@ -1,12 +1,15 @@
 // `npm run demo`: convoy's main job end to end, for a newcomer. A local
 // Convex server, two replicas of one user (a laptop and a desktop), offline
-// capture, sync, a conflict and its resolution. Every step prints the command
-// and what it printed.
+// capture, sync, a conflict and its resolution; then a team: a shared
+// workspace, a teammate's task and a CI user's edit arriving on the laptop.
+// Every step prints the command and what it printed.
 import { join } from 'node:path';
 import { convoy, freePort, startLocalConvex, tempHome } from './lib/harness.mjs';
 
 const laptop = tempHome('demo-laptop');
 const desktop = tempHome('demo-desktop');
+const teammate = tempHome('demo-bob');
+const ci = tempHome('demo-ci');
 const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
 
@@ -21,7 +24,7 @@ async function run(who, home, args, note) {
   return result;
 }
 
-console.log('convoy demo: one user, two replicas (laptop, desktop), a local Convex server.');
+console.log('convoy demo: one user, two replicas (laptop, desktop), then a team workspace with a teammate and a CI user; a local Convex server.');
 const token = (await convoy(laptop, ['dev', 'token', '--user', 'demo'])).stdout.trim();
 for (const home of [laptop, desktop]) await convoy(home, ['init', '--convex', url, '--token', token]);
 
@@ -48,6 +51,29 @@ try {
   await run('desktop', desktop, ['sync']);
   await run('laptop', laptop, ['sync'], 'The laptop pulls the decision.');
   await run('laptop', laptop, ['show', agenda.slice(0, 13)]);
+
+  console.log('\n# A team: the laptop\'s user (demo) shares a workspace with Bob and a CI service user.');
+  for (const [home, user] of [
+    [teammate, 'bob'],
+    [ci, 'ci-bot'],
+  ]) {
+    const own = (await convoy(laptop, ['dev', 'token', '--user', user])).stdout.trim();
+    await convoy(home, ['init', '--convex', url, '--token', own]);
+  }
+  await run('laptop', laptop, ['workspace', 'create', 'Team'], 'Create a shared workspace and add two members by user id.');
+  await run('laptop', laptop, ['workspace', 'add-member', 'Team', 'bob']);
+  await run('laptop', laptop, ['workspace', 'add-member', 'Team', 'ci-bot']);
+  await run('laptop', laptop, ['workspace', 'members', 'Team']);
+  await run('bob', teammate, ['sync'], 'Bob\'s next sync learns of the workspace; he files a task in it.');
+  const filed = await run('bob', teammate, ['add', 'Ship the release notes', '--workspace', 'Team', '--json']);
+  const notes = JSON.parse(filed.stdout).id;
+  await run('bob', teammate, ['sync']);
+  await run('ci', ci, ['sync'], 'The CI job, as its own user, marks it done when the pull request merges.');
+  await run('ci', ci, ['update', notes.slice(0, 13), '--status', 'done']);
+  await run('ci', ci, ['sync']);
+  await run('laptop', laptop, ['sync'], 'The teammate\'s task and the CI edit arrive on the laptop.');
+  await run('laptop', laptop, ['list', '--workspace', 'Team']);
+  await run('laptop', laptop, ['status']);
 } finally {
   await server.stop();
 }

@@ -19,7 +19,8 @@ import push from './push.mjs';
 import roundTrip from './round-trip.mjs';
 import scale from './scale.mjs';
 import supabase from './supabase.mjs';
+import workspaces from './workspaces.mjs';
 
-export const SECTIONS = [add, importSection, list, push, pull, markSynced, daemon, supabase, roundTrip, scale];
+export const SECTIONS = [add, importSection, list, push, pull, markSynced, daemon, supabase, roundTrip, workspaces, scale];
 
 claimSectionFlags(Object.assign({}, ...SECTIONS.map((s) => s.flags ?? {})));

@@ -12,37 +12,15 @@
 // the same replica (start-up and reading the replica: the floor of any
 // command). Targets (PostgreSQL): push + pull ≤ 1.0× Taskwarrior's, idle
 // sync ≤ 1.5× status.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { fmt, ROOT, runConvoy, runTimed, sectionFlags, summarize } from '../lib.mjs';
-import { copyReplica, createsFile, mintToken, queuedHome, runConvoyMetered, startServer, stopChild } from '../local-convex.mjs';
+import { fmt, runConvoy, runTimed, sectionFlags, summarize } from '../lib.mjs';
+import { copyReplica, createsFile, mintToken, queuedHome, runConvoyMetered, startServer } from '../local-convex.mjs';
+import { startSupabase } from '../local-supabase.mjs';
 import { findTaskwarrior, importTasks, pendingCount, startTaskd, taskwarriorImport } from '../taskwarrior.mjs';
 
 const TASKS = 1_000;
 const TARGET_ROUND_TRIP = 1.0;
 const TARGET_IDLE = 1.5;
-const WORKER = join(ROOT, 'bench', 'workers', 'supabase-server.ts');
-
-/** The local Supabase server in its own process (bench/workers/supabase-server.ts): { url, anonKey, tokens, stop } or { skipped }. */
-async function startSupabase(target, users) {
-  const env = { ...process.env };
-  delete env.NODE_OPTIONS;
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify({ target, users })], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const line = await new Promise((resolve, reject) => {
-    const onData = (chunk) => {
-      output += chunk;
-      const found = /^(READY|SKIPPED) (.*)$/m.exec(output);
-      if (found) resolve(found);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', (chunk) => (output = (output + chunk).slice(-8192)));
-    child.on('exit', (code) => reject(new Error(`supabase server (${target}) exited ${code}: ${output.slice(-2000)}`)));
-  });
-  const info = JSON.parse(line[2]);
-  if (line[1] === 'SKIPPED') return info;
-  return { ...info, stop: () => stopChild(child) };
-}
 
 /** One convoy round trip for `env` (a fresh server-side user): push, fresh pull, idle sync, status. */
 async function convoyRun(ctx, label, index, env) {

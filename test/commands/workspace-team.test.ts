@@ -1,0 +1,125 @@
+/**
+ * The shared-workspace story end to end, with the built binary against each
+ * `convoy dev server`, as four people would run it: A creates workspace Team
+ * and adds B and a CI user C; B files a task in Team; C marks it done with
+ * `convoy update`; A sees it done after `convoy sync`; D, no member, sees
+ * nothing of it and cannot write to it (exit 7, and the message says why).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, convoyAsync, ensureBuilt } from '../helpers/cli.js';
+
+const dirs: string[] = [];
+const children: ChildProcess[] = [];
+const tempDir = (name: string) => {
+  const dir = mkdtempSync(join(tmpdir(), `convoy-team-${name}-`));
+  dirs.push(dir);
+  return dir;
+};
+
+beforeAll(() => ensureBuilt());
+afterAll(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** `convoy dev server <kind>` in the background: its JSON line. */
+function startServer(home: string, kind: 'convex' | 'supabase'): Promise<{ url: string; anonKey?: string }> {
+  const child = spawn(process.execPath, [BIN, 'dev', 'server', `--${kind}`, '--port', '0', '--json'], {
+    env: { PATH: process.env.PATH, HOME: home, CONVOY_HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  return new Promise((resolve, reject) => {
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]!) as { url: string; anonKey?: string });
+    });
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.on('exit', (code) => reject(new Error(`dev server exited (${code}): ${out}`)));
+  });
+}
+
+interface Person {
+  home: string;
+  run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }>;
+  json<T>(args: string[]): Promise<T>;
+  userId: string;
+}
+
+/** A person with a replica of their own, signed in to the server as `user`. */
+async function person(kind: 'convex' | 'supabase', keys: string, server: { url: string; anonKey?: string }, user: string): Promise<Person> {
+  const home = tempDir(user);
+  const env = { CONVOY_DEV_KEY_DIR: keys };
+  const run = (args: string[]) => convoyAsync(home, args, { env });
+  const token = (await run(['dev', 'token', ...(kind === 'supabase' ? ['--supabase'] : []), '--user', user])).stdout.trim();
+  const init =
+    kind === 'convex'
+      ? ['init', '--convex', server.url, '--token', token]
+      : ['init', '--supabase', server.url, '--anon-key', server.anonKey!, '--access-token', token];
+  expect((await run(init)).code).toBe(0);
+  const json = async <T>(args: string[]): Promise<T> => {
+    const result = await run([...args, '--json']);
+    expect(result.code, `convoy ${args.join(' ')}: ${result.stderr}`).toBe(0);
+    return JSON.parse(result.stdout) as T;
+  };
+  const list = await json<{ user: { userId: string } }>(['workspace', 'list']);
+  return { home, run, json, userId: list.user.userId };
+}
+
+describe.each(['convex', 'supabase'] as const)('a team workspace through convoy dev server --%s', (kind) => {
+  it("B's task, done by the CI user, reaches A; D sees nothing and cannot write", async () => {
+    const keys = join(tempDir('keys'), 'dev-keys');
+    const serverHome = tempDir('server');
+    const server = await startServer(serverHome, kind);
+    const [alice, bob, ci, dave] = await Promise.all(['alice', 'bob', 'ci-bot', 'dave'].map((u) => person(kind, keys, server, u)));
+
+    await alice.json(['workspace', 'create', 'Team']);
+    await alice.json(['workspace', 'add-member', 'Team', bob.userId]);
+    await alice.json(['workspace', 'add-member', 'Team', ci.userId, '--role', 'member']);
+    const members = await alice.json<{ userId: string; role: string }[]>(['workspace', 'members', 'Team']);
+    expect(members.map((m) => [m.userId, m.role]).sort()).toEqual(
+      [
+        [alice.userId, 'owner'],
+        [bob.userId, 'member'],
+        [ci.userId, 'member'],
+      ].sort(),
+    );
+
+    expect((await bob.run(['sync'])).code).toBe(0);
+    const task = await bob.json<{ id: string }>(['add', 'Ship the release notes', '--workspace', 'Team']);
+    expect((await bob.run(['sync'])).code).toBe(0);
+
+    expect((await ci.run(['sync'])).code).toBe(0);
+    expect((await ci.run(['update', task.id, '--status', 'done'])).code).toBe(0);
+    expect((await ci.run(['sync'])).code).toBe(0);
+
+    expect((await alice.run(['sync'])).code).toBe(0);
+    const seen = await alice.json<{ id: string; status: string }[]>(['list', '--workspace', 'Team', '--all']);
+    expect(seen.map((t) => [t.id, t.status])).toEqual([[task.id, 'done']]);
+
+    // D: not a member. Nothing of Team reaches their replica; naming it is refused (bad input: exit 2).
+    expect((await dave.run(['sync'])).code).toBe(0);
+    expect(await dave.json<unknown[]>(['list', '--all'])).toEqual([]);
+    const write = await dave.run(['add', 'sneaky', '--workspace', 'Team']);
+    expect([write.code, write.stderr]).toEqual([2, expect.stringMatching(/Team/)]);
+
+    // The CI user removed: its offline edit is refused by the server (exit 7), kept, and read-only until forgotten.
+    await alice.json(['workspace', 'remove-member', 'Team', ci.userId]);
+    expect((await ci.run(['update', task.id, '--title', 'edited after removal'])).code).toBe(0);
+    const refused = await ci.run(['sync']);
+    expect(refused.code, refused.stderr).toBe(7);
+    expect(refused.stderr).toMatch(/Team/);
+    const kept = await ci.json<{ id: string; title: string }[]>(['list', '--workspace', 'Team', '--all']);
+    expect(kept.map((t) => t.title)).toEqual(['edited after removal']);
+    expect((await ci.run(['update', task.id, '--status', 'todo'])).code).toBe(7);
+    expect((await ci.run(['workspace', 'forget', 'Team'])).code).toBe(0);
+    expect(await ci.json<unknown[]>(['list', '--all'])).toEqual([]);
+    expect((await alice.run(['sync'])).code).toBe(0);
+    expect((await alice.json<{ title: string }[]>(['list', '--workspace', 'Team', '--all'])).map((t) => t.title)).toEqual(['Ship the release notes']);
+  }, 240_000);
+});
