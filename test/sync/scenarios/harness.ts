@@ -19,7 +19,7 @@
 import { ConvexHttpClient } from 'convex/browser';
 import { afterAll, beforeAll } from 'vitest';
 import { api } from '../../../convex/_generated/api.js';
-import { addTask, changeTask, listTasks, type TaskInput } from '../../../src/db/tasks.js';
+import { addTask, changeTask, getTask, listTasks, type TaskInput } from '../../../src/db/tasks.js';
 import type { Backend } from '../../../src/sync/backend.js';
 import { createConvexBackend } from '../../../src/sync/backends/convex/index.js';
 import { createMemoryBackend, MemoryServer } from '../../../src/sync/backends/memory/index.js';
@@ -40,7 +40,9 @@ export interface TestReplica {
   add(title: string, input?: Omit<TaskInput, 'title'>): string;
   update(id: string, input: TaskInput): void;
   sync(options?: SyncOptions): ReturnType<typeof syncOnce>;
-  tasks(): ReturnType<typeof listTasks>;
+  /** The tasks of one workspace (its local id; default the personal one). */
+  tasks(workspace?: string): ReturnType<typeof listTasks>;
+  /** A task of any workspace, by id. */
   task(id: string): ReturnType<typeof listTasks>[number];
   outbox(): { seq: number; state: string; attempts: number; fields: string }[];
 }
@@ -184,8 +186,8 @@ export function useScenario(kind: ScenarioBackend = 'convex'): Scenario {
         add: (title, input = {}) => addTask(replica(), { ...input, title }, Date.now()).id,
         update: (id, input) => void changeTask(replica(), id, input, Date.now()),
         sync: async (options = {}) => syncOnce(replica(), await ctx.backend(), options),
-        tasks: () => listTasks(replica()),
-        task: (id) => listTasks(replica()).find((t) => t.id === id)!,
+        tasks: (workspace) => listTasks(replica(), workspace === undefined ? {} : { workspace }),
+        task: (id) => getTask(replica(), id)!,
         outbox: () => rows(replica(), 'outbox'),
       };
     },

@@ -29,11 +29,11 @@ describe.each(SCENARIO_BACKENDS)('%s', (kind) => {
     asked.length = 0;
     await laptop.sync({ workspaces: [red] });
     expect(asked).toEqual([red]);
-    expect(laptop.tasks().map((t) => t.id)).toEqual([r]);
+    expect([laptop.tasks(red), laptop.tasks(blue)].map((list) => list.map((t) => t.id))).toEqual([[r], []]);
 
     asked.length = 0;
     await laptop.sync();
     expect(new Set(asked)).toEqual(new Set([undefined, red, blue]));
-    expect(laptop.tasks().map((t) => t.id).sort()).toEqual([r, bl].sort());
+    expect([laptop.tasks(red), laptop.tasks(blue)].map((list) => list.map((t) => t.id))).toEqual([[r], [bl]]);
   });
 });

@@ -13,7 +13,7 @@ describe.each(SCENARIO_BACKENDS)('%s', (kind) => {
   const scenario = useScenario(kind);
 
   it("B's task in Team, done by the CI user, reaches A; D sees and writes nothing", async () => {
-    const [a, b, c, d] = await Promise.all(['ann', 'ben', 'ci-bot', 'dan'].map((user) => scenario.replica({ user })));
+    const [a, b, c, d] = [await scenario.replica({ user: 'ann' }), await scenario.replica({ user: 'ben' }), await scenario.replica({ user: 'ci-bot' }), await scenario.replica({ user: 'dan' })];
     const mine = a.add('A personal errand');
     const team = await createTeam(a, 'Team', [b, c]);
 

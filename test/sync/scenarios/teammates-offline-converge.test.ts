@@ -18,7 +18,7 @@ describe.each(SCENARIO_BACKENDS)('%s', (kind) => {
   const scenario = useScenario(kind);
 
   it('three users editing the same tasks offline converge', async () => {
-    const [a, b, c] = await Promise.all(['amy', 'bo', 'ci'].map((user) => scenario.replica({ user })));
+    const [a, b, c] = [await scenario.replica({ user: 'amy' }), await scenario.replica({ user: 'bo' }), await scenario.replica({ user: 'ci' })];
     const team = await createTeam(a, 'Team', [b, c]);
     const ids = [a.add('Triage bug 1', { workspace: team }), a.add('Triage bug 2', { workspace: team })];
     await a.sync();
@@ -43,6 +43,6 @@ describe.each(SCENARIO_BACKENDS)('%s', (kind) => {
 
     // A pushed last on the title: the conflict it saw names B, who wrote the server's side.
     const seen = listConflicts(a.ctx.replica(), { all: true }).filter((x) => x.field === 'title');
-    expect(seen.map((x) => x.remoteWriter?.userId)).toEqual([await userIdOf(b)]);
+    expect(seen.map((x) => x.remoteWriterId)).toEqual([await userIdOf(b)]);
   });
 });
