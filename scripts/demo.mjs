@@ -72,7 +72,7 @@ try {
   await run('ci', ci, ['update', notes.slice(0, 13), '--status', 'done']);
   await run('ci', ci, ['sync']);
   await run('laptop', laptop, ['sync'], 'The teammate\'s task and the CI edit arrive on the laptop.');
-  await run('laptop', laptop, ['list', '--workspace', 'Team']);
+  await run('laptop', laptop, ['list', '--workspace', 'Team', '--all']);
   await run('laptop', laptop, ['status']);
 } finally {
   await server.stop();

@@ -31,7 +31,8 @@ export function addScriptingCommands(program: Command, run: Runner, stdin: ReadS
     .description('write tasks (and their projects) as the JSON lines import reads')
     .option('--all', 'also done and canceled tasks')
     .option('--format <format>', 'jsonl (default) or json (one array)')
-    .addHelpText('after', examples(['convoy export > tasks.jsonl', 'convoy export --all | CONVOY_HOME=/tmp/copy convoy import']))
+    .option('--workspace <name>', 'export this workspace (default: the current one)')
+    .addHelpText('after', examples(['convoy export > tasks.jsonl', 'convoy export --all | CONVOY_HOME=/tmp/copy convoy import', 'convoy export --workspace Team > team.jsonl']))
     .action(run(async (ctx, [opts]) => (await import('./commands/export.js')).exportCommand(opts as object, ctx)));
 
   program

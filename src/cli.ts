@@ -203,12 +203,14 @@ function addTaskCommands(program: Command, run: Runner, stdin: ReadStdin, stdinS
     .argument('[file]', 'JSON-lines file, or - for stdin', '-')
     .description('create/update many tasks from JSON lines (or Taskwarrior), all or nothing')
     .option('--from <format>', 'convoy (JSON lines, the default) or taskwarrior (task export JSON)')
+    .option('--workspace <name>', 'create the tasks and projects in this workspace (default: the current one)')
     .option('--json', 'print the summary as JSON')
     .addHelpText(
       'after',
       examples([
         'convoy import tasks.jsonl',
         'convoy export --all | CONVOY_HOME=/tmp/other convoy import',
+        'convoy import team.jsonl --workspace Team',
         `echo '{"op":"create","title":"Ship it","status":"todo"}' | convoy import -`,
         'task export | convoy import --from taskwarrior',
       ]) +

@@ -7,10 +7,13 @@ import type { ProjectView, TaskView } from '../db/views.js';
 import { UsageError } from '../errors.js';
 import { iso } from '../output/format.js';
 import { projects as projectsDecl, TASK_STATUSES, tasks as tasksDecl } from '../schema/tables.js';
+import { selectedWorkspace } from './workspace-scope.js';
 
 export interface ExportOptions {
   all?: boolean;
   format?: string;
+  /** --workspace: the workspace exported, a name or id (default: the current one). */
+  workspace?: string;
 }
 
 type Line = Record<string, unknown>;
@@ -84,10 +87,11 @@ export async function exportCommand(options: ExportOptions, ctx: Context): Promi
   const format = options.format ?? 'jsonl';
   if (format !== 'jsonl' && format !== 'json') throw new UsageError(`--format "${format}" is not jsonl or json`);
   const replica = ctx.replica();
-  const projectList: ProjectView[] = listProjects(replica);
+  const workspace = selectedWorkspace(ctx, options.workspace).id;
+  const projectList: ProjectView[] = listProjects(replica).filter((p) => p.workspaceId === workspace);
   const names = new Map(projectList.map((p) => [p.id, p.name]));
   const statuses = options.all ? undefined : TASK_STATUSES.filter((s) => s !== 'done' && s !== 'canceled');
-  const found = parentsFirst(listTasks(replica, { statuses }));
+  const found = parentsFirst(listTasks(replica, { statuses, workspace }));
   const exported = new Set(found.map((t) => t.id));
   // A parent left out of the export (done, without --all) is left out of its children's lines too.
   const ref = (table: string, id: string) => (table === projectsDecl.name ? (names.get(id) ?? id) : exported.has(id) ? id : undefined);

@@ -13,11 +13,14 @@ import type { TableDecl } from '../schema/declare.js';
 import { projects, tasks } from '../schema/tables.js';
 import { fileLines, memoryLines, NotUtf8Error, spool } from './import-source.js';
 import { taskwarriorLines } from './taskwarrior.js';
+import { selectedWorkspace } from './workspace-scope.js';
 
 export interface ImportOptions {
   json?: boolean;
   /** convoy (default) or taskwarrior. */
   from?: string;
+  /** --workspace: where created tasks and projects go, a name or id (default: the current one). */
+  workspace?: string;
 }
 
 /** One validated line of an import file. */
@@ -202,7 +205,7 @@ export interface ImportSummary {
  * that name exists. Shape errors are reported alone (as if checked first);
  * otherwise reference errors; either way everything is rolled back.
  */
-function applyAll(ctx: Context, parsed: Iterable<Parsed>, source: string): Omit<ImportSummary, 'durationMs'> {
+function applyAll(ctx: Context, parsed: Iterable<Parsed>, source: string, workspace: string): Omit<ImportSummary, 'durationMs'> {
   const replica = ctx.replica();
   const now = ctx.now();
   const projectSpec = specFor(projects.name);
@@ -218,14 +221,14 @@ function applyAll(ctx: Context, parsed: Iterable<Parsed>, source: string): Omit<
         if (typeof line === 'string' || shapeErrors.length) continue;
         try {
           if (line.op === 'project') {
-            if (idsByTitle(tx, projectSpec, line.input.name.trim()).length > 0) counts.unchanged++;
+            if (idsByTitle(tx, projectSpec, line.input.name.trim(), workspace).length > 0) counts.unchanged++;
             else {
-              createProject(tx, line.input, now, line.id, line.times);
+              createProject(tx, { ...line.input, workspace }, now, line.id, line.times);
               counts.created++;
             }
           } else if (line.op === 'create') {
             if (line.id && getTask(tx, line.id)) throw new UsageError(`id ${line.id} already exists; leave id out or use op "update"`);
-            const task = createTask(tx, line.input, now, line.id, line.times);
+            const task = createTask(tx, { ...line.input, workspace }, now, line.id, line.times);
             for (const note of line.notes) createNote(tx, task.id, note.text, now, undefined, note.createdAt);
             counts.created++;
           } else {
@@ -279,9 +282,10 @@ export async function importCommand(file: string | undefined, options: ImportOpt
   const from = options.from ?? 'convoy';
   if (from !== 'convoy' && from !== 'taskwarrior') throw new UsageError(`--from "${from}" is not convoy or taskwarrior`);
   const source = file === undefined || file === '-' ? 'stdin' : file;
+  const workspace = selectedWorkspace(ctx, options.workspace).id;
   let counts: Omit<ImportSummary, 'durationMs'>;
   try {
-    counts = await readInto(source, stdin, (lines) => applyAll(ctx, parseInput(lines, source, from), source));
+    counts = await readInto(source, stdin, (lines) => applyAll(ctx, parseInput(lines, source, from), source, workspace));
   } catch (error) {
     if (!(error instanceof NotUtf8Error)) throw error;
     throw new UsageError(`import: line ${error.line} of ${source} is not valid UTF-8; nothing was imported. Save the file as UTF-8 and run again`);
