@@ -50,13 +50,6 @@ async function localProject(): Promise<Project> {
   };
 }
 
-/**
- * The workspace cases (backend-contract-workspaces.ts) run against the local
- * server once the Supabase side of workspaces (SQL, RLS, adapter, and the
- * harness's `workspace` argument to its web writes) has landed: flip to true then.
- */
-const SUPABASE_WORKSPACES = true;
-
 // PGlite is PostgreSQL compiled to WebAssembly: the 2,500-record case takes
 // seconds on its own and more on a busy CI machine than the default 30 s allows.
 vi.setConfig({ testTimeout: 120_000 });
@@ -64,7 +57,6 @@ vi.setConfig({ testTimeout: 120_000 });
 describeBackendContract(
   `supabase, local server (${process.env.DATABASE_URL ? 'DATABASE_URL' : 'PGlite'})`,
   async () => supabaseHarness(await localProject()),
-  { workspaces: SUPABASE_WORKSPACES },
 );
 
 const real = {
