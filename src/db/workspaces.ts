@@ -35,7 +35,7 @@ const toLocal = (row: WorkspaceRow): LocalWorkspace => ({
 });
 
 /** The personal workspace as a replica that never synced knows it. */
-const personalRow = (now: number): typeof workspaces.$inferInsert => ({ id: PERSONAL_WORKSPACE, name: PERSONAL_WORKSPACE_NAME, role: 'owner', personal: true, state: 'active', updatedAt: now });
+const personalRow = (now: number): typeof workspaces.$inferInsert => ({ id: PERSONAL_WORKSPACE, serverId: null, name: PERSONAL_WORKSPACE_NAME, role: 'owner', personal: true, state: 'active', updatedAt: now });
 
 /** Every workspace the replica knows: personal first (always present), then by name. Read-only. */
 export function listLocalWorkspaces(store: Store): LocalWorkspace[] {
