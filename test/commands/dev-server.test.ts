@@ -3,52 +3,16 @@
  * the background, a replica pointed at it with a token from `convoy dev
  * token` (the same dev keys), a task captured and synced, then SIGTERM (exit 0).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, convoy, convoyAsync, ensureBuilt } from '../helpers/cli.js';
+import { convoy, convoyAsync, ensureBuilt } from '../helpers/cli.js';
+import { cleanUp, startDevServer, tempDir, type RunningDevServer } from '../helpers/dev-server.js';
 import { trace } from '../helpers/trace-loads.js';
 
-interface Running {
-  child: ChildProcess;
-  info: { backend: string; url: string; token: string; anonKey?: string; init: string };
-}
-
-const homes: string[] = [];
-const children: ChildProcess[] = [];
-const tempDir = (name: string) => {
-  const dir = mkdtempSync(join(tmpdir(), `convoy-dev-server-${name}-`));
-  homes.push(dir);
-  return dir;
-};
-
 beforeAll(() => ensureBuilt());
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-  for (const dir of homes.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+afterEach(cleanUp);
 
-/** Start `convoy dev server args…` and wait for its JSON line. */
-function startServer(home: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Running> {
-  const child = spawn(process.execPath, [BIN, 'dev', 'server', '--port', '0', '--json', ...args], {
-    env: { PATH: process.env.PATH, HOME: home, CONVOY_HOME: home, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      if (out.includes('\n')) resolve({ child, info: JSON.parse(out.split('\n')[0]!) as Running['info'] });
-    });
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.on('exit', (code) => reject(new Error(`dev server exited (${code}): ${out}`)));
-  });
-}
-
-const stop = (running: Running) =>
+const stop = (running: RunningDevServer) =>
   new Promise<number | null>((resolve) => {
     running.child.removeAllListeners('exit');
     running.child.once('exit', (code) => resolve(code));
@@ -67,7 +31,7 @@ async function captureAndSync(home: string, title: string, env: NodeJS.ProcessEn
 describe('convoy dev server --convex', () => {
   it('serves tokens from `convoy dev token` of the same CONVOY_HOME, and exits 0 on SIGTERM', async () => {
     const home = tempDir('convex');
-    const server = await startServer(home, ['--convex']);
+    const server = await startDevServer(home, ['--convex']);
     expect(server.info.init).toBe(`convoy init --convex ${server.info.url} --token ${server.info.token}`);
     const token = (await convoyAsync(home, ['dev', 'token', '--user', 'ci'])).stdout.trim();
     expect((await convoyAsync(home, ['init', '--convex', server.info.url, '--token', token])).code).toBe(0);
@@ -78,7 +42,7 @@ describe('convoy dev server --convex', () => {
   it('honours CONVOY_DEV_KEY_DIR for the server and the tokens alike', async () => {
     const keys = tempDir('keys');
     const [serverHome, clientHome] = [tempDir('server'), tempDir('client')];
-    const server = await startServer(serverHome, [], { CONVOY_DEV_KEY_DIR: keys });
+    const server = await startDevServer(serverHome, [], { CONVOY_DEV_KEY_DIR: keys });
     expect(server.info.backend).toBe('convex');
     const token = (await convoyAsync(clientHome, ['dev', 'token', '--user', 'ci'], { env: { CONVOY_DEV_KEY_DIR: keys } })).stdout.trim();
     expect((await convoyAsync(clientHome, ['init', '--convex', server.info.url, '--token', token])).code).toBe(0);
@@ -92,7 +56,7 @@ describe('convoy dev server --convex', () => {
 describe('convoy dev server --supabase', () => {
   it('keeps its data in --data between runs; `convoy dev token --supabase` signs for it', async () => {
     const data = join(tempDir('data'), 'db');
-    const first = await startServer(tempDir('s1'), ['--supabase', '--data', data]);
+    const first = await startDevServer(tempDir('s1'), ['--supabase', '--data', data]);
     const anonKey = (await convoyAsync(tempDir('x'), ['dev', 'token', '--supabase', '--anon-key'])).stdout.trim();
     expect(anonKey).toBe(first.info.anonKey);
     const alice = tempDir('alice');
@@ -101,7 +65,7 @@ describe('convoy dev server --supabase', () => {
     expect(await captureAndSync(alice, 'kept across restarts')).toBe('synced');
     expect(await stop(first)).toBe(0);
 
-    const second = await startServer(tempDir('s2'), ['--supabase', '--data', data]);
+    const second = await startDevServer(tempDir('s2'), ['--supabase', '--data', data]);
     const laptop = tempDir('laptop');
     expect((await convoyAsync(laptop, ['init', '--supabase', second.info.url, '--anon-key', anonKey, '--access-token', token])).code).toBe(0);
     expect((await convoyAsync(laptop, ['sync'])).code).toBe(0);

@@ -7,44 +7,13 @@
  * nothing of it and cannot name it. Then A removes C: C's offline edit is
  * refused (exit 7), kept and read-only until `convoy workspace forget`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, convoyAsync, ensureBuilt } from '../helpers/cli.js';
-
-const dirs: string[] = [];
-const children: ChildProcess[] = [];
-const tempDir = (name: string) => {
-  const dir = mkdtempSync(join(tmpdir(), `convoy-team-${name}-`));
-  dirs.push(dir);
-  return dir;
-};
+import { convoyAsync, ensureBuilt } from '../helpers/cli.js';
+import { cleanUp, startDevServer, tempDir } from '../helpers/dev-server.js';
 
 beforeAll(() => ensureBuilt());
-afterAll(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-/** `convoy dev server <kind>` in the background: its JSON line. */
-function startServer(home: string, kind: 'convex' | 'supabase'): Promise<{ url: string; anonKey?: string }> {
-  const child = spawn(process.execPath, [BIN, 'dev', 'server', `--${kind}`, '--port', '0', '--json'], {
-    env: { PATH: process.env.PATH, HOME: home, CONVOY_HOME: home },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]!) as { url: string; anonKey?: string });
-    });
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.on('exit', (code) => reject(new Error(`dev server exited (${code}): ${out}`)));
-  });
-}
+afterAll(cleanUp);
 
 interface Person {
   home: string;
@@ -78,7 +47,7 @@ describe.each(['supabase'] as const)('a team workspace through convoy dev server
   it("B's task, done by the CI user, reaches A; D sees nothing and cannot write", async () => {
     const keys = join(tempDir('keys'), 'dev-keys');
     const serverHome = tempDir('server');
-    const server = await startServer(serverHome, kind);
+    const { info: server } = await startDevServer(serverHome, [`--${kind}`]);
     const alice = await person(kind, keys, server, 'alice');
     const bob = await person(kind, keys, server, 'bob');
     const ci = await person(kind, keys, server, 'ci-bot');
