@@ -14,25 +14,13 @@ import { createClient, type RealtimeChannel, type SupabaseClient } from '@supaba
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ws from 'ws';
 import { newId, OpSeq, taskFields } from '../../../sync/contract-helpers.js';
-import { startSupabaseServer, type SupabaseTestServer } from '../../../../src/dev/servers/supabase/server.js';
-import { findPostgres, startPostgresCluster, type PostgresCluster } from './postgres.js';
+import type { SupabaseTestServer } from '../../../../src/dev/servers/supabase/server.js';
+import type { PostgresCluster } from './postgres.js';
+import { SUPABASE_TARGETS } from './targets.js';
 import { supabaseWebClient } from './web-client.js';
 import { createSupabaseBackend } from '../../../../src/sync/backends/supabase/index.js';
 import { until } from '../../../helpers/until.js';
 
-const install = process.env.DATABASE_URL ? null : findPostgres();
-const missing = install !== null && 'missing' in install ? install.missing : null;
-const TARGETS = [
-  { name: 'PGlite', skip: null, start: async () => ({ server: await startSupabaseServer({ databaseUrl: null }), cluster: null }) },
-  {
-    name: 'PostgreSQL',
-    skip: missing,
-    start: async () => {
-      const cluster: PostgresCluster | null = install !== null && !('missing' in install) ? await startPostgresCluster(install) : null;
-      return { server: await startSupabaseServer({ databaseUrl: cluster?.url ?? process.env.DATABASE_URL }), cluster };
-    },
-  },
-];
 
 let server: SupabaseTestServer;
 const clients: SupabaseClient[] = [];
@@ -59,7 +47,7 @@ function join(client: SupabaseClient, name: string, isPrivate = true): Promise<{
   });
 }
 
-describe.each(TARGETS)('local Supabase server on $name: Realtime broadcast', ({ skip, start }) => {
+describe.each(SUPABASE_TARGETS)('local Supabase server on $name: Realtime broadcast', ({ skip, start }) => {
   let cluster: PostgresCluster | null = null;
   beforeAll(async () => {
     if (skip === null) ({ server, cluster } = await start());

@@ -11,13 +11,14 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import ws from 'ws';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startSupabaseServer, type SupabaseTestServer } from '../../../../src/dev/servers/supabase/server.js';
+import type { SupabaseTestServer } from '../../../../src/dev/servers/supabase/server.js';
 import { createSupabaseBackend } from '../../../../src/sync/backends/supabase/index.js';
 import type { Backend } from '../../../../src/sync/backend.js';
 import { BackendError, exitCodeFor, ExitCode } from '../../../../src/errors.js';
 import { newId, OpSeq, taskFields, versionOf } from '../../../sync/contract-helpers.js';
 import { supabaseWebClient } from './web-client.js';
-import { findPostgres, startPostgresCluster, type PostgresCluster } from './postgres.js';
+import type { PostgresCluster } from './postgres.js';
+import { SUPABASE_TARGETS } from './targets.js';
 
 let server: SupabaseTestServer;
 const backends: Backend[] = [];
@@ -46,21 +47,8 @@ async function refusalOf(call: Promise<unknown>): Promise<string | undefined> {
   }
 }
 
-const install = process.env.DATABASE_URL ? null : findPostgres();
-const missing = install !== null && 'missing' in install ? install.missing : null;
-const TARGETS = [
-  { name: 'PGlite', skip: null, start: async () => ({ server: await startSupabaseServer({ databaseUrl: null }), cluster: null }) },
-  {
-    name: 'PostgreSQL',
-    skip: missing,
-    start: async () => {
-      const cluster: PostgresCluster | null = install !== null && !('missing' in install) ? await startPostgresCluster(install) : null;
-      return { server: await startSupabaseServer({ databaseUrl: cluster?.url ?? process.env.DATABASE_URL }), cluster };
-    },
-  },
-];
 
-describe.each(TARGETS)('workspaces on Supabase ($name)', ({ skip, start }) => {
+describe.each(SUPABASE_TARGETS)('workspaces on Supabase ($name)', ({ skip, start }) => {
   let cluster: PostgresCluster | null = null;
   beforeAll(async () => {
     if (skip === null) ({ server, cluster } = await start());
